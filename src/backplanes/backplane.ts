@@ -1,0 +1,141 @@
+import { randomBytes } from 'node:crypto';
+import type { ConnectionInfo, ConnectionRecord } from './connection-info';
+import { decodeEnvelope, encodeEnvelope, type BackplaneMessage } from './backplane-message';
+
+/** Receives what other nodes sent. */
+export type BackplaneListener = (message: BackplaneMessage, fromNode: string) => void;
+
+/** Health and traffic counters of a backplane, for logs and status endpoints. */
+export interface BackplaneStatus {
+  readonly name: string;
+  readonly nodeId: string;
+  /** False while the backplane cannot reach its peers; local delivery goes on regardless. */
+  readonly healthy: boolean;
+  readonly published: number;
+  readonly received: number;
+  /** Messages that arrived malformed or forged and were thrown away. */
+  readonly dropped: number;
+}
+
+/** A fresh node id: short, random, and safe inside connection ids and key names. */
+export function createNodeId(): string {
+  return randomBytes(6).toString('base64url').replace(/[-_]/g, 'x');
+}
+
+/**
+ * Carries emits, room changes and the connection registry between the nodes
+ * (processes) of one deployment.
+ *
+ * To write a backplane:
+ * 1. implement `publish(payload, node?)`: send `payload` to every other node,
+ *    or only to `node` when one is named. Payloads are opaque strings.
+ * 2. call `this.onMessage(payload)` for every payload that arrives from the
+ *    transport, your own included: it decodes defensively, drops garbage,
+ *    ignores this node's own messages and hands the rest to the host.
+ * 3. implement the registry methods (`addConnection` … `updateMetadata`) so
+ *    that every node sees the same state; each call must be atomic on its own.
+ * 4. override `init()` / `close()` to open and release connections, and
+ *    `healthy` if the transport can fail.
+ *
+ * The host calls `start()` once before the first connection and `stop()`
+ * after the last; nothing in the emitter or the realtime service knows which
+ * backplane runs.
+ */
+export abstract class Backplane {
+  /** A short name for logs and status ('memory', 'cluster', 'redis'). */
+  abstract readonly name: string;
+  /** This node's id; every connection id it issues starts with it. */
+  readonly nodeId: string;
+
+  private listener?: BackplaneListener;
+  private published = 0;
+  private received = 0;
+  private dropped = 0;
+
+  protected constructor(nodeId: string = createNodeId()) {
+    this.nodeId = nodeId;
+  }
+
+  /** Starts the transport and routes what arrives to `listener`. Called once by the host. */
+  async start(listener: BackplaneListener): Promise<void> {
+    this.listener = listener;
+    await this.init();
+  }
+
+  /** Stops the transport. Called once by the host, after its last connection closed. */
+  async stop(): Promise<void> {
+    await this.close();
+    this.listener = undefined;
+  }
+
+  /**
+   * Sends a message to the other nodes, or to one node when `node` is given.
+   * Never throws: a transport failure is the backplane's to report.
+   */
+  send(message: BackplaneMessage, node?: string): void {
+    if (node === this.nodeId) return;
+    this.published++;
+    this.publish(encodeEnvelope({ v: 1, node: this.nodeId, msg: message }), node);
+  }
+
+  /** True when other nodes may exist, so deliveries must be published at all. */
+  get distributed(): boolean {
+    return true;
+  }
+
+  /** Whether the transport currently reaches its peers. */
+  get healthy(): boolean {
+    return true;
+  }
+
+  status(): BackplaneStatus {
+    return {
+      name: this.name,
+      nodeId: this.nodeId,
+      healthy: this.healthy,
+      published: this.published,
+      received: this.received,
+      dropped: this.dropped,
+    };
+  }
+
+  /** Transport: deliver `payload` to every other node, or to `node` alone. */
+  protected abstract publish(payload: string, node?: string): void;
+
+  /** Implementations call this for every payload the transport receives. */
+  protected onMessage(payload: unknown): void {
+    const envelope = decodeEnvelope(payload);
+    if (!envelope) {
+      this.dropped++;
+      return;
+    }
+    if (envelope.node === this.nodeId) return;
+    this.received++;
+    this.listener?.(envelope.msg, envelope.node);
+  }
+
+  /** Opens the transport. */
+  protected async init(): Promise<void> {}
+  /** Releases the transport. */
+  protected async close(): Promise<void> {}
+
+  /** Records a new connection held by this node. */
+  abstract addConnection(record: ConnectionRecord): Promise<void>;
+  /** Forgets a connection and all its room memberships. */
+  abstract removeConnection(id: string): Promise<void>;
+  /** Adds a connection to a room's member set and the room to the connection. */
+  abstract addToRoom(id: string, room: string): Promise<void>;
+  /** Removes a connection from a room; a room left empty disappears. */
+  abstract removeFromRoom(id: string, room: string): Promise<void>;
+  /** One connection anywhere in the deployment, or null. */
+  abstract getConnection(id: string): Promise<ConnectionInfo | null>;
+  /** Every connection in the deployment. */
+  abstract getConnections(): Promise<ConnectionInfo[]>;
+  /** Ids of every member of a room, wherever they are connected. */
+  abstract getRoomMembers(room: string): Promise<string[]>;
+  /** Merges `patch` into a connection's metadata; returns the result, or null if unknown. */
+  abstract updateMetadata(
+    id: string,
+    patch: Readonly<Record<string, unknown>>,
+  ): Promise<Readonly<Record<string, unknown>> | null>;
+}

@@ -1,0 +1,137 @@
+import { Inject, Injectable, type Type } from '@nestjs/common';
+import { DiscoveryService } from '@nestjs/core';
+import { CONTROLLER_METADATA, GATEWAY_METADATA, HANDLERS_METADATA, BINARY_EVENT } from '../decorators/metadata-keys';
+import type { GatewayMetadata } from '../decorators/gateway.decorator';
+import type { HandlerMetadata } from '../decorators/on.decorator';
+import { BootErrorCode, SwitchboardBootError } from '../errors/switchboard-error';
+import type { BeforeConnectHook, ConnectHook, DisconnectHook, GatewayHooks } from '../gateways/hooks';
+import { compileRoute, type RouteMatcher } from '../gateways/route-matcher';
+import { BuiltInEvent } from '../protocol';
+import { DEFAULT_LIMITS, SWITCHBOARD_OPTIONS, type ConnectionLimits, type SwitchboardOptions } from '../switchboard.options';
+import type { BoundHandler } from './handler-context';
+import { HandlerFactory } from './handler-factory';
+
+/** Everything the server needs to serve one gateway route. */
+export interface GatewayRoute {
+  readonly matcher: RouteMatcher;
+  readonly gatewayName: string;
+  readonly limits: ConnectionLimits;
+  readonly subprotocols: readonly string[];
+  /** Guards on the gateway class, run on the upgrade request. */
+  readonly guard: (request: import('node:http').IncomingMessage) => Promise<unknown>;
+  readonly beforeConnect: readonly BeforeConnectHook[];
+  readonly onConnect: readonly ConnectHook[];
+  readonly onDisconnect: readonly DisconnectHook[];
+  /** Event name → handler; a Map so `__proto__` and friends are just unknown events. */
+  readonly handlers: ReadonlyMap<string, BoundHandler>;
+}
+
+const RESERVED = new Set<string>([BuiltInEvent.CONNECTED, BuiltInEvent.EXCEPTION, BuiltInEvent.JOIN_ROOM, BuiltInEvent.LEAVE_ROOM]);
+
+/**
+ * Reads what the decorators wrote, once, at boot: finds every `@Gateway()`
+ * provider, resolves its controllers and wraps their handlers. Mistakes are
+ * thrown here, with a code and what to fix, never on the data path.
+ */
+@Injectable()
+export class GatewayExplorer {
+  constructor(
+    private readonly discovery: DiscoveryService,
+    private readonly handlerFactory: HandlerFactory,
+    @Inject(SWITCHBOARD_OPTIONS) private readonly options: SwitchboardOptions,
+  ) {}
+
+  explore(): GatewayRoute[] {
+    const instances = new Map<unknown, object>();
+    const gateways: { instance: object; metadata: GatewayMetadata }[] = [];
+    for (const wrapper of this.discovery.getProviders()) {
+      const { metatype, instance } = wrapper;
+      if (!metatype || typeof metatype !== 'function') continue;
+      const metadata: GatewayMetadata | undefined = Reflect.getMetadata(GATEWAY_METADATA, metatype);
+      const isController = Reflect.getMetadata(CONTROLLER_METADATA, metatype) === true;
+      if (!metadata && !isController) continue;
+      if (!wrapper.isDependencyTreeStatic() || !instance) {
+        throw new SwitchboardBootError(
+          BootErrorCode.SCOPED_PROVIDER,
+          `${metatype.name} must be a singleton provider; remove the request or transient scope from it and from what it injects`,
+        );
+      }
+      instances.set(metatype, instance as object);
+      if (metadata) gateways.push({ instance: instance as object, metadata });
+    }
+    const routes = gateways.map(({ instance, metadata }) => this.buildRoute(instance, metadata, instances));
+    const seen = new Set<string>();
+    for (const route of routes) {
+      if (seen.has(route.matcher.pattern)) {
+        throw new SwitchboardBootError(BootErrorCode.DUPLICATE_ROUTE, `two gateways serve "${route.matcher.pattern}"; give each gateway its own path`);
+      }
+      seen.add(route.matcher.pattern);
+    }
+    // Static segments beat parameters: `/ws/chat/lobby` before `/ws/chat/:roomId`.
+    return routes.sort((a, b) => a.matcher.paramCount - b.matcher.paramCount);
+  }
+
+  private buildRoute(gateway: object, metadata: GatewayMetadata, instances: Map<unknown, object>): GatewayRoute {
+    const gatewayName = gateway.constructor.name;
+    const handlers = new Map<string, BoundHandler>();
+    const owners = new Map<string, string>();
+    for (const controller of metadata.controllers ?? []) {
+      const instance = this.resolveController(controller, gatewayName, instances);
+      const list: readonly HandlerMetadata[] = Reflect.getMetadata(HANDLERS_METADATA, controller) ?? [];
+      for (const { event, methodName } of list) {
+        const where = `${controller.name}.${String(methodName)}`;
+        if (RESERVED.has(event)) {
+          throw new SwitchboardBootError(BootErrorCode.RESERVED_EVENT, `${where} handles "${event}", which the protocol reserves; pick another event name`);
+        }
+        const previous = owners.get(event);
+        if (previous) {
+          throw new SwitchboardBootError(
+            BootErrorCode.DUPLICATE_EVENT,
+            `${where} and ${previous} both handle "${event === BINARY_EVENT ? 'binary frames' : event}" on ${metadata.path}; keep one`,
+          );
+        }
+        owners.set(event, where);
+        handlers.set(event, this.handlerFactory.createHandler(instance, String(methodName)));
+      }
+    }
+    const hooks = [this.options.hooks, metadata.hooks, this.methodHooks(gateway)].filter((h): h is GatewayHooks => !!h);
+    return {
+      matcher: compileRoute(metadata.path),
+      gatewayName,
+      limits: { ...DEFAULT_LIMITS, ...this.options.limits, ...metadata.limits },
+      subprotocols: metadata.subprotocols ?? [],
+      guard: this.handlerFactory.createHandshakeGuard(gateway),
+      beforeConnect: hooks.flatMap((h) => (h.beforeConnect ? [h.beforeConnect] : [])),
+      onConnect: hooks.flatMap((h) => (h.onConnect ? [h.onConnect] : [])),
+      onDisconnect: hooks.flatMap((h) => (h.onDisconnect ? [h.onDisconnect] : [])),
+      handlers,
+    };
+  }
+
+  private resolveController(controller: Type<unknown>, gatewayName: string, instances: Map<unknown, object>): object {
+    if (Reflect.getMetadata(CONTROLLER_METADATA, controller) !== true) {
+      throw new SwitchboardBootError(
+        BootErrorCode.CONTROLLER_NOT_DECORATED,
+        `${controller.name} is listed in the controllers of ${gatewayName} but is not decorated with @WsController()`,
+      );
+    }
+    const instance = instances.get(controller);
+    if (!instance) {
+      throw new SwitchboardBootError(
+        BootErrorCode.CONTROLLER_NOT_PROVIDED,
+        `${controller.name} is listed in the controllers of ${gatewayName} but no module provides it; add it to the providers of the module that declares ${gatewayName}`,
+      );
+    }
+    return instance;
+  }
+
+  /** The gateway class's own `beforeConnect` / `onConnect` / `onDisconnect` methods, bound to it. */
+  private methodHooks(gateway: object): GatewayHooks {
+    const g = gateway as Partial<Record<keyof GatewayHooks, (...args: never[]) => unknown>>;
+    return {
+      beforeConnect: typeof g.beforeConnect === 'function' ? (g.beforeConnect.bind(gateway) as BeforeConnectHook) : undefined,
+      onConnect: typeof g.onConnect === 'function' ? (g.onConnect.bind(gateway) as ConnectHook) : undefined,
+      onDisconnect: typeof g.onDisconnect === 'function' ? (g.onDisconnect.bind(gateway) as DisconnectHook) : undefined,
+    };
+  }
+}

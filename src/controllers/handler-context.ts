@@ -1,0 +1,24 @@
+import type { InboundFrame } from '../protocol';
+import type { WsEmitter } from '../services/ws-emitter';
+import type { ClientConnection } from '../gateways/client-connection';
+
+/** A function that replies to the frame being handled. */
+export type AckFn = (message?: unknown) => void;
+
+/** Per-frame state handed to parameter resolution. */
+export interface FrameContext {
+  readonly frame: Extract<InboundFrame, { kind: 'event' }> | { kind: 'binary'; event: string; data: Buffer };
+  readonly emitter: WsEmitter;
+  readonly ack: AckFn;
+}
+
+/**
+ * The argument list every handler is invoked with, and so what
+ * `ExecutionContext.getArgs()` returns in guards and interceptors:
+ * `switchToWs().getClient()` is the connection, `getData()` the message and
+ * `getPattern()` the event name.
+ */
+export type HandlerArgs = [connection: ClientConnection, message: unknown, context: FrameContext, event: string];
+
+/** A controller method wrapped with its guards, pipes, interceptors and filters. */
+export type BoundHandler = (...args: HandlerArgs) => Promise<unknown>;

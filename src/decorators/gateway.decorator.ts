@@ -1,0 +1,40 @@
+import { Injectable, SetMetadata, applyDecorators, type Type } from '@nestjs/common';
+import type { GatewayHooks } from '../gateways/hooks';
+import type { ConnectionLimits } from '../switchboard.options';
+import { GATEWAY_METADATA } from './metadata-keys';
+
+/** What a gateway serves besides its path. */
+export interface GatewayOptions {
+  /** Controllers whose `@On()` handlers answer on this route. Each must also be a provider. */
+  readonly controllers?: readonly Type<unknown>[];
+  /** Hooks run for this route, after the global ones given to `SwitchboardModule.forRoot()`. */
+  readonly hooks?: GatewayHooks;
+  /**
+   * Subprotocols this route accepts, in order of preference. The first one the
+   * client offers is chosen; handlers read it as `connection.protocol`.
+   */
+  readonly subprotocols?: readonly string[];
+  /** Overrides of the module-wide limits for this route only. */
+  readonly limits?: Partial<ConnectionLimits>;
+}
+
+/** The metadata `@Gateway()` writes and the explorer reads. */
+export interface GatewayMetadata extends GatewayOptions {
+  readonly path: string;
+}
+
+/**
+ * Declares a WebSocket route. The path may hold parameters (`/ws/chat/:roomId`)
+ * that hooks and handlers read from `connection.params`. The class is a Nest
+ * provider: list it in a module's `providers`. It may implement
+ * `OnBeforeConnect`, `OnConnect` and `OnDisconnect`, and guards put on it with
+ * `@UseGuards()` run on the upgrade request.
+ *
+ * @example
+ * ＠Gateway('/ws', { controllers: [ChatController] })
+ * export class ChatGateway {}
+ */
+export function Gateway(path: string, options: GatewayOptions = {}): ClassDecorator {
+  const metadata: GatewayMetadata = { ...options, path };
+  return applyDecorators(Injectable(), SetMetadata(GATEWAY_METADATA, metadata));
+}

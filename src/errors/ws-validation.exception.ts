@@ -1,0 +1,33 @@
+import { ValidationPipe, type ValidationError, type ValidationPipeOptions } from '@nestjs/common';
+
+/** Thrown by `WsValidationPipe`: the failed properties, each with its messages. */
+export class WsValidationException extends Error {
+  constructor(readonly fields: Readonly<Record<string, readonly string[]>>) {
+    super(`Validation failed: ${Object.keys(fields).join(', ')}`);
+    this.name = 'WsValidationException';
+  }
+}
+
+/** Flattens class-validator errors to `{ 'address.city': ['city must be a string'] }`. */
+export function flattenValidationErrors(errors: readonly ValidationError[], prefix = ''): Record<string, string[]> {
+  const fields: Record<string, string[]> = {};
+  for (const error of errors) {
+    const path = prefix ? `${prefix}.${error.property}` : error.property;
+    if (error.constraints) fields[path] = Object.values(error.constraints);
+    if (error.children?.length) Object.assign(fields, flattenValidationErrors(error.children, path));
+  }
+  return fields;
+}
+
+/**
+ * Nest's `ValidationPipe`, answering with a `VALIDATION_FAILED` exception
+ * frame whose `fields` name each failed property. Accepts the same options.
+ */
+export class WsValidationPipe extends ValidationPipe {
+  constructor(options: ValidationPipeOptions = {}) {
+    super({
+      ...options,
+      exceptionFactory: (errors: ValidationError[]) => new WsValidationException(flattenValidationErrors(errors)),
+    });
+  }
+}

@@ -1,0 +1,111 @@
+import type { IncomingHttpHeaders } from 'node:http';
+import { WebSocket } from 'ws';
+import { encodeFrame } from '../protocol';
+import type { ConnectionLimits } from '../switchboard.options';
+import type { WsEmitter } from '../services/ws-emitter';
+import { RateLimiter } from './rate-limiter';
+import type { WsConnection } from './ws-connection';
+
+/** Close codes Switchboard uses. */
+export const CloseCode = {
+  GOING_AWAY: 1001,
+  POLICY_VIOLATION: 1008,
+  MESSAGE_TOO_BIG: 1009,
+  INTERNAL_ERROR: 1011,
+  SERVICE_RESTART: 1012,
+  TRY_AGAIN_LATER: 1013,
+} as const;
+
+const TEXT = { binary: false } as const;
+const BINARY = { binary: true } as const;
+
+/** What the handshake resolved for a new connection. */
+export interface ConnectionInit {
+  readonly id: string;
+  readonly socket: WebSocket;
+  readonly path: string;
+  readonly route: string;
+  readonly params: Readonly<Record<string, string>>;
+  readonly query: Readonly<Record<string, string>>;
+  readonly headers: IncomingHttpHeaders;
+  readonly data: Record<string, unknown>;
+  readonly remoteAddress: string | undefined;
+  readonly limits: ConnectionLimits;
+}
+
+/** A live connection held by this node: the socket plus the state around it. */
+export class ClientConnection implements WsConnection {
+  readonly id: string;
+  readonly socket: WebSocket;
+  readonly path: string;
+  readonly route: string;
+  readonly params: Readonly<Record<string, string>>;
+  readonly query: Readonly<Record<string, string>>;
+  readonly headers: IncomingHttpHeaders;
+  readonly data: Record<string, unknown>;
+  readonly remoteAddress: string | undefined;
+  readonly limits: ConnectionLimits;
+  readonly connectTime = new Date();
+  readonly rooms = new Set<string>();
+  metadata: Readonly<Record<string, unknown>> = {};
+  /** Set by each pong; cleared by each heartbeat tick. */
+  alive = true;
+  /** Frames dropped because the client read too slowly (policy `drop`). */
+  dropped = 0;
+  /** False until the `connected` frame is out and on-connect hooks ran; frames wait in `inbox`. */
+  ready = false;
+  /** True while the dispatcher works through `inbox`. */
+  draining = false;
+  readonly inbox: { data: Buffer; isBinary: boolean }[] = [];
+  readonly rate: RateLimiter;
+  /** The sender-bound emitter, created on the first handled frame. */
+  emitter?: WsEmitter;
+
+  constructor(init: ConnectionInit) {
+    this.id = init.id;
+    this.socket = init.socket;
+    this.path = init.path;
+    this.route = init.route;
+    this.params = init.params;
+    this.query = init.query;
+    this.headers = init.headers;
+    this.data = init.data;
+    this.remoteAddress = init.remoteAddress;
+    this.limits = init.limits;
+    this.rate = new RateLimiter(init.limits.rateLimit, init.limits.rateBurst);
+  }
+
+  get protocol(): string {
+    return this.socket.protocol;
+  }
+
+  /**
+   * Writes an already encoded frame. This is the per-receiver step of every
+   * broadcast, so it allocates nothing and never throws.
+   */
+  write(bytes: Buffer, binary: boolean): boolean {
+    const socket = this.socket;
+    if (socket.readyState !== WebSocket.OPEN) return false;
+    if (socket.bufferedAmount > this.limits.highWaterMark) {
+      if (this.limits.slowClientPolicy === 'drop') {
+        this.dropped++;
+        return false;
+      }
+      this.close(CloseCode.TRY_AGAIN_LATER, 'client reads too slowly');
+      return false;
+    }
+    socket.send(bytes, binary ? BINARY : TEXT);
+    return true;
+  }
+
+  emit(event: string, message?: unknown): boolean {
+    const frame = encodeFrame({ kind: 'event', event, message });
+    return typeof frame === 'string' ? this.write(Buffer.from(frame), false) : this.write(frame, true);
+  }
+
+  close(code: number = CloseCode.GOING_AWAY, reason = ''): void {
+    if (this.socket.readyState === WebSocket.OPEN || this.socket.readyState === WebSocket.CONNECTING) {
+      this.socket.close(code, reason);
+    }
+  }
+}

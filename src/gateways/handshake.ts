@@ -1,0 +1,53 @@
+import { HttpException, Logger } from '@nestjs/common';
+import { STATUS_CODES, type IncomingMessage } from 'node:http';
+import type { Duplex } from 'node:stream';
+import type { GatewayRoute } from '../controllers/gateway-explorer';
+import type { HandshakeContext } from './hooks';
+
+/** What the before-connect pipeline decided. */
+export type HandshakeOutcome =
+  | { readonly ok: true; readonly data: Record<string, unknown> }
+  | { readonly ok: false; readonly status: number; readonly message: string };
+
+const logger = new Logger('SwitchboardHandshake');
+
+/** True when the request's Origin may connect: no allowlist, no Origin header (not a browser), or listed. */
+export function originAllowed(origin: string | undefined, allowed: readonly string[] | undefined): boolean {
+  if (!allowed || origin === undefined) return true;
+  return allowed.includes('*') || allowed.includes(origin);
+}
+
+/**
+ * Runs the gateway's guards, then every before-connect hook in order (global,
+ * decorator, gateway method). The first refusal wins; objects returned by
+ * hooks are merged into the connection's `data`, as is `request.user` set by
+ * a guard.
+ */
+export async function runHandshake(route: GatewayRoute, ctx: HandshakeContext): Promise<HandshakeOutcome> {
+  try {
+    await route.guard(ctx.request);
+    const user = (ctx.request as IncomingMessage & { user?: unknown }).user;
+    if (user !== undefined) ctx.data.user = user;
+    for (const hook of route.beforeConnect) {
+      const result = await hook(ctx);
+      if (result === false) return { ok: false, status: 403, message: 'Forbidden' };
+      if (typeof result === 'object' && result !== null) Object.assign(ctx.data, result);
+    }
+    return { ok: true, data: ctx.data };
+  } catch (error) {
+    if (error instanceof HttpException) return { ok: false, status: error.getStatus(), message: error.message };
+    logger.error(`before-connect on ${route.matcher.pattern} failed`, error instanceof Error ? error.stack : String(error));
+    return { ok: false, status: 500, message: 'Internal Server Error' };
+  }
+}
+
+/** Answers an upgrade request with a plain HTTP error and closes the socket. */
+export function refuseUpgrade(socket: Duplex, status: number, message: string): void {
+  if (socket.destroyed) return;
+  const body = `${message}\n`;
+  socket.end(
+    `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? 'Error'}\r\n` +
+      'Connection: close\r\nContent-Type: text/plain; charset=utf-8\r\n' +
+      `Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
+  );
+}

@@ -1,0 +1,61 @@
+import type { IncomingHttpHeaders, IncomingMessage } from 'node:http';
+import type { ConnectionInfo } from '../backplanes/connection-info';
+import type { WsConnection } from './ws-connection';
+
+/** What a before-connect hook sees of the upgrade request. */
+export interface HandshakeContext {
+  readonly request: IncomingMessage;
+  /** The request path, without the query string. */
+  readonly path: string;
+  /** The route pattern of the gateway that matched. */
+  readonly route: string;
+  readonly params: Readonly<Record<string, string>>;
+  readonly query: Readonly<Record<string, string>>;
+  readonly headers: IncomingHttpHeaders;
+  /** Data attached by earlier hooks; handlers read it as `connection.data`. */
+  readonly data: Record<string, unknown>;
+}
+
+/**
+ * Runs on the upgrade request, before the connection exists. Return `false`
+ * (or throw `ForbiddenException`) to answer HTTP 403, throw
+ * `UnauthorizedException` for 401, or return an object to merge into
+ * `connection.data`.
+ */
+export type BeforeConnectHook = (
+  ctx: HandshakeContext,
+) => boolean | void | Record<string, unknown> | Promise<boolean | void | Record<string, unknown>>;
+
+/** Runs once the connection is open and its `connected` frame is sent. */
+export type ConnectHook = (connection: WsConnection) => void | Promise<void>;
+
+/** What an on-disconnect hook is told about the connection that ended. */
+export interface DisconnectInfo extends ConnectionInfo {
+  readonly code: number;
+  readonly reason: string;
+  /** How long the connection lived, in ms. */
+  readonly durationMs: number;
+}
+
+/** Runs after the connection has closed and left every room. */
+export type DisconnectHook = (info: DisconnectInfo, connection: WsConnection) => void | Promise<void>;
+
+/** Hooks of a route, or of every route when given to the module. */
+export interface GatewayHooks {
+  readonly beforeConnect?: BeforeConnectHook;
+  readonly onConnect?: ConnectHook;
+  readonly onDisconnect?: DisconnectHook;
+}
+
+/** A gateway class that checks or enriches the upgrade request (Nest DI available). */
+export interface OnBeforeConnect {
+  beforeConnect(ctx: HandshakeContext): ReturnType<BeforeConnectHook>;
+}
+/** A gateway class told of every new connection on its route. */
+export interface OnConnect {
+  onConnect(connection: WsConnection): void | Promise<void>;
+}
+/** A gateway class told of every connection that ends on its route. */
+export interface OnDisconnect {
+  onDisconnect(info: DisconnectInfo, connection: WsConnection): void | Promise<void>;
+}

@@ -1,0 +1,140 @@
+import { Injectable } from '@nestjs/common';
+import type { GatewayRoute } from '../controllers/gateway-explorer';
+import type { FrameContext } from '../controllers/handler-context';
+import { BINARY_EVENT } from '../decorators/metadata-keys';
+import { toExceptionBody } from '../errors/to-exception-body';
+import {
+  BuiltInEvent,
+  ErrorCode,
+  checkRoomName,
+  decodeFrame,
+  encodeFrame,
+  type ExceptionBody,
+  type FrameId,
+  type InboundFrame,
+} from '../protocol';
+import { Fanout } from '../services/fanout';
+import { Membership } from '../services/membership';
+import { SenderEmitter } from '../services/ws-emitter';
+import { CloseCode, type ClientConnection } from './client-connection';
+
+/** Frames a connection may have waiting while its handlers run; more are refused as `RATE_LIMITED`. */
+const MAX_PENDING_FRAMES = 256;
+
+/**
+ * Turns received frames into handler calls. Frames of one connection are
+ * handled one at a time, in the order they arrived, so a sender's frames to a
+ * room go out in the order it sent them. Nothing here throws: every failure
+ * becomes an `exception` frame or a close code.
+ */
+@Injectable()
+export class MessageDispatcher {
+  constructor(
+    private readonly membership: Membership,
+    private readonly fanout: Fanout,
+  ) {}
+
+  /** Called for every frame a connection receives. */
+  receive(connection: ClientConnection, route: GatewayRoute, data: Buffer, isBinary: boolean): void {
+    if (!connection.rate.take()) {
+      if (connection.rate.refusedInARow >= route.limits.rateLimitCloseAfter) {
+        connection.close(CloseCode.POLICY_VIOLATION, 'rate limit exceeded');
+      } else {
+        this.fail(connection, ErrorCode.RATE_LIMITED, 'too many messages; slow down');
+      }
+      return;
+    }
+    if (connection.inbox.length >= MAX_PENDING_FRAMES) {
+      this.fail(connection, ErrorCode.RATE_LIMITED, 'too many messages waiting for their handlers');
+      return;
+    }
+    connection.inbox.push({ data, isBinary });
+    if (connection.ready && !connection.draining) void this.drain(connection, route);
+  }
+
+  /** Handles queued frames until none is left; started again by the next frame. */
+  async drain(connection: ClientConnection, route: GatewayRoute): Promise<void> {
+    connection.draining = true;
+    try {
+      for (let next = connection.inbox.shift(); next; next = connection.inbox.shift()) {
+        await this.handle(connection, route, next.data, next.isBinary);
+      }
+    } finally {
+      connection.draining = false;
+    }
+  }
+
+  private async handle(connection: ClientConnection, route: GatewayRoute, data: Buffer, isBinary: boolean): Promise<void> {
+    const decoded = decodeFrame(data, isBinary, route.limits);
+    if (!decoded.ok) return this.fail(connection, decoded.code, decoded.reason, decoded.id);
+    const frame = decoded.frame;
+    if (frame.kind === 'binary') {
+      const handler = route.handlers.get(BINARY_EVENT);
+      if (!handler) return this.fail(connection, ErrorCode.BAD_FRAME, `${route.matcher.pattern} takes no binary frames`);
+      return this.invoke(connection, route, BINARY_EVENT, frame.data, { kind: 'binary', event: BINARY_EVENT, data: frame.data });
+    }
+    switch (frame.event) {
+      case BuiltInEvent.JOIN_ROOM:
+        return this.joinRoom(connection, route, frame);
+      case BuiltInEvent.LEAVE_ROOM:
+        return this.leaveRoom(connection, frame);
+    }
+    if (!route.handlers.has(frame.event)) {
+      return this.fail(connection, ErrorCode.UNKNOWN_EVENT, `no handler for event "${frame.event}" on ${route.matcher.pattern}`, frame.id);
+    }
+    return this.invoke(connection, route, frame.event, frame.message, frame);
+  }
+
+  private async invoke(
+    connection: ClientConnection,
+    route: GatewayRoute,
+    event: string,
+    message: unknown,
+    frame: FrameContext['frame'],
+  ): Promise<void> {
+    const handler = route.handlers.get(event)!;
+    const id = frame.kind === 'event' ? frame.id : undefined;
+    const replyEvent = frame.kind === 'event' ? frame.event : 'binary';
+    let replied = false;
+    const ack = (value?: unknown): void => {
+      if (replied) return;
+      replied = true;
+      this.send(connection, encodeFrame({ kind: 'event', event: replyEvent, message: value, id }));
+    };
+    connection.emitter ??= new SenderEmitter(this.fanout, connection.id, connection.route);
+    try {
+      const result = await handler(connection, message, { frame, emitter: connection.emitter, ack }, event);
+      if (result !== undefined || id !== undefined) ack(result);
+    } catch (error) {
+      // Nest's exception-filter layer has already logged unexpected errors.
+      this.send(connection, encodeFrame({ kind: 'exception', error: toExceptionBody(error).body, id }));
+    }
+  }
+
+  private async joinRoom(connection: ClientConnection, route: GatewayRoute, frame: Extract<InboundFrame, { kind: 'event' }>): Promise<void> {
+    const room = frame.message;
+    const invalid = checkRoomName(room, route.limits.maxRoomNameLength);
+    if (invalid !== undefined) return this.fail(connection, ErrorCode.INVALID_ROOM, invalid, frame.id);
+    const name = room as string;
+    if (!connection.rooms.has(name) && connection.rooms.size >= route.limits.maxRoomsPerConnection) {
+      return this.fail(connection, ErrorCode.TOO_MANY_ROOMS, `a connection may be in at most ${route.limits.maxRoomsPerConnection} rooms`, frame.id);
+    }
+    await this.membership.joinLocal(connection, name);
+    if (frame.id !== undefined) this.send(connection, encodeFrame({ kind: 'event', event: frame.event, message: { room: name }, id: frame.id }));
+  }
+
+  private async leaveRoom(connection: ClientConnection, frame: Extract<InboundFrame, { kind: 'event' }>): Promise<void> {
+    if (typeof frame.message !== 'string') return this.fail(connection, ErrorCode.INVALID_ROOM, 'room must be a non-empty string', frame.id);
+    await this.membership.leaveLocal(connection, frame.message);
+    if (frame.id !== undefined) this.send(connection, encodeFrame({ kind: 'event', event: frame.event, message: { room: frame.message }, id: frame.id }));
+  }
+
+  private fail(connection: ClientConnection, code: ExceptionBody['code'], message: string, id?: FrameId): void {
+    this.send(connection, encodeFrame({ kind: 'exception', error: { status: 'error', code, message }, id }));
+  }
+
+  private send(connection: ClientConnection, encoded: string | Buffer): void {
+    if (typeof encoded === 'string') connection.write(Buffer.from(encoded), false);
+    else connection.write(encoded, true);
+  }
+}

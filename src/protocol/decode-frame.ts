@@ -1,0 +1,101 @@
+import { ErrorCode } from './error-codes';
+import type { FrameId, InboundFrame } from './frames';
+
+/** Limits applied while decoding, before any handler sees the frame. */
+export interface DecodeLimits {
+  /** Deepest nesting of objects and arrays accepted in a text frame. */
+  readonly maxDepth: number;
+}
+
+export type DecodeResult =
+  | { readonly ok: true; readonly frame: InboundFrame }
+  | { readonly ok: false; readonly code: ErrorCode; readonly reason: string; readonly id?: FrameId };
+
+/**
+ * Decodes one client frame. Never throws: every malformed input becomes a
+ * `BAD_FRAME` result that the dispatcher turns into an `exception` frame.
+ */
+export function decodeFrame(data: Buffer | string, isBinary: boolean, limits: DecodeLimits): DecodeResult {
+  if (isBinary) {
+    return { ok: true, frame: { kind: 'binary', data: typeof data === 'string' ? Buffer.from(data) : data } };
+  }
+  const text = typeof data === 'string' ? data : data.toString('utf8');
+  const depth = jsonDepth(text);
+  if (depth > limits.maxDepth) {
+    return bad(`frame nests deeper than ${limits.maxDepth} levels`);
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    return bad('frame is not valid JSON');
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+    return bad('frame must be a JSON object with an "event" property');
+  }
+  const raw = parsed as Record<string, unknown>;
+  const id = readId(raw.id);
+  if (raw.id !== undefined && id === undefined) {
+    return bad('"id" must be a string or a finite number');
+  }
+  if (typeof raw.event !== 'string' || raw.event.length === 0) {
+    return bad('"event" must be a non-empty string', id);
+  }
+  if (raw.room !== undefined && raw.room !== null && typeof raw.room !== 'string') {
+    return bad('"room" must be a string when present', id);
+  }
+  // Nest's own clients send `data`; Dox clients send `message`.
+  const message = Object.prototype.hasOwnProperty.call(raw, 'message') ? raw.message : raw.data;
+  return {
+    ok: true,
+    frame: {
+      kind: 'event',
+      event: raw.event,
+      message,
+      room: typeof raw.room === 'string' ? raw.room : undefined,
+      id,
+    },
+  };
+}
+
+function bad(reason: string, id?: FrameId): DecodeResult {
+  return { ok: false, code: ErrorCode.BAD_FRAME, reason, id };
+}
+
+function readId(value: unknown): FrameId | undefined {
+  if (typeof value === 'string' && value.length <= 128) return value;
+  if (typeof value === 'number' && Number.isFinite(value)) return value;
+  return undefined;
+}
+
+const OPEN_BRACE = 0x7b;
+const OPEN_BRACKET = 0x5b;
+const CLOSE_BRACE = 0x7d;
+const CLOSE_BRACKET = 0x5d;
+const QUOTE = 0x22;
+const BACKSLASH = 0x5c;
+
+/**
+ * The maximum nesting depth of a JSON text, found by one scan that skips
+ * strings. Run before `JSON.parse` so a hostile frame never costs a parse of
+ * thousands of nested levels (or a stack overflow).
+ */
+export function jsonDepth(text: string): number {
+  let depth = 0;
+  let max = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === BACKSLASH) i++;
+      else if (c === QUOTE) inString = false;
+    } else if (c === QUOTE) {
+      inString = true;
+    } else if (c === OPEN_BRACE || c === OPEN_BRACKET) {
+      if (++depth > max) max = depth;
+    } else if (c === CLOSE_BRACE || c === CLOSE_BRACKET) {
+      depth--;
+    }
+  }
+  return max;
+}

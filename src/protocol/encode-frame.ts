@@ -1,0 +1,49 @@
+import { BuiltInEvent, type FrameId, type OutboundFrame, type WireFrame } from './frames';
+
+/** A frame ready for the socket: text frames as JSON, binary messages as their bytes. */
+export type EncodedFrame = string | Buffer;
+
+/** Maps the typed frame to the wire shape; the only place that knows the JSON layout. */
+export function toWire(frame: OutboundFrame): WireFrame {
+  switch (frame.kind) {
+    case 'connected':
+      return { event: BuiltInEvent.CONNECTED, message: { id: frame.id } };
+    case 'exception':
+      return withId({ event: BuiltInEvent.EXCEPTION, message: frame.error }, frame.id);
+    case 'event': {
+      const wire: { -readonly [K in keyof WireFrame]: WireFrame[K] } = {
+        event: frame.event,
+        message: frame.message === undefined ? null : frame.message,
+      };
+      if (frame.sender !== undefined) wire.sender = frame.sender;
+      if (frame.room !== undefined) wire.room = frame.room;
+      if (frame.id !== undefined) wire.id = frame.id;
+      return wire;
+    }
+  }
+}
+
+/**
+ * Serialises a frame exactly once. A message that is binary (a Buffer or any
+ * typed array) goes out as a binary frame holding just its bytes; everything
+ * else is a JSON text frame.
+ */
+export function encodeFrame(frame: OutboundFrame): EncodedFrame {
+  if (frame.kind === 'event') {
+    const bytes = asBinary(frame.message);
+    if (bytes) return bytes;
+  }
+  return JSON.stringify(toWire(frame));
+}
+
+/** The bytes of a binary message, or undefined when the message is not binary. */
+export function asBinary(message: unknown): Buffer | undefined {
+  if (Buffer.isBuffer(message)) return message;
+  if (ArrayBuffer.isView(message)) return Buffer.from(message.buffer, message.byteOffset, message.byteLength);
+  if (message instanceof ArrayBuffer) return Buffer.from(message);
+  return undefined;
+}
+
+function withId(wire: WireFrame, id: FrameId | undefined): WireFrame {
+  return id === undefined ? wire : { ...wire, id };
+}

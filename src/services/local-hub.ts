@@ -1,0 +1,93 @@
+import { Injectable } from '@nestjs/common';
+import type { DeliveryTarget } from '../backplanes/backplane-message';
+import type { ClientConnection } from '../gateways/client-connection';
+
+const NONE: ReadonlySet<ClientConnection> = new Set();
+
+/**
+ * The connections this node holds, indexed for delivery: by id, by room and
+ * by gateway route. The cluster-wide view lives in the backplane's registry;
+ * this index is what turns one delivery into socket writes.
+ */
+@Injectable()
+export class LocalHub {
+  private readonly byId = new Map<string, ClientConnection>();
+  private readonly byRoom = new Map<string, Set<ClientConnection>>();
+  private readonly byRoute = new Map<string, Set<ClientConnection>>();
+
+  get size(): number {
+    return this.byId.size;
+  }
+
+  get(id: string): ClientConnection | undefined {
+    return this.byId.get(id);
+  }
+
+  all(): IterableIterator<ClientConnection> {
+    return this.byId.values();
+  }
+
+  /** The connections on one gateway route. */
+  onRoute(route: string): Iterable<ClientConnection> {
+    return this.byRoute.get(route) ?? NONE;
+  }
+
+  add(connection: ClientConnection): void {
+    this.byId.set(connection.id, connection);
+    addTo(this.byRoute, connection.route, connection);
+  }
+
+  /** Forgets a connection and takes it out of every room; returns the rooms it was in. */
+  remove(connection: ClientConnection): string[] {
+    const rooms = [...connection.rooms];
+    for (const room of rooms) this.leave(connection, room);
+    removeFrom(this.byRoute, connection.route, connection);
+    this.byId.delete(connection.id);
+    return rooms;
+  }
+
+  /** Returns false when the connection was already a member. */
+  join(connection: ClientConnection, room: string): boolean {
+    if (connection.rooms.has(room)) return false;
+    connection.rooms.add(room);
+    addTo(this.byRoom, room, connection);
+    return true;
+  }
+
+  /** Returns false when the connection was not a member. */
+  leave(connection: ClientConnection, room: string): boolean {
+    if (!connection.rooms.delete(room)) return false;
+    removeFrom(this.byRoom, room, connection);
+    return true;
+  }
+
+  /** Writes one encoded frame to every local connection the target names; returns how many took it. */
+  deliver(target: DeliveryTarget, bytes: Buffer, binary: boolean, except?: string): number {
+    if (target.type === 'connection') {
+      const connection = this.byId.get(target.id);
+      return connection && connection.id !== except && connection.write(bytes, binary) ? 1 : 0;
+    }
+    const members =
+      target.type === 'all'
+        ? this.byId.values()
+        : ((target.type === 'room' ? this.byRoom.get(target.room) : this.byRoute.get(target.route)) ?? NONE);
+    let delivered = 0;
+    for (const connection of members) {
+      if (connection.id !== except && connection.write(bytes, binary)) delivered++;
+    }
+    return delivered;
+  }
+}
+
+function addTo<K>(index: Map<K, Set<ClientConnection>>, key: K, connection: ClientConnection): void {
+  let set = index.get(key);
+  if (!set) index.set(key, (set = new Set()));
+  set.add(connection);
+}
+
+function removeFrom<K>(index: Map<K, Set<ClientConnection>>, key: K, connection: ClientConnection): void {
+  const set = index.get(key);
+  if (!set) return;
+  set.delete(connection);
+  if (set.size === 0) index.delete(key);
+}

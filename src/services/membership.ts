@@ -1,0 +1,102 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { Backplane } from '../backplanes/backplane';
+import type { BackplaneMessage } from '../backplanes/backplane-message';
+import type { ClientConnection } from '../gateways/client-connection';
+import { ownerOf } from './connection-id';
+import { LocalHub } from './local-hub';
+
+type ControlMessage = Exclude<BackplaneMessage, { type: 'deliver' }>;
+
+/**
+ * Changes to a connection's rooms, metadata and life, wherever it lives: the
+ * registry is written here (so a caller that awaits sees it applied), and the
+ * node that holds the socket is told to update its delivery index.
+ */
+@Injectable()
+export class Membership {
+  constructor(
+    private readonly hub: LocalHub,
+    @Inject(Backplane) private readonly backplane: Backplane,
+  ) {}
+
+  /** Adds a connection to a room; false when the connection is unknown. */
+  async join(id: string, room: string): Promise<boolean> {
+    const local = this.hub.get(id);
+    if (local) {
+      await this.joinLocal(local, room);
+      return true;
+    }
+    if (!(await this.backplane.getConnection(id))) return false;
+    await this.backplane.addToRoom(id, room);
+    this.tellOwner({ type: 'join', id, room });
+    return true;
+  }
+
+  /** Removes a connection from a room; false when the connection is unknown. */
+  async leave(id: string, room: string): Promise<boolean> {
+    const local = this.hub.get(id);
+    if (local) {
+      await this.leaveLocal(local, room);
+      return true;
+    }
+    if (!(await this.backplane.getConnection(id))) return false;
+    await this.backplane.removeFromRoom(id, room);
+    this.tellOwner({ type: 'leave', id, room });
+    return true;
+  }
+
+  async joinLocal(connection: ClientConnection, room: string): Promise<void> {
+    if (this.hub.join(connection, room)) await this.backplane.addToRoom(connection.id, room);
+  }
+
+  async leaveLocal(connection: ClientConnection, room: string): Promise<void> {
+    if (this.hub.leave(connection, room)) await this.backplane.removeFromRoom(connection.id, room);
+  }
+
+  /** Merges a patch into a connection's metadata; false when the connection is unknown. */
+  async updateMetadata(id: string, patch: Readonly<Record<string, unknown>>): Promise<boolean> {
+    const metadata = await this.backplane.updateMetadata(id, patch);
+    if (!metadata) return false;
+    const local = this.hub.get(id);
+    if (local) local.metadata = metadata;
+    else this.tellOwner({ type: 'metadata', id, metadata });
+    return true;
+  }
+
+  /** Closes a connection wherever it lives; false when the connection is unknown. */
+  async disconnect(id: string, code: number, reason: string): Promise<boolean> {
+    const local = this.hub.get(id);
+    if (local) {
+      local.close(code, reason);
+      return true;
+    }
+    if (!(await this.backplane.getConnection(id))) return false;
+    this.tellOwner({ type: 'disconnect', id, code, reason });
+    return true;
+  }
+
+  /** Applies a change another node made to a connection this node holds. */
+  apply(message: ControlMessage): void {
+    const connection = this.hub.get(message.id);
+    if (!connection) return;
+    switch (message.type) {
+      case 'join':
+        this.hub.join(connection, message.room);
+        break;
+      case 'leave':
+        this.hub.leave(connection, message.room);
+        break;
+      case 'metadata':
+        connection.metadata = message.metadata;
+        break;
+      case 'disconnect':
+        connection.close(message.code, message.reason);
+        break;
+    }
+  }
+
+  private tellOwner(message: ControlMessage): void {
+    const owner = ownerOf(message.id);
+    if (owner !== undefined) this.backplane.send(message, owner);
+  }
+}

@@ -1,0 +1,124 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { Backplane, type BackplaneStatus } from '../backplanes/backplane';
+import type { ConnectionInfo } from '../backplanes/connection-info';
+import type { ClientConnection } from '../gateways/client-connection';
+import { Fanout } from './fanout';
+import { LocalHub } from './local-hub';
+import { Membership } from './membership';
+
+/** Options of `emitToRoom()`. */
+export interface EmitToRoomOptions {
+  /** A connection id that must not receive the frame. */
+  readonly except?: string;
+}
+
+/** What `status()` reports about this node. */
+export interface RealtimeStatus {
+  readonly serverInstanceId: string;
+  readonly localConnections: number;
+  readonly backplane: BackplaneStatus;
+}
+
+/**
+ * The realtime API for any code: HTTP controllers, jobs, other services.
+ * Every call works on connections held by any node. Sends are server
+ * originated (no `sender`) and resolve to the number of connections reached:
+ * exact on one node, and on several nodes as many as the registry lists.
+ */
+@Injectable()
+export class RealtimeService {
+  constructor(
+    private readonly fanout: Fanout,
+    private readonly membership: Membership,
+    private readonly hub: LocalHub,
+    @Inject(Backplane) private readonly backplane: Backplane,
+  ) {}
+
+  /** This node's id; every `ConnectionInfo.serverInstanceId` names one. */
+  get serverInstanceId(): string {
+    return this.backplane.nodeId;
+  }
+
+  /** Sends to one connection; resolves to 1 when it exists, 0 otherwise. */
+  async emitTo(id: string, event: string, message?: unknown): Promise<number> {
+    if (this.fanout.send({ type: 'connection', id }, { kind: 'event', event, message }) === 1) return 1;
+    return !this.hub.get(id) && this.backplane.distributed && (await this.backplane.getConnection(id)) ? 1 : 0;
+  }
+
+  /** Sends to every connection on every route. */
+  async emitToAll(event: string, message?: unknown): Promise<number> {
+    const local = this.fanout.send({ type: 'all' }, { kind: 'event', event, message });
+    if (!this.backplane.distributed) return local;
+    const all = await this.backplane.getConnections();
+    return local + all.filter((c) => c.serverInstanceId !== this.serverInstanceId).length;
+  }
+
+  /** Sends to every member of a room, but `except` when given. */
+  async emitToRoom(room: string, event: string, message?: unknown, options: EmitToRoomOptions = {}): Promise<number> {
+    const local = this.fanout.send({ type: 'room', room }, { kind: 'event', event, message, room }, options.except);
+    if (!this.backplane.distributed) return local;
+    const members = await this.backplane.getRoomMembers(room);
+    return local + members.filter((id) => id !== options.except && !this.hub.get(id)).length;
+  }
+
+  /** Adds a connection to a room; false when no such connection exists. */
+  joinRoom(id: string, room: string): Promise<boolean> {
+    return this.membership.join(id, room);
+  }
+
+  /** Removes a connection from a room; false when no such connection exists. */
+  leaveRoom(id: string, room: string): Promise<boolean> {
+    return this.membership.leave(id, room);
+  }
+
+  /** Ids of a room's members on every node. */
+  getRoomMembers(room: string): Promise<string[]> {
+    return this.backplane.getRoomMembers(room);
+  }
+
+  /** One connection, wherever it lives, or null. */
+  getConnectionInfo(id: string): Promise<ConnectionInfo | null> {
+    return this.backplane.getConnection(id);
+  }
+
+  /** Every connection on every node. */
+  getAllConnections(): Promise<ConnectionInfo[]> {
+    return this.backplane.getConnections();
+  }
+
+  /** The connections this node holds. */
+  getLocalConnections(): ConnectionInfo[] {
+    return [...this.hub.all()].map((c) => this.describe(c));
+  }
+
+  /** Merges `patch` into a connection's metadata; false when no such connection exists. */
+  updateConnectionMetadata(id: string, patch: Readonly<Record<string, unknown>>): Promise<boolean> {
+    return this.membership.updateMetadata(id, patch);
+  }
+
+  /** Closes a connection (code 1000) wherever it lives; false when no such connection exists. */
+  disconnect(id: string, reason = 'disconnected by server'): Promise<boolean> {
+    return this.membership.disconnect(id, 1000, reason);
+  }
+
+  /** This node's connection count and backplane health. */
+  status(): RealtimeStatus {
+    return {
+      serverInstanceId: this.serverInstanceId,
+      localConnections: this.hub.size,
+      backplane: this.backplane.status(),
+    };
+  }
+
+  private describe(connection: ClientConnection): ConnectionInfo {
+    return {
+      id: connection.id,
+      serverInstanceId: this.serverInstanceId,
+      connectTime: connection.connectTime.toISOString(),
+      route: connection.route,
+      rooms: [...connection.rooms],
+      metadata: connection.metadata,
+    };
+  }
+}
+

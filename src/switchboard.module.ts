@@ -1,0 +1,63 @@
+import { Module, type DynamicModule, type Provider } from '@nestjs/common';
+import { DiscoveryModule } from '@nestjs/core';
+import { Backplane } from './backplanes/backplane';
+import { MemoryBackplane } from './backplanes/memory.backplane';
+import { GatewayExplorer } from './controllers/gateway-explorer';
+import { HandlerFactory } from './controllers/handler-factory';
+import { MessageDispatcher } from './gateways/message-dispatcher';
+import { SwitchboardServer } from './gateways/switchboard-server';
+import { Fanout } from './services/fanout';
+import { LocalHub } from './services/local-hub';
+import { Membership } from './services/membership';
+import { RealtimeService } from './services/realtime.service';
+import { SWITCHBOARD_OPTIONS, type SwitchboardAsyncOptions, type SwitchboardOptions } from './switchboard.options';
+
+const backplaneProvider: Provider = {
+  provide: Backplane,
+  useFactory: (options: SwitchboardOptions) => options.backplane ?? new MemoryBackplane(),
+  inject: [SWITCHBOARD_OPTIONS],
+};
+
+const providers: Provider[] = [
+  backplaneProvider,
+  LocalHub,
+  Fanout,
+  Membership,
+  RealtimeService,
+  HandlerFactory,
+  GatewayExplorer,
+  MessageDispatcher,
+  SwitchboardServer,
+];
+
+/**
+ * Serves every `@Gateway()` of the application. Import it once, in the root
+ * module; `RealtimeService` is then injectable everywhere.
+ */
+@Module({})
+export class SwitchboardModule {
+  static forRoot(options: SwitchboardOptions = {}): DynamicModule {
+    return {
+      module: SwitchboardModule,
+      global: true,
+      imports: [DiscoveryModule],
+      providers: [{ provide: SWITCHBOARD_OPTIONS, useValue: options }, ...providers],
+      exports: [RealtimeService, Backplane],
+    };
+  }
+
+  /** Like `forRoot()`, with options from a factory that may inject other providers (e.g. `ConfigService`). */
+  static forRootAsync(options: SwitchboardAsyncOptions): DynamicModule {
+    return {
+      module: SwitchboardModule,
+      global: true,
+      imports: [DiscoveryModule, ...(options.imports ?? [])],
+      providers: [
+        { provide: SWITCHBOARD_OPTIONS, useFactory: options.useFactory, inject: options.inject ?? [] },
+        ...(options.extraProviders ?? []),
+        ...providers,
+      ],
+      exports: [RealtimeService, Backplane],
+    };
+  }
+}

@@ -1,0 +1,72 @@
+import type { ModuleMetadata, Provider, Type } from '@nestjs/common';
+import type { Backplane } from './backplanes/backplane';
+import type { GatewayHooks } from './gateways/hooks';
+
+/** What happens to a frame for a client whose send buffer is over the high-water mark. */
+export type SlowClientPolicy = 'drop' | 'disconnect';
+
+/** Per-connection limits. Every field has a default; see `DEFAULT_LIMITS`. */
+export interface ConnectionLimits {
+  /** Largest frame accepted, in bytes; a larger one closes the connection with 1009. Default 64 KiB. */
+  readonly maxPayload: number;
+  /** Deepest JSON nesting accepted; deeper frames get `BAD_FRAME`. Default 32. */
+  readonly maxDepth: number;
+  /** Longest room name. Default 128. */
+  readonly maxRoomNameLength: number;
+  /** Most rooms one connection may be in. Default 100. */
+  readonly maxRoomsPerConnection: number;
+  /** Frames per second a connection may send on average. Default 100. */
+  readonly rateLimit: number;
+  /** Frames a connection may send in a burst above the average. Default 200. */
+  readonly rateBurst: number;
+  /** Rate-limited frames in a row after which the connection is closed with 1008. Default 50. */
+  readonly rateLimitCloseAfter: number;
+  /** Interval of protocol pings, in ms; a peer that misses one is terminated. 0 turns it off. Default 30 000. */
+  readonly heartbeatInterval: number;
+  /** Bytes queued for a client above which `slowClientPolicy` applies. Default 1 MiB. */
+  readonly highWaterMark: number;
+  /** `drop` skips frames for a slow client; `disconnect` closes it with 1013. Default `disconnect`. */
+  readonly slowClientPolicy: SlowClientPolicy;
+  /** Origins allowed to open a connection; others get HTTP 403. Undefined allows any. Default undefined. */
+  readonly allowedOrigins?: readonly string[];
+}
+
+/** The defaults every limit falls back to. */
+export const DEFAULT_LIMITS: ConnectionLimits = {
+  maxPayload: 64 * 1024,
+  maxDepth: 32,
+  maxRoomNameLength: 128,
+  maxRoomsPerConnection: 100,
+  rateLimit: 100,
+  rateBurst: 200,
+  rateLimitCloseAfter: 50,
+  heartbeatInterval: 30_000,
+  highWaterMark: 1024 * 1024,
+  slowClientPolicy: 'disconnect',
+  allowedOrigins: undefined,
+};
+
+/** Options of `SwitchboardModule.forRoot()`. */
+export interface SwitchboardOptions {
+  /**
+   * Carries emits, rooms and the connection registry between processes.
+   * Default: a `MemoryBackplane` (one process).
+   */
+  readonly backplane?: Backplane;
+  /** Limits for every route; a gateway's own `limits` override them. */
+  readonly limits?: Partial<ConnectionLimits>;
+  /** Hooks run for every route, before the gateway's own. */
+  readonly hooks?: GatewayHooks;
+  /** How long shutdown waits for clients to close before terminating them, in ms. Default 2 000. */
+  readonly closeTimeout?: number;
+}
+
+/** Options of `SwitchboardModule.forRootAsync()`. */
+export interface SwitchboardAsyncOptions extends Pick<ModuleMetadata, 'imports'> {
+  readonly useFactory: (...args: never[]) => SwitchboardOptions | Promise<SwitchboardOptions>;
+  readonly inject?: (Type<unknown> | string | symbol)[];
+  readonly extraProviders?: Provider[];
+}
+
+/** Injection token of the resolved `SwitchboardOptions`. */
+export const SWITCHBOARD_OPTIONS = Symbol('SWITCHBOARD_OPTIONS');
