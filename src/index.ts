@@ -29,6 +29,7 @@ export type {
   OnDisconnect,
 } from './gateways/hooks';
 export { CloseCode } from './gateways/client-connection';
+export { SwitchboardAdapter } from './gateways/switchboard.adapter';
 export type { AckFn } from './controllers/handler-context';
 
 // Services
@@ -36,10 +37,41 @@ export { RealtimeService, type EmitToRoomOptions, type RealtimeStatus } from './
 export type { DirectEmitter, RoomEmitter, WsEmitter } from './services/ws-emitter';
 
 // Backplanes
-export { Backplane, createNodeId, type BackplaneListener, type BackplaneStatus } from './backplanes/backplane';
-export type { BackplaneMessage, DeliveryTarget } from './backplanes/backplane-message';
+export {
+  Backplane,
+  createNodeId,
+  type BackplaneListener,
+  type BackplaneStatus,
+  type LocalConnectionsProvider,
+} from './backplanes/backplane';
+export type { BackplaneEnvelope, BackplaneMessage, DeliveryTarget } from './backplanes/backplane-message';
 export { MemoryBackplane, MemoryBus, type MemoryBackplaneOptions } from './backplanes/memory.backplane';
 export type { ConnectionInfo, ConnectionRecord } from './backplanes/connection-info';
+export {
+  ClusterIpcBackplane,
+  type ClusterIpcBackplaneOptions,
+  type IpcChannel,
+} from './backplanes/cluster-ipc.backplane';
+export { RedisBackplane } from './backplanes/redis.backplane';
+export {
+  REDIS_BACKPLANE_DEFAULTS,
+  REDIS_CLIENT_OPTIONS,
+  type RedisBackplaneOptions,
+} from './backplanes/redis-backplane.options';
+export { backplaneFromEnv, type BackplaneFromEnvOptions } from './backplanes/backplane-from-env';
+
+// Cluster mode
+export { runCluster } from './cluster/run-cluster';
+export { ClusterIpcRelay, type ClusterMessageSource } from './cluster/ipc-relay';
+export { ClusterRegistry } from './cluster/cluster-registry';
+export {
+  CLUSTER_DEFAULTS,
+  type ClusterApp,
+  type ClusterBootstrap,
+  type ClusterEvent,
+  type ClusterLogger,
+  type ClusterOptions,
+} from './cluster/cluster-options';
 
 // Errors and protocol
 export { SwitchboardBootError, BootErrorCode } from './errors/switchboard-error';

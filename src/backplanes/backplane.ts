@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { ConnectionInfo, ConnectionRecord } from './connection-info';
-import { decodeEnvelope, encodeEnvelope, type BackplaneMessage } from './backplane-message';
+import { decodeEnvelope, encodeEnvelope, type BackplaneEnvelope, type BackplaneMessage } from './backplane-message';
 
 /** Receives what other nodes sent. */
 export type BackplaneListener = (message: BackplaneMessage, fromNode: string) => void;
@@ -15,7 +15,12 @@ export interface BackplaneStatus {
   readonly received: number;
   /** Messages that arrived malformed or forged and were thrown away. */
   readonly dropped: number;
+  /** Why the backplane is not healthy, while it is not (e.g. `Redis unreachable since …`). */
+  readonly detail?: string;
 }
+
+/** The connections a node holds right now, with their rooms and metadata, as the host knows them. */
+export type LocalConnectionsProvider = () => ConnectionInfo[];
 
 /** A fresh node id: short, random, and safe inside connection ids and key names. */
 export function createNodeId(): string {
@@ -35,7 +40,9 @@ export function createNodeId(): string {
  * 3. implement the registry methods (`addConnection` … `updateMetadata`) so
  *    that every node sees the same state; each call must be atomic on its own.
  * 4. override `init()` / `close()` to open and release connections, and
- *    `healthy` if the transport can fail.
+ *    `healthy` (plus `degradedDetail`) if the transport can fail.
+ * 5. if the shared state can be lost (a restarted Redis), write this node's
+ *    part back from `localConnections()`, the host's own view.
  *
  * The host calls `start()` once before the first connection and `stop()`
  * after the last; nothing in the emitter or the realtime service knows which
@@ -48,6 +55,7 @@ export abstract class Backplane {
   readonly nodeId: string;
 
   private listener?: BackplaneListener;
+  private localProvider?: LocalConnectionsProvider;
   private published = 0;
   private received = 0;
   private dropped = 0;
@@ -56,9 +64,13 @@ export abstract class Backplane {
     this.nodeId = nodeId;
   }
 
-  /** Starts the transport and routes what arrives to `listener`. Called once by the host. */
-  async start(listener: BackplaneListener): Promise<void> {
+  /**
+   * Starts the transport and routes what arrives to `listener`. Called once by
+   * the host, which may also say how to list the connections it holds.
+   */
+  async start(listener: BackplaneListener, localConnections?: LocalConnectionsProvider): Promise<void> {
     this.listener = listener;
+    this.localProvider = localConnections;
     await this.init();
   }
 
@@ -66,6 +78,7 @@ export abstract class Backplane {
   async stop(): Promise<void> {
     await this.close();
     this.listener = undefined;
+    this.localProvider = undefined;
   }
 
   /**
@@ -88,30 +101,52 @@ export abstract class Backplane {
     return true;
   }
 
+  /** Why the transport is not healthy; undefined while it is. */
+  protected get degradedDetail(): string | undefined {
+    return undefined;
+  }
+
   status(): BackplaneStatus {
+    const healthy = this.healthy;
     return {
       name: this.name,
       nodeId: this.nodeId,
-      healthy: this.healthy,
+      healthy,
       published: this.published,
       received: this.received,
       dropped: this.dropped,
+      ...(healthy ? {} : { detail: this.degradedDetail }),
     };
+  }
+
+  /** The connections this node holds now, from the host; empty when the host gave no provider. */
+  protected localConnections(): ConnectionInfo[] {
+    return this.localProvider?.() ?? [];
   }
 
   /** Transport: deliver `payload` to every other node, or to `node` alone. */
   protected abstract publish(payload: string, node?: string): void;
 
-  /** Implementations call this for every payload the transport receives. */
-  protected onMessage(payload: unknown): void {
+  /**
+   * Implementations call this for every payload the transport receives.
+   * `admit`, when given, sees each well-formed envelope from another node
+   * first and may turn it away (e.g. a copy the transport already delivered).
+   */
+  protected onMessage(payload: unknown, admit?: (envelope: BackplaneEnvelope) => boolean): void {
     const envelope = decodeEnvelope(payload);
     if (!envelope) {
       this.dropped++;
       return;
     }
     if (envelope.node === this.nodeId) return;
+    if (admit && !admit(envelope)) return;
     this.received++;
     this.listener?.(envelope.msg, envelope.node);
+  }
+
+  /** Counts a payload the transport itself found malformed (e.g. a bad frame header) and threw away. */
+  protected discard(): void {
+    this.dropped++;
   }
 
   /** Opens the transport. */

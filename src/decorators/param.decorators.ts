@@ -1,13 +1,18 @@
 import type { PipeTransform, Type } from '@nestjs/common';
 import { ROUTE_ARGS_METADATA } from '@nestjs/common/constants';
 
-/** Kinds of handler parameters; the params factory turns each into a value. */
+/**
+ * Kinds of handler parameters; the params factory turns each into a value.
+ * The numbers follow Nest's route parameter types, which is how pipes learn
+ * a parameter's kind: the message is a `body` (so `ValidationPipe` validates
+ * it), everything else `custom` (so it is left alone).
+ */
 export enum WsParamType {
-  MESSAGE = 0,
+  CONNECTION = 0,
   EMITTER = 1,
-  CONNECTION = 2,
-  ACK = 3,
-  FRAME = 4,
+  ACK = 2,
+  MESSAGE = 3,
+  FRAME = 7,
 }
 
 type PipeArg = Type<PipeTransform> | PipeTransform;

@@ -8,6 +8,9 @@ export const BootErrorCode = {
   INVALID_ROUTE: 'SB_INVALID_ROUTE',
   NO_HTTP_SERVER: 'SB_NO_HTTP_SERVER',
   SCOPED_PROVIDER: 'SB_SCOPED_PROVIDER',
+  BACKPLANE_UNREACHABLE: 'SB_BACKPLANE_UNREACHABLE',
+  BACKPLANE_MISCONFIGURED: 'SB_BACKPLANE_MISCONFIGURED',
+  INVALID_CLUSTER_OPTIONS: 'SB_INVALID_CLUSTER_OPTIONS',
 } as const;
 
 /** A mistake in how the application uses Switchboard, found at boot. The message says what to fix. */

@@ -3,6 +3,7 @@ import { WebSocket } from 'ws';
 import { encodeFrame } from '../protocol';
 import type { ConnectionLimits } from '../switchboard.options';
 import type { WsEmitter } from '../services/ws-emitter';
+import type { ConnectionInfo } from '../backplanes/connection-info';
 import { RateLimiter } from './rate-limiter';
 import type { WsConnection } from './ws-connection';
 
@@ -15,6 +16,9 @@ export const CloseCode = {
   SERVICE_RESTART: 1012,
   TRY_AGAIN_LATER: 1013,
 } as const;
+
+/** How long a client closed for reading too slowly gets to take its close frame before the socket is cut. */
+const SLOW_CLIENT_GRACE_MS = 1000;
 
 const TEXT = { binary: false } as const;
 const BINARY = { binary: true } as const;
@@ -92,10 +96,24 @@ export class ClientConnection implements WsConnection {
         return false;
       }
       this.close(CloseCode.TRY_AGAIN_LATER, 'client reads too slowly');
+      // A client that does not read will not read the close frame either.
+      setTimeout(() => socket.terminate(), SLOW_CLIENT_GRACE_MS).unref();
       return false;
     }
     socket.send(bytes, binary ? BINARY : TEXT);
     return true;
+  }
+
+  /** This connection as the registry lists it. */
+  describe(serverInstanceId: string): ConnectionInfo {
+    return {
+      id: this.id,
+      serverInstanceId,
+      connectTime: this.connectTime.toISOString(),
+      route: this.route,
+      rooms: [...this.rooms],
+      metadata: this.metadata,
+    };
   }
 
   emit(event: string, message?: unknown): boolean {

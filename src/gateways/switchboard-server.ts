@@ -11,6 +11,7 @@ import type { Duplex } from 'node:stream';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import { Backplane } from '../backplanes/backplane';
 import type { BackplaneMessage } from '../backplanes/backplane-message';
+import type { ConnectionInfo } from '../backplanes/connection-info';
 import { GatewayExplorer, type GatewayRoute } from '../controllers/gateway-explorer';
 import { BootErrorCode, SwitchboardBootError } from '../errors/switchboard-error';
 import { encodeFrame } from '../protocol';
@@ -23,6 +24,7 @@ import { ClientConnection, CloseCode } from './client-connection';
 import { originAllowed, refuseUpgrade, runHandshake } from './handshake';
 import type { HandshakeContext } from './hooks';
 import { MessageDispatcher } from './message-dispatcher';
+import { shouldRefuseUnrouted } from './switchboard.adapter';
 
 /** A served route and the `ws` server that completes its upgrades. */
 interface ServedRoute {
@@ -47,6 +49,7 @@ export class SwitchboardServer implements OnApplicationBootstrap, BeforeApplicat
   private readonly closing = new Set<Promise<void>>();
   private readonly nextId: () => string;
   private httpServer?: Server;
+  private wakeDrain?: () => void;
   private accepting = false;
 
   constructor(
@@ -71,7 +74,10 @@ export class SwitchboardServer implements OnApplicationBootstrap, BeforeApplicat
         'Switchboard serves WebSockets on the Nest HTTP server; create the app with NestFactory.create(), not createApplicationContext()',
       );
     }
-    await this.backplane.start((message) => this.onBackplaneMessage(message));
+    await this.backplane.start(
+      (message) => this.onBackplaneMessage(message),
+      () => this.localConnections(),
+    );
     for (const route of routes) this.served.push(this.serve(route));
     this.httpServer = httpServer;
     httpServer.on('upgrade', this.onUpgrade);
@@ -101,8 +107,10 @@ export class SwitchboardServer implements OnApplicationBootstrap, BeforeApplicat
       for (const connection of this.hub.all()) connection.socket.terminate();
     }, this.options.closeTimeout ?? 2000);
     timeout.unref();
+    // Every socket emits 'close' (or is terminated by the timeout), and each
+    // close settles one tracked cleanup, which wakes this loop.
     while (this.hub.size > 0 || this.closing.size > 0) {
-      await Promise.race([Promise.all(this.closing), new Promise((resolve) => setTimeout(resolve, 20).unref())]);
+      await new Promise<void>((resolve) => (this.wakeDrain = resolve));
     }
     clearTimeout(timeout);
     for (const served of this.served) served.wss.close();
@@ -166,7 +174,7 @@ export class SwitchboardServer implements OnApplicationBootstrap, BeforeApplicat
     }
     if (!served || !params) {
       // Another upgrade listener (a plain Nest gateway, say) may own the path.
-      if (this.httpServer?.listenerCount('upgrade') === 1) refuseUpgrade(socket, 404, 'No WebSocket route at this path');
+      if (this.httpServer && shouldRefuseUnrouted(this.httpServer, request)) refuseUpgrade(socket, 404, 'No WebSocket route at this path');
       return;
     }
     const { route, wss } = served;
@@ -211,19 +219,18 @@ export class SwitchboardServer implements OnApplicationBootstrap, BeforeApplicat
     socket.on('error', onSocketError);
     socket.once('close', this.onSocketClose);
 
-    const opening = this.backplane.addConnection({
-      id: connection.id,
-      serverInstanceId: this.backplane.nodeId,
-      connectTime: connection.connectTime.toISOString(),
-      route: connection.route,
-      metadata: connection.metadata,
-    });
+    const { rooms: _none, ...record } = connection.describe(this.backplane.nodeId);
     try {
-      await opening;
+      await this.backplane.addConnection(record);
     } catch (error) {
       this.logger.error(`registry: could not record ${connection.id}`, (error as Error).stack);
     }
     if (socket.readyState !== socket.OPEN) return;
+    if (!this.accepting) {
+      // Shutdown began while the registry was written; the close listener undoes it.
+      connection.close(CloseCode.GOING_AWAY, 'server shutting down');
+      return;
+    }
     this.hub.add(connection);
     connection.write(Buffer.from(encodeFrame({ kind: 'connected', id: connection.id }) as string), false);
     try {
@@ -240,23 +247,18 @@ export class SwitchboardServer implements OnApplicationBootstrap, BeforeApplicat
   private async onClose(route: GatewayRoute, connection: ClientConnection, code: number, reason: string): Promise<void> {
     connection.ready = false;
     connection.inbox.length = 0;
-    const rooms = this.hub.remove(connection);
+    const info = {
+      ...connection.describe(this.backplane.nodeId),
+      code,
+      reason,
+      durationMs: Date.now() - connection.connectTime.getTime(),
+    };
+    this.hub.remove(connection);
     try {
       await this.backplane.removeConnection(connection.id);
     } catch (error) {
       this.logger.error(`registry: could not remove ${connection.id}`, (error as Error).stack);
     }
-    const info = {
-      id: connection.id,
-      serverInstanceId: this.backplane.nodeId,
-      connectTime: connection.connectTime.toISOString(),
-      route: connection.route,
-      rooms,
-      metadata: connection.metadata,
-      code,
-      reason,
-      durationMs: Date.now() - connection.connectTime.getTime(),
-    };
     for (const hook of route.onDisconnect) {
       try {
         await hook(info, connection);
@@ -266,6 +268,11 @@ export class SwitchboardServer implements OnApplicationBootstrap, BeforeApplicat
     }
   }
 
+  /** This node's connections as the registry should hold them; a backplane writes them back after losing its state. */
+  private localConnections(): ConnectionInfo[] {
+    return [...this.hub.all()].map((connection) => connection.describe(this.backplane.nodeId));
+  }
+
   private onBackplaneMessage(message: BackplaneMessage): void {
     if (message.type === 'deliver') this.fanout.receive(message);
     else this.membership.apply(message);
@@ -273,7 +280,10 @@ export class SwitchboardServer implements OnApplicationBootstrap, BeforeApplicat
 
   private track(work: Promise<void>): void {
     this.closing.add(work);
-    void work.finally(() => this.closing.delete(work));
+    void work.finally(() => {
+      this.closing.delete(work);
+      this.wakeDrain?.();
+    });
   }
 }
 

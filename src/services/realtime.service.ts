@@ -1,7 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { Backplane, type BackplaneStatus } from '../backplanes/backplane';
 import type { ConnectionInfo } from '../backplanes/connection-info';
-import type { ClientConnection } from '../gateways/client-connection';
 import { Fanout } from './fanout';
 import { LocalHub } from './local-hub';
 import { Membership } from './membership';
@@ -88,7 +87,7 @@ export class RealtimeService {
 
   /** The connections this node holds. */
   getLocalConnections(): ConnectionInfo[] {
-    return [...this.hub.all()].map((c) => this.describe(c));
+    return [...this.hub.all()].map((c) => c.describe(this.serverInstanceId));
   }
 
   /** Merges `patch` into a connection's metadata; false when no such connection exists. */
@@ -107,17 +106,6 @@ export class RealtimeService {
       serverInstanceId: this.serverInstanceId,
       localConnections: this.hub.size,
       backplane: this.backplane.status(),
-    };
-  }
-
-  private describe(connection: ClientConnection): ConnectionInfo {
-    return {
-      id: connection.id,
-      serverInstanceId: this.serverInstanceId,
-      connectTime: connection.connectTime.toISOString(),
-      route: connection.route,
-      rooms: [...connection.rooms],
-      metadata: connection.metadata,
     };
   }
 }

@@ -1,23 +1,9 @@
 import { coreTestModule } from '../fixtures/core-test.module';
-import { startApp, type RunningApp } from '../support/test-app';
-import { TestClient } from '../support/test-client';
+import { useApp } from '../support/test-app';
 
 describe('the sender-bound emitter', () => {
-  let server: RunningApp;
-  const clients: TestClient[] = [];
-  const connect = async (path = '/ws') => {
-    const client = await TestClient.connect(server.ws(path));
-    clients.push(client);
-    return client;
-  };
-
-  beforeAll(async () => {
-    server = await startApp(coreTestModule());
-  });
-  afterEach(async () => {
-    await Promise.all(clients.splice(0).map((c) => c.close()));
-  });
-  afterAll(() => server.close());
+  const fixture = useApp(() => coreTestModule());
+  const connect = fixture.connect.bind(fixture);
 
   it('emit() reaches every connection on the route, sender included, and no other route', async () => {
     const [a, b, other] = [await connect(), await connect(), await connect('/ws/other')];

@@ -1,0 +1,136 @@
+import { join } from 'node:path';
+import { CONTENDER_IDS, type ContenderId } from './contenders';
+
+/** Everything a bench run can be told; see `usage()` and bench/README.md. */
+export interface BenchOptions {
+  /** C values: receivers in the room. Default 1,000 and 5,000. */
+  readonly clients: readonly number[];
+  /** Runs of each (server, C), interleaved. Default 3. */
+  readonly reps: number;
+  readonly servers: readonly ContenderId[];
+  /** Deliveries the saturation phase aims at; M = ceil(deliveries / C). Default 500,000. */
+  readonly deliveries: number;
+  /** Deliveries of the unmeasured warm-up. Default 50,000. */
+  readonly warmupDeliveries: number;
+  /** Messages in flight during saturation. Default 10. */
+  readonly window: number;
+  /** Messages of the light phase. Default 40. */
+  readonly lightMessages: number;
+  /** Least time between light-phase messages, in ms. Default 25. */
+  readonly lightIntervalMs: number;
+  /** Receiver threads of the load generator. Default 2. */
+  readonly threads: number;
+  /** Source addresses 127.0.0.2 … (1 + addresses). Default 50. */
+  readonly addresses: number;
+  readonly redisUrl: string;
+  /** Folder of the JSON results. Default bench/results. */
+  readonly outDir: string;
+  /** Print the progress line. Default: when stderr is a terminal. */
+  readonly progress: boolean;
+  readonly quick: boolean;
+}
+
+export const DEFAULT_OPTIONS: BenchOptions = {
+  clients: [1000, 5000],
+  reps: 3,
+  servers: CONTENDER_IDS,
+  deliveries: 500_000,
+  warmupDeliveries: 50_000,
+  window: 10,
+  lightMessages: 40,
+  lightIntervalMs: 25,
+  threads: 2,
+  addresses: 50,
+  redisUrl: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
+  outDir: join(__dirname, 'results'),
+  progress: process.stderr.isTTY === true,
+  quick: false,
+};
+
+/** What `--quick` changes: one run of each, smaller phases. */
+export const QUICK_OPTIONS: Partial<BenchOptions> = {
+  reps: 1,
+  deliveries: 150_000,
+  warmupDeliveries: 20_000,
+  lightMessages: 15,
+};
+
+export function usage(): string {
+  return `npm run bench -- [options]
+
+  --quick                 one run per server and C, smaller phases (< 3 min)
+  --clients 1000,5000     receivers in the room (C), comma-separated
+  --reps 3                runs of each server and C, interleaved
+  --servers a,b           subset of: ${CONTENDER_IDS.join(', ')}
+  --deliveries 500000     deliveries per saturation phase (M = deliveries / C)
+  --window 10             messages in flight during saturation
+  --light 40              messages of the light (paced) phase
+  --light-interval 25     ms between light-phase messages, at least
+  --threads 2             receiver threads in the load generator
+  --out bench/results     folder for the JSON file
+  --progress / --no-progress
+Env: REDIS_URL (default redis://127.0.0.1:6379)`;
+}
+
+const positiveInt = (name: string, value: string | undefined): number => {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new Error(`${name} needs a whole number >= 1, got "${value}"`);
+  return n;
+};
+
+/** Parses the command line; throws with a message naming the bad option. */
+export function parseOptions(argv: readonly string[]): BenchOptions | 'help' {
+  const set: { -readonly [K in keyof BenchOptions]?: BenchOptions[K] } = {};
+  for (let i = 0; i < argv.length; i++) {
+    const flag = argv[i];
+    const value = (): string | undefined => argv[++i];
+    switch (flag) {
+      case '--help':
+      case '-h':
+        return 'help';
+      case '--quick':
+        set.quick = true;
+        break;
+      case '--clients':
+        set.clients = (value() ?? '').split(',').map((v) => positiveInt('--clients', v));
+        break;
+      case '--reps':
+        set.reps = positiveInt(flag, value());
+        break;
+      case '--servers': {
+        const ids = (value() ?? '').split(',');
+        const unknown = ids.filter((id) => !(CONTENDER_IDS as readonly string[]).includes(id));
+        if (unknown.length > 0) throw new Error(`--servers: unknown ${unknown.join(', ')}; choose from ${CONTENDER_IDS.join(', ')}`);
+        set.servers = CONTENDER_IDS.filter((id) => ids.includes(id));
+        break;
+      }
+      case '--deliveries':
+        set.deliveries = positiveInt(flag, value());
+        break;
+      case '--window':
+        set.window = positiveInt(flag, value());
+        break;
+      case '--light':
+        set.lightMessages = positiveInt(flag, value());
+        break;
+      case '--light-interval':
+        set.lightIntervalMs = positiveInt(flag, value());
+        break;
+      case '--threads':
+        set.threads = positiveInt(flag, value());
+        break;
+      case '--out':
+        set.outDir = value() ?? '';
+        break;
+      case '--progress':
+        set.progress = true;
+        break;
+      case '--no-progress':
+        set.progress = false;
+        break;
+      default:
+        throw new Error(`unknown option ${flag}\n\n${usage()}`);
+    }
+  }
+  return { ...DEFAULT_OPTIONS, ...(set.quick ? QUICK_OPTIONS : {}), ...set };
+}

@@ -1,0 +1,78 @@
+import type { Figure, SummaryRow } from './summary';
+
+const num = (value: number | undefined, digits = 2): string => (value === undefined ? '–' : value.toFixed(digits));
+const thousands = (value: number | undefined): string =>
+  value === undefined ? '–' : `${Math.round(value / 1000).toLocaleString('en-US')}k`;
+const pair = (a: number | undefined, b: number | undefined, digits = 2): string =>
+  a === undefined && b === undefined ? '–' : `${num(a, digits)} / ${num(b, digits)}`;
+
+function table(header: readonly string[], rows: readonly string[][]): string {
+  const line = (cells: readonly string[]): string => `| ${cells.join(' | ')} |`;
+  return [line(header), line(header.map(() => '---')), ...rows.map(line)].join('\n');
+}
+
+function arrived(row: SummaryRow): string {
+  if (row.runs === 0) return '–';
+  if (row.complete) return 'yes';
+  const parts = [
+    row.lost ? `${row.lost} lost` : '',
+    row.duplicates ? `${row.duplicates} dup` : '',
+    row.outOfOrder ? `${row.outOfOrder} out of order` : '',
+    row.selfDeliveries ? `${row.selfDeliveries} to sender` : '',
+    row.failed ? `${row.failed} runs failed` : '',
+  ].filter(Boolean);
+  return `NO: ${parts.join(', ') || 'stalled'}`;
+}
+
+/** The figures table of one C, in markdown. */
+export function figuresTable(rows: readonly SummaryRow[]): string {
+  return table(
+    ['server', 'deliveries/s', 'server CPU µs/delivery', '+ Redis µs/delivery', 'saturated p50 / p99 ms', 'light p50 / p99 ms', 'cross-worker + p50 ms', 'KiB / idle conn', 'runs', 'all arrived'],
+    rows.map((row) =>
+      row.unavailable
+        ? [row.label, `unavailable: ${row.unavailable}`, '', '', '', '', '', '', '0', '–']
+        : [
+            row.label,
+            thousands(row.figures.deliveriesPerSecond),
+            num(row.figures.cpuMicrosPerDelivery, 3),
+            num(row.redisCpuMicrosPerDelivery, 3),
+            pair(row.figures.saturationP50Ms, row.figures.saturationP99Ms, 1),
+            pair(row.figures.lightP50Ms, row.figures.lightP99Ms, 2),
+            num(row.crossWorkerAddedP50Ms, 2),
+            num(row.figures.memKiBPerConnection, 1),
+            `${row.runs}${row.failed ? ` (+${row.failed} failed)` : ''}`,
+            arrived(row),
+          ],
+    ),
+  );
+}
+
+const RATIO_COLUMNS: readonly [Figure, string][] = [
+  ['deliveriesPerSecond', 'deliveries/s'],
+  ['cpuMicrosPerDelivery', 'CPU/delivery'],
+  ['saturationP50Ms', 'sat. p50'],
+  ['saturationP99Ms', 'sat. p99'],
+  ['lightP50Ms', 'light p50'],
+  ['lightP99Ms', 'light p99'],
+  ['memKiBPerConnection', 'KiB/conn'],
+];
+
+/** Each figure over raw ws's and over the Socket.IO peer's, in markdown. */
+export function ratiosTable(rows: readonly SummaryRow[]): string {
+  return table(
+    ['server (× raw ws / × Socket.IO)', ...RATIO_COLUMNS.map(([, title]) => title)],
+    rows
+      .filter((row) => !row.unavailable)
+      .map((row) => [row.label, ...RATIO_COLUMNS.map(([figure]) => pair(row.ratios.ws[figure], row.ratios.socketIo[figure]))]),
+  );
+}
+
+/** Both tables for every C. */
+export function report(rows: readonly SummaryRow[]): string {
+  const out: string[] = [];
+  for (const c of [...new Set(rows.map((r) => r.clients))]) {
+    const mine = rows.filter((r) => r.clients === c);
+    out.push(`### C = ${c.toLocaleString('en-US')} receivers`, '', figuresTable(mine), '', ratiosTable(mine), '');
+  }
+  return out.join('\n');
+}

@@ -1,0 +1,37 @@
+/**
+ * What every bench server does the same way, so the orchestrator can drive
+ * any of them: listen on `PORT` at 127.0.0.1, say `@@ready` on stdout once
+ * it serves, and run a full GC on SIGUSR2 (the orchestrator sends it to every
+ * process of the tree before reading resident memory).
+ */
+
+/** The line a server prints once it accepts connections. */
+export const READY_LINE = '@@ready';
+
+/** The port the orchestrator chose for this server. */
+export function benchPort(): number {
+  const port = Number(process.env.PORT);
+  if (!Number.isInteger(port) || port <= 0) throw new Error('bench server: set PORT to the port to listen on');
+  return port;
+}
+
+/** The loopback address every bench server listens on. */
+export const BENCH_HOST = '127.0.0.1';
+
+/** Makes SIGUSR2 run a full GC (the process must run with --expose-gc). */
+export function collectGarbageOnSignal(): void {
+  process.on('SIGUSR2', () => {
+    const gc = (globalThis as { gc?: () => void }).gc;
+    gc?.();
+  });
+}
+
+/** Tells the orchestrator the server accepts connections. */
+export function announceReady(): void {
+  process.stdout.write(`${READY_LINE}\n`);
+}
+
+/** Exits on SIGTERM without ceremony: the bench only needs the port freed. */
+export function exitOnTerm(): void {
+  process.on('SIGTERM', () => process.exit(0));
+}

@@ -1,0 +1,93 @@
+// Switchboard: a gateway whose `pub` handler sends to a room, sender excluded.
+// BACKPLANE=memory (one process, default) | ipc (runCluster, WORKERS workers,
+// ClusterIpcBackplane) | redis (runCluster, RedisBackplane at REDIS_URL with
+// key/channel prefix REDIS_PREFIX).
+//
+// Limits are set explicitly so the bench measures fan-out, not policy: the
+// publisher sends thousands of frames a second, far above the default rate
+// limit (100/s, burst 200), so rateLimit and rateBurst are raised out of
+// reach. Every other limit keeps its default (highWaterMark 1 MiB with the
+// `disconnect` slow-client policy, 30 s heartbeat, 64 KiB maxPayload).
+import cluster from 'node:cluster';
+import { Module } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import {
+  ClusterIpcBackplane,
+  Emitter,
+  Gateway,
+  MemoryBackplane,
+  Message,
+  On,
+  RedisBackplane,
+  SwitchboardModule,
+  WsController,
+  runCluster,
+  type Backplane,
+  type WsEmitter,
+} from '../../src';
+import { BENCH_HOST, announceReady, benchPort, collectGarbageOnSignal } from './server-support';
+
+/** The limits the bench server runs with; see the note at the top of this file. */
+export const BENCH_LIMITS = { rateLimit: 1e9, rateBurst: 1e9 } as const;
+
+interface Publish {
+  readonly room: string;
+  readonly payload: unknown;
+}
+
+@WsController()
+class BenchController {
+  @On('pub')
+  pub(@Emitter() emitter: WsEmitter, @Message() message: Publish): void {
+    emitter.room(message.room).emitExceptSender('m', message.payload);
+  }
+}
+
+@Gateway('/ws', { controllers: [BenchController] })
+class BenchGateway {}
+
+function createBackplane(kind: string): Backplane {
+  switch (kind) {
+    case 'memory':
+      return new MemoryBackplane();
+    case 'ipc':
+      return new ClusterIpcBackplane();
+    case 'redis':
+      return RedisBackplane.fromUrl(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', {
+        prefix: process.env.REDIS_PREFIX ?? 'sbbench:',
+      });
+    default:
+      throw new Error(`bench server: BACKPLANE must be memory, ipc or redis, got "${kind}"`);
+  }
+}
+
+async function startApp(kind: string) {
+  @Module({
+    imports: [SwitchboardModule.forRoot({ backplane: createBackplane(kind), limits: BENCH_LIMITS, closeTimeout: 500 })],
+    providers: [BenchController, BenchGateway],
+  })
+  class SwitchboardBenchModule {}
+  const app = await NestFactory.create(SwitchboardBenchModule, { logger: ['error', 'warn'] });
+  await app.listen(benchPort(), BENCH_HOST);
+  return app;
+}
+
+async function main(): Promise<void> {
+  const kind = process.env.BACKPLANE ?? 'memory';
+  collectGarbageOnSignal();
+  if (kind === 'memory') {
+    const app = await startApp(kind);
+    process.on('SIGTERM', () => void app.close().finally(() => process.exit(0)));
+    announceReady();
+    return;
+  }
+  await runCluster(() => startApp(kind), {
+    workers: Number(process.env.WORKERS ?? 2),
+    shutdownTimeout: 3000,
+    logger: { log: () => undefined, warn: (m) => console.warn(m), error: (m) => console.error(m) },
+  });
+  // runCluster resolves in the primary once every worker listens.
+  if (cluster.isPrimary) announceReady();
+}
+
+void main();

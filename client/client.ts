@@ -1,0 +1,516 @@
+import { backoffDelay } from './backoff';
+import { BoundedQueue } from './bounded-queue';
+import { ClientErrorCode, SwitchboardClientError } from './errors';
+import type {
+  AnyEventHandler,
+  ClientEventName,
+  DefaultEvents,
+  EventHandler,
+  MessageArgs,
+  PayloadOf,
+  ReplyOf,
+  ServerEventName,
+  ServerPayload,
+} from './event-map';
+import { Listeners } from './listeners';
+import { resolveOptions, type ClientOptions, type ResolvedClientOptions } from './options';
+import { PendingRequests, describe, type PendingRequest } from './pending-requests';
+import { decideAfterClose } from './reconnect-policy';
+import { RoomWaiters } from './room-waiters';
+import { unrefTimeout, type TimerHandle } from './timers';
+import { OPEN, type WebSocketConstructorLike, type WebSocketLike } from './websocket-like';
+import { decodeServerFrame, encodeClientFrame, type ClientFrame } from './wire';
+
+/**
+ * - `connecting`: the first attempt is under way (until rooms are joined).
+ * - `connected`: the `connected` frame arrived, remembered rooms are joined, the queue is flushed.
+ * - `reconnecting`: the connection dropped or an attempt failed; another is scheduled or under way.
+ * - `closed`: `close()` was called, or the client stopped for good (refused handshake, a stop code, retries exhausted).
+ */
+export type ConnectionState = 'connecting' | 'connected' | 'reconnecting' | 'closed';
+
+/** Options of one `request()`, `joinRoom()` or `leaveRoom()`. */
+export interface RequestOptions {
+  /** Default: the client's `requestTimeout` (10 000 ms). */
+  readonly timeout?: number;
+}
+
+/** A frame waiting to be written, with the request it belongs to, if any. */
+interface Outgoing {
+  readonly frame: ClientFrame;
+  request?: PendingRequest;
+}
+
+/** Handlers of one event get (message, sender, room); `'*'` handlers also get the event. */
+type Dispatch = (message: unknown, sender: string | undefined, room: string | undefined, event?: string) => void;
+type Untyped = (...args: never[]) => void;
+
+/**
+ * A Switchboard connection that keeps itself alive: it reconnects with
+ * backoff, rejoins its rooms and sends what was queued while it was away.
+ * Create it with `connect()`.
+ */
+export class SwitchboardClient<S extends object = DefaultEvents, C extends object = DefaultEvents> {
+  private readonly options: ResolvedClientOptions;
+  private readonly handlers = new Map<string, Listeners<Parameters<Dispatch>>>();
+  private readonly lifecycle = {
+    connected: new Listeners<[id: string]>(),
+    disconnected: new Listeners<[code: number, reason: string]>(),
+    reconnecting: new Listeners<[attempt: number, delay: number]>(),
+    error: new Listeners<[error: SwitchboardClientError]>(),
+    state: new Listeners<[state: ConnectionState]>(),
+  };
+  private readonly pending = new PendingRequests();
+  private readonly queue: BoundedQueue<Outgoing>;
+  /** Rooms joined through `joinRoom()`, joined again on every new connection. */
+  private readonly joined = new Set<string>();
+  private readonly roomWaiters = new RoomWaiters();
+  private socket: WebSocketLike | undefined;
+  /** Increases with every socket, so callbacks of an old socket can tell they are stale. */
+  private generation = 0;
+  private connectionId: string | undefined;
+  private current: ConnectionState = 'connecting';
+  private attempts = 0;
+  private openedAt: number | undefined;
+  private connectTimer: TimerHandle | undefined;
+  private retryTimer: TimerHandle | undefined;
+  private closeWaiters: (() => void)[] = [];
+  private nextId = 1;
+
+  constructor(
+    /** The `ws://` or `wss://` URL connected to (again) on every attempt. */
+    readonly url: string,
+    options: ClientOptions = {},
+    fallbackWebSocket?: WebSocketConstructorLike,
+  ) {
+    this.options = resolveOptions(options, fallbackWebSocket);
+    this.queue = new BoundedQueue(this.options.queue.size, this.options.queue.overflow);
+    this.open();
+  }
+
+  /** The connection id the server assigned (from its `connected` frame); undefined while not connected. */
+  get id(): string | undefined {
+    return this.connectionId;
+  }
+
+  get state(): ConnectionState {
+    return this.current;
+  }
+
+  /** Rooms joined with `joinRoom()` (and being rejoined after a reconnect). */
+  get rooms(): readonly string[] {
+    return [...this.joined];
+  }
+
+  /** Frames waiting in the offline queue. */
+  get queued(): number {
+    return this.queue.size;
+  }
+
+  // ---- events -------------------------------------------------------------
+
+  /** Calls `handler` for every frame of `event` (`'*'`: every frame, with the event name as 4th argument). */
+  on(event: '*', handler: AnyEventHandler): this;
+  on<E extends ServerEventName<S>>(event: E, handler: EventHandler<ServerPayload<S, E>>): this;
+  on(event: string, handler: Untyped): this {
+    this.listenersOf(event).add(handler as Dispatch);
+    return this;
+  }
+
+  /** Like `on()`, for the next frame of `event` only. */
+  once(event: '*', handler: AnyEventHandler): this;
+  once<E extends ServerEventName<S>>(event: E, handler: EventHandler<ServerPayload<S, E>>): this;
+  once(event: string, handler: Untyped): this {
+    this.listenersOf(event).add(handler as Dispatch, true);
+    return this;
+  }
+
+  /** Removes `handler` from `event`, or every handler of `event` when `handler` is omitted. */
+  off(event: '*', handler?: AnyEventHandler): this;
+  off<E extends ServerEventName<S>>(event: E, handler?: EventHandler<ServerPayload<S, E>>): this;
+  off(event: string, handler?: Untyped): this {
+    const listeners = this.handlers.get(event);
+    listeners?.delete(handler as Dispatch | undefined);
+    if (listeners?.size === 0) this.handlers.delete(event);
+    return this;
+  }
+
+  // ---- lifecycle callbacks (each returns a function that removes it) ------
+
+  /** After every (re)connection, once rooms are rejoined and the queue is flushed; gets the connection id. */
+  onConnected(callback: (id: string) => void): () => void {
+    return this.lifecycle.connected.add(callback);
+  }
+
+  /** When an open connection closes, with its close code and reason. */
+  onDisconnected(callback: (code: number, reason: string) => void): () => void {
+    return this.lifecycle.disconnected.add(callback);
+  }
+
+  /** When a reconnection attempt is scheduled: its number (from 1) and the delay before it, in ms. */
+  onReconnecting(callback: (attempt: number, delay: number) => void): () => void {
+    return this.lifecycle.reconnecting.add(callback);
+  }
+
+  /** Errors no promise carries: failed attempts, uncorrelated `exception` frames, queue overflow, throwing handlers. */
+  onError(callback: (error: SwitchboardClientError) => void): () => void {
+    return this.lifecycle.error.add(callback);
+  }
+
+  /** Every change of `state`. */
+  onStateChange(callback: (state: ConnectionState) => void): () => void {
+    return this.lifecycle.state.add(callback);
+  }
+
+  /** Dox client name of `onConnected`. */
+  onOpen(callback: (id: string) => void): () => void {
+    return this.onConnected(callback);
+  }
+
+  /** Dox client name of `onDisconnected`. */
+  onClose(callback: (code: number, reason: string) => void): () => void {
+    return this.onDisconnected(callback);
+  }
+
+  /**
+   * Resolves with the connection id once the client is connected (at once
+   * if it is); rejects if it closes, or after `timeout` ms (default: the
+   * connect timeout).
+   */
+  ready(timeout = this.options.connectTimeout): Promise<string> {
+    if (this.current === 'connected' && this.connectionId) return Promise.resolve(this.connectionId);
+    if (this.current === 'closed') return Promise.reject(this.closedError('ready()'));
+    return new Promise((resolve, reject) => {
+      const done = (): void => {
+        offConnected();
+        offState();
+        clearTimeout(timer);
+      };
+      const offConnected = this.onConnected((id) => (done(), resolve(id)));
+      const offState = this.onStateChange((state) => state === 'closed' && (done(), reject(this.closedError('ready()'))));
+      const timer = unrefTimeout(() => {
+        done();
+        reject(new SwitchboardClientError(ClientErrorCode.TIMEOUT, `not connected to ${this.url} after ${timeout} ms (state ${this.current}, attempt ${this.attempts})`));
+      }, timeout);
+    });
+  }
+
+  // ---- sending ------------------------------------------------------------
+
+  /**
+   * Sends `{event, message}`. While not connected the frame waits in the
+   * offline queue and is sent, in order, after the next connection has
+   * rejoined its rooms. Returns false when the frame was dropped (the client
+   * is closed, or the queue is full under `drop-newest`).
+   */
+  emit<E extends ClientEventName<C>>(event: E, ...message: MessageArgs<PayloadOf<C[E]>>): boolean {
+    if (this.current === 'closed') return false;
+    const out: Outgoing = { frame: message.length > 0 ? { event, message: message[0] } : { event } };
+    if (this.current === 'connected') return this.transmit(out);
+    return this.enqueue(out);
+  }
+
+  /**
+   * Sends `{event, message, id}` and resolves with the `message` of the reply
+   * carrying the same id. Rejects with the server's code when it answers with
+   * an `exception`, with `TIMEOUT` (saying whether the request was still
+   * queued or sent), `DISCONNECTED` when the connection drops after sending,
+   * `QUEUE_FULL` or `CLOSED`.
+   */
+  request<E extends ClientEventName<C>>(event: E, message: PayloadOf<C[E]>, options: RequestOptions = {}): Promise<ReplyOf<C[E]>> {
+    return this.track(event, message, options.timeout ?? this.options.requestTimeout, false) as Promise<ReplyOf<C[E]>>;
+  }
+
+  // ---- rooms --------------------------------------------------------------
+
+  /**
+   * Joins `room` and remembers it: every later connection joins it again
+   * before anything queued is sent. Resolves when the server acknowledges
+   * (on the next connection, if the client is offline now); rejects with the
+   * server's code (`INVALID_ROOM`, `TOO_MANY_ROOMS`) and forgets the room when
+   * it is refused, or with `TIMEOUT`.
+   */
+  joinRoom(room: string, options: RequestOptions = {}): Promise<void> {
+    if (this.current === 'closed') return Promise.reject(this.closedError(`joinRoom "${room}"`));
+    const timeout = options.timeout ?? this.options.requestTimeout;
+    const joined = this.roomWaiters.wait(room, timeout, () => {
+      if (!this.roomWaiters.has(room)) this.joined.delete(room);
+      return `joinRoom "${room}" timed out after ${timeout} ms (state ${this.current}${this.current === 'connected' ? ', sent, not acknowledged' : ', not sent yet'})`;
+    });
+    this.joined.add(room);
+    if (this.current === 'connected') void this.joinOnServer(room);
+    return joined;
+  }
+
+  /** Leaves `room` and forgets it. Resolves when the server acknowledges, or at once while offline (no connection is in it). */
+  async leaveRoom(room: string, options: RequestOptions = {}): Promise<void> {
+    this.joined.delete(room);
+    this.roomWaiters.settle(room, new SwitchboardClientError(ClientErrorCode.CANCELLED, `leaveRoom "${room}" was called before the join completed`));
+    // Once the server said hello (even while rooms are being rejoined) it must hear of the leave.
+    if (this.connectionId === undefined) return;
+    await this.track('leaveRoom', room, options.timeout ?? this.options.requestTimeout, true);
+  }
+
+  /**
+   * Closes the connection and stops reconnecting. Pending requests reject
+   * with `CLOSED`; the queue is dropped. Resolves once the socket is closed.
+   */
+  close(code = 1000, reason = ''): Promise<void> {
+    this.stop(new SwitchboardClientError(ClientErrorCode.CLOSED, 'close() was called'));
+    const socket = this.socket;
+    if (!socket) return Promise.resolve();
+    return new Promise((resolve) => {
+      this.closeWaiters.push(resolve);
+      // The close handshake normally ends with a `close` event; this bounds the wait if it never comes.
+      const fallback = unrefTimeout(() => this.closed(socket, 1006, 'close handshake timed out'), 2000);
+      this.closeWaiters.push(() => clearTimeout(fallback));
+      try {
+        socket.close(code, reason);
+      } catch {
+        this.closed(socket, code, reason);
+      }
+    });
+  }
+
+  // ---- connection lifecycle -----------------------------------------------
+
+  private open(): void {
+    const generation = ++this.generation;
+    let socket: WebSocketLike;
+    try {
+      socket = new this.options.WebSocket(this.url, this.options.protocols);
+    } catch (error) {
+      // A malformed URL: no retry can fix it.
+      this.report(new SwitchboardClientError(ClientErrorCode.CONNECT_FAILED, `cannot connect to ${this.url}: ${messageOf(error)}`));
+      this.stop(new SwitchboardClientError(ClientErrorCode.CLOSED, `the URL ${this.url} cannot be connected to`));
+      return;
+    }
+    this.socket = socket;
+    socket.onopen = () => {
+      this.openedAt = Date.now();
+    };
+    socket.onmessage = (event) => {
+      if (generation === this.generation && typeof event.data === 'string') this.receive(event.data, generation);
+    };
+    // Every error is followed by a `close` event, which carries what there is to know.
+    socket.onerror = () => undefined;
+    socket.onclose = (event) => this.closed(socket, event.code, event.reason);
+    this.connectTimer = unrefTimeout(
+      () => this.abandon(socket, `no "connected" frame within ${this.options.connectTimeout} ms`),
+      this.options.connectTimeout,
+    );
+  }
+
+  private receive(text: string, generation: number): void {
+    const frame = decodeServerFrame(text);
+    if (!frame) {
+      this.report(new SwitchboardClientError(ClientErrorCode.BAD_FRAME, `the server sent a text frame that is not a protocol frame: ${text.slice(0, 100)}`));
+      return;
+    }
+    switch (frame.kind) {
+      case 'connected':
+        if (this.connectionId === undefined) void this.welcome(frame.id, generation);
+        return;
+      case 'exception': {
+        const { code, message, fields } = frame.error;
+        const error = new SwitchboardClientError(code, message, fields && { fields });
+        if (frame.id !== undefined) {
+          this.pending.reject(frame.id, error);
+          return;
+        }
+        this.report(error);
+        this.dispatch('exception', frame.error, undefined, undefined);
+        return;
+      }
+      case 'event':
+        // Only replies carry an id; a reply that comes after its timeout is dropped, never dispatched.
+        if (frame.id !== undefined) this.pending.resolve(frame.id, frame.message);
+        else this.dispatch(frame.event, frame.message, frame.sender, frame.room);
+    }
+  }
+
+  /** The server said hello: rejoin rooms, then flush the queue, then tell the app. */
+  private async welcome(id: string, generation: number): Promise<void> {
+    clearTimeout(this.connectTimer);
+    this.connectionId = id;
+    // Rooms joined while the rejoin runs are picked up by the next round.
+    const done = new Set<string>();
+    for (;;) {
+      const todo = [...this.joined].filter((room) => !done.has(room));
+      if (todo.length === 0) break;
+      await Promise.all(todo.map((room) => this.joinOnServer(room)));
+      if (generation !== this.generation) return;
+      for (const room of todo) done.add(room);
+    }
+    this.setState('connected');
+    for (const out of this.queue.drain()) this.transmit(out);
+    this.lifecycle.connected.emit([id], this.listenerFailed);
+  }
+
+  private async joinOnServer(room: string): Promise<void> {
+    try {
+      await this.track('joinRoom', room, this.options.requestTimeout, true);
+      this.roomWaiters.settle(room);
+    } catch (caught) {
+      const error = caught as SwitchboardClientError;
+      // The next connection joins it again; its waiters keep waiting.
+      if (error.code === ClientErrorCode.DISCONNECTED || error.code === ClientErrorCode.CLOSED) return;
+      // A timeout keeps the room for the next connection; waiters time out on their own clocks.
+      if (error.code === ClientErrorCode.TIMEOUT) {
+        if (!this.roomWaiters.has(room)) this.report(error);
+        return;
+      }
+      // Refused by the server: forget it.
+      this.joined.delete(room);
+      if (!this.roomWaiters.settle(room, error)) this.report(error);
+    }
+  }
+
+  private closed(socket: WebSocketLike, code: number, reason: string): void {
+    if (socket !== this.socket) return;
+    socket.onopen = socket.onmessage = socket.onerror = socket.onclose = null;
+    this.socket = undefined;
+    clearTimeout(this.connectTimer);
+    const openedAt = this.openedAt;
+    this.openedAt = undefined;
+    this.connectionId = undefined;
+    this.generation++;
+    this.pending.rejectAll(
+      (request) =>
+        new SwitchboardClientError(
+          ClientErrorCode.DISCONNECTED,
+          `the connection closed (code ${code}${reason ? `: ${reason}` : ''}) after ${describe(request)} was sent and before its reply arrived`,
+        ),
+      'sent',
+    );
+    if (openedAt !== undefined) this.lifecycle.disconnected.emit([code, reason], this.listenerFailed);
+    if (this.current === 'closed') {
+      for (const resolve of this.closeWaiters.splice(0)) resolve();
+      return;
+    }
+    this.scheduleRetry(socket, code, reason, openedAt);
+  }
+
+  private scheduleRetry(socket: WebSocketLike, code: number, reason: string, openedAt: number | undefined): void {
+    const decision = decideAfterClose({ code, reason, handshakeStatus: socket.handshakeStatus }, this.options.reconnect);
+    if (!decision.retry) {
+      const errorCode = decision.why === 'refused' ? ClientErrorCode.HANDSHAKE_REJECTED : ClientErrorCode.CLOSED;
+      const error = new SwitchboardClientError(errorCode, `${decision.explanation}; not reconnecting`, { code, reason, status: socket.handshakeStatus });
+      this.report(error);
+      return this.stop(error);
+    }
+    if (openedAt === undefined) {
+      this.report(new SwitchboardClientError(ClientErrorCode.CONNECT_FAILED, `could not connect to ${this.url} (code ${code}${reason ? `: ${reason}` : ''})`));
+    }
+    const { reconnect } = this.options;
+    if (openedAt !== undefined && Date.now() - openedAt >= reconnect.stableAfter) this.attempts = 0;
+    this.attempts++;
+    if (this.attempts > reconnect.maxAttempts) {
+      const error = new SwitchboardClientError(ClientErrorCode.RECONNECT_FAILED, `gave up after ${reconnect.maxAttempts} failed attempts to reach ${this.url}`);
+      this.report(error);
+      return this.stop(error);
+    }
+    const delay =
+      decision.prompt && this.attempts === 1 ? Math.floor(Math.random() * reconnect.promptDelay) : backoffDelay(this.attempts, reconnect);
+    this.setState('reconnecting');
+    this.lifecycle.reconnecting.emit([this.attempts, delay], this.listenerFailed);
+    // Not unref'ed on purpose: a Node process whose only job is this client must stay alive while it reconnects.
+    if (this.current === 'reconnecting') this.retryTimer = setTimeout(() => this.open(), delay);
+  }
+
+  /** Gives up on a socket that never said hello. */
+  private abandon(socket: WebSocketLike, why: string): void {
+    try {
+      socket.close();
+    } catch {
+      // Closing a socket that is still connecting may throw in some implementations; it is dropped either way.
+    }
+    this.closed(socket, 1006, why);
+  }
+
+  /** Enters `closed`: no more retries, every pending request and queued frame is abandoned. */
+  private stop(cause: SwitchboardClientError): void {
+    clearTimeout(this.retryTimer);
+    this.setState('closed');
+    this.pending.rejectAll((request) => new SwitchboardClientError(ClientErrorCode.CLOSED, `${describe(request)} was abandoned: ${cause.message}`));
+    this.queue.drain();
+    this.roomWaiters.settleAll(cause);
+  }
+
+  // ---- frames out ---------------------------------------------------------
+
+  /** Tracks a request (`direct`: written now, bypassing the queue, as during a rejoin). */
+  private track(event: string, message: unknown, timeout: number, direct: boolean): Promise<unknown> {
+    if (this.current === 'closed') return Promise.reject(this.closedError(`request "${event}"`));
+    return new Promise((resolve, reject) => {
+      const id = this.nextId++;
+      const out: Outgoing = { frame: { event, message, id } };
+      out.request = this.pending.add({ id, event, timeout }, { resolve, reject }, (request) => {
+        if (request.stage === 'sent') return 'it was sent and no reply came';
+        this.queue.remove(out);
+        return `it was still queued, not sent (state ${this.current}); it will not be sent`;
+      });
+      if (direct || this.current === 'connected') this.transmit(out);
+      else this.enqueue(out);
+    });
+  }
+
+  /** Writes a frame, or queues it if the socket is not open after all. */
+  private transmit(out: Outgoing): boolean {
+    const socket = this.socket;
+    if (!socket || socket.readyState !== OPEN) return this.enqueue(out);
+    socket.send(encodeClientFrame(out.frame));
+    if (out.request) out.request.stage = 'sent';
+    return true;
+  }
+
+  private enqueue(out: Outgoing): boolean {
+    const { accepted, dropped } = this.queue.push(out);
+    if (dropped) {
+      const { size, overflow } = this.options.queue;
+      const error = new SwitchboardClientError(
+        ClientErrorCode.QUEUE_FULL,
+        `the offline queue is full (size ${size}, overflow "${overflow}"): "${dropped.frame.event}" was dropped`,
+      );
+      if (dropped.request) this.pending.reject(dropped.request.id, error);
+      else this.report(error);
+    }
+    return accepted;
+  }
+
+  // ---- helpers ------------------------------------------------------------
+
+  private dispatch(event: string, message: unknown, sender: string | undefined, room: string | undefined): void {
+    this.handlers.get(event)?.emit([message, sender, room], this.listenerFailed);
+    this.handlers.get('*')?.emit([message, sender, room, event], this.listenerFailed);
+  }
+
+  private listenersOf(event: string): Listeners<Parameters<Dispatch>> {
+    let listeners = this.handlers.get(event);
+    if (!listeners) this.handlers.set(event, (listeners = new Listeners()));
+    return listeners;
+  }
+
+  private setState(state: ConnectionState): void {
+    if (this.current === state) return;
+    this.current = state;
+    this.lifecycle.state.emit([state], this.listenerFailed);
+  }
+
+  private report(error: SwitchboardClientError): void {
+    // An onError callback that throws has nowhere left to report to.
+    this.lifecycle.error.emit([error], () => undefined);
+  }
+
+  private readonly listenerFailed = (error: unknown): void => {
+    this.report(new SwitchboardClientError(ClientErrorCode.LISTENER_FAILED, `a listener threw: ${messageOf(error)}`, { error }));
+  };
+
+  private closedError(what: string): SwitchboardClientError {
+    return new SwitchboardClientError(ClientErrorCode.CLOSED, `${what}: the client is closed`);
+  }
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

@@ -1,0 +1,76 @@
+/** The id a request carries so its reply can be matched to it. */
+export type FrameId = string | number;
+
+/** A client → server frame (wire protocol v1). */
+export interface ClientFrame {
+  readonly event: string;
+  readonly message?: unknown;
+  readonly id?: FrameId;
+}
+
+/** The body of an `exception` frame. */
+export interface ExceptionPayload {
+  readonly status: 'error';
+  readonly code: string;
+  readonly message: string;
+  /** For `VALIDATION_FAILED`: the property paths that failed and why. */
+  readonly fields?: Readonly<Record<string, readonly string[]>>;
+}
+
+/** A decoded server → client text frame. */
+export type ServerFrame =
+  | { readonly kind: 'connected'; readonly id: string }
+  | { readonly kind: 'exception'; readonly error: ExceptionPayload; readonly id?: FrameId }
+  | {
+      readonly kind: 'event';
+      readonly event: string;
+      readonly message: unknown;
+      readonly sender?: string;
+      readonly room?: string;
+      readonly id?: FrameId;
+    };
+
+/**
+ * Decodes one text frame from the server; undefined when it is not a frame of
+ * the protocol. Never throws.
+ */
+export function decodeServerFrame(text: string): ServerFrame | undefined {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) return undefined;
+  const raw = parsed as Record<string, unknown>;
+  if (typeof raw.event !== 'string') return undefined;
+  const id = typeof raw.id === 'string' || typeof raw.id === 'number' ? raw.id : undefined;
+  if (raw.event === 'connected') {
+    const connId = (raw.message as { id?: unknown } | null)?.id;
+    if (typeof connId === 'string') return { kind: 'connected', id: connId };
+  }
+  if (raw.event === 'exception') return { kind: 'exception', error: exceptionOf(raw.message), id };
+  return {
+    kind: 'event',
+    event: raw.event,
+    message: raw.message,
+    sender: typeof raw.sender === 'string' ? raw.sender : undefined,
+    room: typeof raw.room === 'string' ? raw.room : undefined,
+    id,
+  };
+}
+
+/** Serialises a client frame. */
+export function encodeClientFrame(frame: ClientFrame): string {
+  return JSON.stringify(frame);
+}
+
+function exceptionOf(message: unknown): ExceptionPayload {
+  const body = (typeof message === 'object' && message !== null ? message : {}) as Record<string, unknown>;
+  return {
+    status: 'error',
+    code: typeof body.code === 'string' ? body.code : 'ERROR',
+    message: typeof body.message === 'string' ? body.message : 'the server reported an error',
+    fields: typeof body.fields === 'object' && body.fields !== null ? (body.fields as ExceptionPayload['fields']) : undefined,
+  };
+}

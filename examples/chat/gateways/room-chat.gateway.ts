@@ -1,0 +1,42 @@
+import {
+  Gateway,
+  RealtimeService,
+  type DisconnectInfo,
+  type OnConnect,
+  type OnDisconnect,
+  type WsConnection,
+} from '../../../src';
+import { RoomChatController } from '../controllers/room-chat.controller';
+
+/**
+ * `ws://host/ws/chat/:roomId?name=Ann`, in the style of the Arcade guide: a
+ * connection joins the room in its path, gets `room_joined` with the members,
+ * and the others get `user_joined`; `user_left` when it goes.
+ */
+@Gateway('/ws/chat/:roomId', { controllers: [RoomChatController] })
+export class RoomChatGateway implements OnConnect, OnDisconnect {
+  constructor(private readonly realtime: RealtimeService) {}
+
+  async onConnect(connection: WsConnection): Promise<void> {
+    const roomId = connection.params.roomId;
+    const name = (connection.query.name ?? '').trim().slice(0, 40) || `guest-${connection.id.slice(-4)}`;
+    await this.realtime.updateConnectionMetadata(connection.id, { name });
+    await this.realtime.joinRoom(connection.id, roomId);
+    const members = await this.members(roomId);
+    connection.emit('room_joined', { roomId, members, memberCount: members.length });
+    await this.realtime.emitToRoom(roomId, 'user_joined', { id: connection.id, name, memberCount: members.length }, { except: connection.id });
+  }
+
+  async onDisconnect(info: DisconnectInfo, connection: WsConnection): Promise<void> {
+    const roomId = connection.params.roomId;
+    const members = await this.realtime.getRoomMembers(roomId);
+    await this.realtime.emitToRoom(roomId, 'user_left', { id: info.id, name: info.metadata.name, memberCount: members.length });
+  }
+
+  /** Ids and names of the room's members, wherever they are connected. */
+  private async members(roomId: string): Promise<{ id: string; name: unknown }[]> {
+    const ids = await this.realtime.getRoomMembers(roomId);
+    const infos = await Promise.all(ids.map((id) => this.realtime.getConnectionInfo(id)));
+    return infos.flatMap((info) => (info ? [{ id: info.id, name: info.metadata.name }] : []));
+  }
+}

@@ -1,0 +1,105 @@
+import type { ConnectionInfo, ConnectionRecord } from './connection-info';
+
+/**
+ * Every IPC message Switchboard sends between a cluster's primary and its
+ * workers carries this tag, so it never mixes with the application's own IPC:
+ * messages without it are left alone, and the application can ignore ours.
+ */
+export const IPC_TAG = 'switchboard';
+
+/** A registry operation a worker asks the primary to run, with its arguments. */
+export type RegistryCall =
+  | { readonly op: 'hello' }
+  | { readonly op: 'addConnection'; readonly record: ConnectionRecord }
+  | { readonly op: 'removeConnection'; readonly id: string }
+  | { readonly op: 'addToRoom'; readonly id: string; readonly room: string }
+  | { readonly op: 'removeFromRoom'; readonly id: string; readonly room: string }
+  | { readonly op: 'getConnection'; readonly id: string }
+  | { readonly op: 'getConnections' }
+  | { readonly op: 'getRoomMembers'; readonly room: string }
+  | { readonly op: 'updateMetadata'; readonly id: string; readonly patch: Readonly<Record<string, unknown>> };
+
+/** What each registry operation answers. */
+export interface RegistryResults {
+  hello: null;
+  addConnection: null;
+  removeConnection: null;
+  addToRoom: null;
+  removeFromRoom: null;
+  getConnection: ConnectionInfo | null;
+  getConnections: ConnectionInfo[];
+  getRoomMembers: string[];
+  updateMetadata: Readonly<Record<string, unknown>> | null;
+}
+
+/** Worker → primary. `node` is the sender's node id. */
+export type WorkerIpcMessage =
+  | { readonly [IPC_TAG]: 1; readonly type: 'publish'; readonly node: string; readonly payload: string; readonly to?: string }
+  | { readonly [IPC_TAG]: 1; readonly type: 'call'; readonly node: string; readonly seq: number; readonly call: RegistryCall };
+
+/** Primary → worker. */
+export type PrimaryIpcMessage =
+  /** A relayed publish; `to` names the one node it is for, when it is for one. */
+  | { readonly [IPC_TAG]: 1; readonly type: 'message'; readonly payload: string; readonly to?: string }
+  | { readonly [IPC_TAG]: 1; readonly type: 'result'; readonly seq: number; readonly value: unknown }
+  | { readonly [IPC_TAG]: 1; readonly type: 'error'; readonly seq: number; readonly error: string }
+  /** The cluster runner asks the worker to drain and exit. */
+  | { readonly [IPC_TAG]: 1; readonly type: 'drain' };
+
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+const isString = (v: unknown): v is string => typeof v === 'string';
+
+/** True for anything that carries Switchboard's tag; everything else is the application's. */
+export function isSwitchboardIpc(value: unknown): value is { readonly [IPC_TAG]: 1; readonly type: unknown } {
+  return isObject(value) && value[IPC_TAG] === 1;
+}
+
+function isCall(v: unknown): v is RegistryCall {
+  if (!isObject(v)) return false;
+  switch (v.op) {
+    case 'hello':
+    case 'getConnections':
+      return true;
+    case 'addConnection':
+      return isObject(v.record) && isString(v.record.id) && isString(v.record.serverInstanceId) && isObject(v.record.metadata);
+    case 'removeConnection':
+    case 'getConnection':
+      return isString(v.id);
+    case 'addToRoom':
+    case 'removeFromRoom':
+      return isString(v.id) && isString(v.room);
+    case 'getRoomMembers':
+      return isString(v.room);
+    case 'updateMetadata':
+      return isString(v.id) && isObject(v.patch);
+    default:
+      return false;
+  }
+}
+
+/** Checks a message a worker sent; undefined for anything malformed. */
+export function decodeWorkerMessage(value: unknown): WorkerIpcMessage | undefined {
+  if (!isSwitchboardIpc(value) || !isString((value as Record<string, unknown>).node)) return undefined;
+  const v = value as Record<string, unknown>;
+  if (v.type === 'publish' && isString(v.payload) && (v.to === undefined || isString(v.to))) return v as WorkerIpcMessage;
+  if (v.type === 'call' && typeof v.seq === 'number' && isCall(v.call)) return v as WorkerIpcMessage;
+  return undefined;
+}
+
+/** Checks a message the primary sent; undefined for anything malformed. */
+export function decodePrimaryMessage(value: unknown): PrimaryIpcMessage | undefined {
+  if (!isSwitchboardIpc(value)) return undefined;
+  const v = value as Record<string, unknown>;
+  switch (v.type) {
+    case 'message':
+      return isString(v.payload) && (v.to === undefined || isString(v.to)) ? (v as PrimaryIpcMessage) : undefined;
+    case 'result':
+      return typeof v.seq === 'number' ? (v as PrimaryIpcMessage) : undefined;
+    case 'error':
+      return typeof v.seq === 'number' && isString(v.error) ? (v as PrimaryIpcMessage) : undefined;
+    case 'drain':
+      return v as PrimaryIpcMessage;
+    default:
+      return undefined;
+  }
+}

@@ -1,0 +1,55 @@
+/**
+ * Names of the Redis keys and channels of one deployment, all under one
+ * prefix. The Lua scripts (redis-scripts.ts) build the same names from the
+ * prefix; change both together.
+ *
+ * | key | type | holds |
+ * |---|---|---|
+ * | `<p>conn:<id>` | hash | `id`, `node`, `connectTime`, `route`, and `m:<key>` = JSON of each metadata value |
+ * | `<p>conn:<id>:rooms` | set | the rooms of a connection |
+ * | `<p>room:<room>` | set | the ids of a room's members |
+ * | `<p>conns` | set | every connection id |
+ * | `<p>node:<node>` | string, TTL | the node's heartbeat |
+ * | `<p>node:<node>:conns` | set | the ids of the connections a node holds |
+ * | `<p>nodes` | set | every node that has a heartbeat, or had one until reaped |
+ *
+ * Channels: `<p>all` carries broadcasts, `<p>to:<node>` what is for one node.
+ */
+export class RedisKeys {
+  constructor(readonly prefix: string) {}
+
+  /** The broadcast channel. */
+  get broadcast(): string {
+    return `${this.prefix}all`;
+  }
+
+  /** The channel of one node. */
+  direct(node: string): string {
+    return `${this.prefix}to:${node}`;
+  }
+
+  conn(id: string): string {
+    return `${this.prefix}conn:${id}`;
+  }
+
+  connRooms(id: string): string {
+    return `${this.prefix}conn:${id}:rooms`;
+  }
+
+  conns(): string {
+    return `${this.prefix}conns`;
+  }
+
+  nodeConns(node: string): string {
+    return `${this.prefix}node:${node}:conns`;
+  }
+
+  room(room: string): string {
+    return `${this.prefix}room:${room}`;
+  }
+
+  /** Hash field of one metadata key. */
+  static metaField(key: string): string {
+    return `m:${key}`;
+  }
+}

@@ -1,0 +1,150 @@
+/**
+ * The registry's Lua scripts: each runs atomically in Redis, so no update is
+ * ever a read-modify-write from a client. `ARGV[1]` is always the key prefix;
+ * the key names match redis-keys.ts. Keys are built inside the scripts, so
+ * the registry needs one Redis (with replicas if you like), not Redis Cluster.
+ */
+const PRELUDE = `
+local p = ARGV[1]
+local function connKey(id) return p .. 'conn:' .. id end
+local function roomsKey(id) return p .. 'conn:' .. id .. ':rooms' end
+local function roomKey(room) return p .. 'room:' .. room end
+local function nodeKey(node) return p .. 'node:' .. node end
+local function nodeConnsKey(node) return p .. 'node:' .. node .. ':conns' end
+local function removeConn(id)
+  local node = redis.call('HGET', connKey(id), 'node')
+  for _, room in ipairs(redis.call('SMEMBERS', roomsKey(id))) do redis.call('SREM', roomKey(room), id) end
+  redis.call('DEL', connKey(id), roomsKey(id))
+  redis.call('SREM', p .. 'conns', id)
+  if node then redis.call('SREM', nodeConnsKey(node), id) end
+end
+local function removeNode(node)
+  local ids = redis.call('SMEMBERS', nodeConnsKey(node))
+  for _, id in ipairs(ids) do removeConn(id) end
+  redis.call('DEL', nodeConnsKey(node))
+  redis.call('SREM', p .. 'nodes', node)
+  return #ids
+end
+`;
+
+const script = (body: string): string => PRELUDE + body;
+
+/** ARGV: prefix, id, node, connectTime, route, then metadata field/value pairs. */
+export const ADD_CONNECTION = script(`
+local id, node = ARGV[2], ARGV[3]
+redis.call('DEL', connKey(id))
+redis.call('HSET', connKey(id), 'id', id, 'node', node, 'connectTime', ARGV[4], 'route', ARGV[5])
+for i = 6, #ARGV, 2 do redis.call('HSET', connKey(id), ARGV[i], ARGV[i + 1]) end
+redis.call('SADD', p .. 'conns', id)
+redis.call('SADD', nodeConnsKey(node), id)
+return 1
+`);
+
+/** ARGV: prefix, id. */
+export const REMOVE_CONNECTION = script(`
+removeConn(ARGV[2])
+return 1
+`);
+
+/** ARGV: prefix, id, room. Returns 0 for an unknown connection, which is then left out of the room. */
+export const ADD_TO_ROOM = script(`
+local id, room = ARGV[2], ARGV[3]
+if redis.call('EXISTS', connKey(id)) == 0 then return 0 end
+redis.call('SADD', roomsKey(id), room)
+redis.call('SADD', roomKey(room), id)
+return 1
+`);
+
+/** ARGV: prefix, id, room. */
+export const REMOVE_FROM_ROOM = script(`
+local id, room = ARGV[2], ARGV[3]
+redis.call('SREM', roomsKey(id), room)
+redis.call('SREM', roomKey(room), id)
+return 1
+`);
+
+/**
+ * ARGV: prefix, id, then field/value pairs; an empty value deletes the field.
+ * Returns the whole hash after the patch, or nil for an unknown connection.
+ */
+export const PATCH_METADATA = script(`
+local key = connKey(ARGV[2])
+if redis.call('EXISTS', key) == 0 then return nil end
+for i = 3, #ARGV, 2 do
+  if ARGV[i + 1] == '' then redis.call('HDEL', key, ARGV[i]) else redis.call('HSET', key, ARGV[i], ARGV[i + 1]) end
+end
+return redis.call('HGETALL', key)
+`);
+
+/**
+ * The heartbeat. ARGV: prefix, node, ttl in ms. Renews this node's key, then
+ * removes every other node whose key expired, with its connections and room
+ * memberships. Returns {1 if this node's key was still there, connections
+ * reaped, then the ids of the live nodes}.
+ */
+export const TICK = script(`
+local node = ARGV[2]
+local was = redis.call('EXISTS', nodeKey(node))
+redis.call('SET', nodeKey(node), '1', 'PX', ARGV[3])
+redis.call('SADD', p .. 'nodes', node)
+local result = {was, 0}
+for _, other in ipairs(redis.call('SMEMBERS', p .. 'nodes')) do
+  if other == node or redis.call('EXISTS', nodeKey(other)) == 1 then
+    table.insert(result, other)
+  else
+    result[2] = result[2] + removeNode(other)
+  end
+end
+return result
+`);
+
+/**
+ * Writes a node's connections back as the node knows them (after Redis lost
+ * them, or this node was reaped while cut off). ARGV: prefix, node, ttl in ms,
+ * JSON of [{id, connectTime, route, rooms: [...], meta: [field, json, ...]}].
+ * The node's connections not in the list are removed. Returns {written, removed}.
+ */
+export const RESYNC_NODE = script(`
+local node = ARGV[2]
+local conns = cjson.decode(ARGV[4])
+local keep = {}
+for _, c in ipairs(conns) do
+  local id = c.id
+  keep[id] = true
+  redis.call('DEL', connKey(id))
+  redis.call('HSET', connKey(id), 'id', id, 'node', node, 'connectTime', c.connectTime, 'route', c.route)
+  for i = 1, #c.meta, 2 do redis.call('HSET', connKey(id), c.meta[i], c.meta[i + 1]) end
+  local want = {}
+  for _, room in ipairs(c.rooms) do want[room] = true end
+  for _, room in ipairs(redis.call('SMEMBERS', roomsKey(id))) do
+    if not want[room] then
+      redis.call('SREM', roomKey(room), id)
+      redis.call('SREM', roomsKey(id), room)
+    end
+  end
+  for _, room in ipairs(c.rooms) do
+    redis.call('SADD', roomsKey(id), room)
+    redis.call('SADD', roomKey(room), id)
+  end
+  redis.call('SADD', p .. 'conns', id)
+  redis.call('SADD', nodeConnsKey(node), id)
+end
+local removed = 0
+for _, id in ipairs(redis.call('SMEMBERS', nodeConnsKey(node))) do
+  if not keep[id] then
+    removeConn(id)
+    removed = removed + 1
+  end
+end
+redis.call('SET', nodeKey(node), '1', 'PX', ARGV[3])
+redis.call('SADD', p .. 'nodes', node)
+return {#conns, removed}
+`);
+
+/** ARGV: prefix, node. Removes the node, its heartbeat and everything it held. Returns the connections removed. */
+export const REMOVE_NODE = script(`
+local node = ARGV[2]
+local removed = removeNode(node)
+redis.call('DEL', nodeKey(node))
+return removed
+`);

@@ -1,0 +1,387 @@
+import { Logger, type LoggerService } from '@nestjs/common';
+import { Redis } from 'ioredis';
+import { BootErrorCode, SwitchboardBootError } from '../errors/switchboard-error';
+import { ownerOf } from '../services/connection-id';
+import { Backplane } from './backplane';
+import type { ConnectionInfo, ConnectionRecord } from './connection-info';
+import { REDIS_BACKPLANE_DEFAULTS, REDIS_CLIENT_OPTIONS, type RedisBackplaneOptions } from './redis-backplane.options';
+import { RedisKeys } from './redis-keys';
+import { SeenSequences, frameMessage, parseFrame } from './redis-framing';
+import { RedisOutbox } from './redis-outbox';
+import { RedisRegistry } from './redis-registry';
+
+/** How long the last sequence number of a silent node is kept: copies only follow a reconnect, within moments. */
+const SEQUENCE_MEMORY_MS = 60_000;
+
+type Settings = typeof REDIS_BACKPLANE_DEFAULTS & RedisBackplaneOptions & { readonly logger: Pick<LoggerService, 'log' | 'warn' | 'error'> };
+
+/**
+ * The backplane for many processes on many machines sharing one Redis. Each
+ * emit is published once, on the broadcast channel or on the channel of the
+ * one node that holds the target connection. The registry lives in Redis
+ * hashes and sets, changed only by atomic Lua scripts. Each node renews a
+ * heartbeat key; survivors reap a node whose heartbeat expired.
+ *
+ * When Redis goes away nothing throws on the data path: local delivery goes
+ * on, the status turns unhealthy (with a log line), publishes wait in a
+ * bounded outbox, and registry reads answer from this node's own
+ * connections. When Redis is back, the node resubscribes, writes its live
+ * connections and rooms back, sends the outbox, and reports healthy again.
+ */
+export class RedisBackplane extends Backplane {
+  readonly name = 'redis';
+  private readonly settings: Settings;
+  private readonly keys: RedisKeys;
+  private readonly registry: RedisRegistry;
+  private readonly outbox: RedisOutbox;
+  private readonly seen = new SeenSequences();
+  /**
+   * Numbers this node's publishes. It starts from the clock so that a process
+   * restarted with the same `nodeId` numbers above its predecessor (peers
+   * drop anything at or below the last number they saw from a node).
+   */
+  private seq = Date.now() * 1000;
+  private readonly publisher: Redis;
+  private readonly subscriber: Redis;
+  private started = false;
+  /** True while registry writes and publishes go straight to Redis. */
+  private online = false;
+  /** The reconnect work in progress, if any: one at a time. */
+  private recovery?: Promise<void>;
+  private ticking = false;
+  private timer?: NodeJS.Timeout;
+  private downSince?: number;
+  /** The other live nodes at the last heartbeat. */
+  private peers: string[] = [];
+  private lastError?: string;
+
+  constructor(options: RedisBackplaneOptions) {
+    super(options.nodeId);
+    // An option given as undefined keeps its default.
+    const given = Object.fromEntries(Object.entries(options).filter(([, value]) => value !== undefined)) as RedisBackplaneOptions;
+    this.settings = { ...REDIS_BACKPLANE_DEFAULTS, logger: new Logger('RedisBackplane'), ...given };
+    this.keys = new RedisKeys(this.settings.prefix);
+    this.outbox = new RedisOutbox(this.settings.outboxLimit);
+    this.publisher = options.publisher;
+    this.subscriber = options.subscriber;
+    this.registry = new RedisRegistry(this.publisher, this.keys);
+  }
+
+  /** A backplane with its own publisher and subscriber, connected to `url` with `REDIS_CLIENT_OPTIONS`. */
+  static fromUrl(
+    url: string = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
+    options: Omit<RedisBackplaneOptions, 'publisher' | 'subscriber' | 'quitClientsOnStop'> = {},
+  ): RedisBackplane {
+    return new RedisBackplane({
+      ...options,
+      publisher: new Redis(url, REDIS_CLIENT_OPTIONS),
+      subscriber: new Redis(url, REDIS_CLIENT_OPTIONS),
+      quitClientsOnStop: true,
+    });
+  }
+
+  override get healthy(): boolean {
+    return this.online && this.linkReady();
+  }
+
+  protected override get degradedDetail(): string {
+    if (!this.started) return 'not started';
+    const since = this.downSince ? ` since ${new Date(this.downSince).toISOString()}` : '';
+    const error = this.lastError ? ` (${this.lastError})` : '';
+    return `Redis unreachable${since}${error}; ${this.outbox.size} messages waiting, ${this.outbox.lost} lost`;
+  }
+
+  protected override async init(): Promise<void> {
+    if (this.publisher.options.keyPrefix || this.subscriber.options.keyPrefix) {
+      throw new SwitchboardBootError(
+        BootErrorCode.BACKPLANE_MISCONFIGURED,
+        'RedisBackplane: remove ioredis keyPrefix from the clients and pass `prefix` to the backplane instead',
+      );
+    }
+    for (const client of [this.publisher, this.subscriber]) {
+      client.on('error', this.onError);
+      client.on('close', this.onLinkDown);
+      client.on('ready', this.onLinkUp);
+    }
+    this.subscriber.on('message', this.onChannelMessage);
+    try {
+      await Promise.all([this.ready(this.publisher), this.ready(this.subscriber)]);
+      await this.subscriber.subscribe(this.keys.broadcast, this.keys.direct(this.nodeId));
+      await this.resync();
+    } catch (error) {
+      this.detach();
+      // Stop the clients' reconnect loop too, or a failed boot leaves the process running.
+      if (this.settings.quitClientsOnStop) for (const client of [this.publisher, this.subscriber]) client.disconnect();
+      const { host, port } = this.publisher.options;
+      const last = this.lastError ? `; last error: ${this.lastError}` : '';
+      throw new SwitchboardBootError(
+        BootErrorCode.BACKPLANE_UNREACHABLE,
+        `RedisBackplane: Redis at ${host}:${port} did not answer (${(error as Error).message}${last}); start Redis or fix REDIS_URL`,
+      );
+    }
+    this.started = true;
+    this.online = true;
+    this.timer = setInterval(() => void this.tick(), this.settings.heartbeatInterval);
+    this.timer.unref();
+  }
+
+  protected override async close(): Promise<void> {
+    const wasOnline = this.online;
+    this.started = false;
+    this.online = false;
+    clearInterval(this.timer);
+    if (wasOnline) {
+      try {
+        await this.bounded(this.registry.removeNode(this.nodeId), 'removing this node from the registry');
+        await this.bounded(this.subscriber.unsubscribe(this.keys.broadcast, this.keys.direct(this.nodeId)), 'unsubscribing');
+      } catch (error) {
+        this.settings.logger.warn(`could not clean up in Redis on stop: ${(error as Error).message}`);
+      }
+    }
+    this.detach();
+    if (this.settings.quitClientsOnStop) {
+      for (const client of [this.publisher, this.subscriber]) {
+        if (client.status === 'ready') await this.bounded(client.quit(), 'quitting').catch(() => undefined);
+        client.disconnect();
+      }
+    }
+  }
+
+  protected publish(payload: string, node?: string): void {
+    const channel = node === undefined ? this.keys.broadcast : this.keys.direct(node);
+    const framed = frameMessage(this.nodeId, ++this.seq, payload);
+    if (!this.online || this.outbox.size > 0) this.outbox.push(channel, framed);
+    else this.sendFramed(channel, framed);
+  }
+
+  private sendFramed(channel: string, framed: string): void {
+    this.publisher.publish(channel, framed).catch(() => {
+      // Cut off by a dropped connection: send it again once Redis is back.
+      if (this.online) this.outbox.lost++;
+      else this.outbox.retry(channel, framed);
+    });
+  }
+
+  async addConnection(record: ConnectionRecord): Promise<void> {
+    await this.write(record.id, () => this.registry.add(record));
+  }
+
+  async removeConnection(id: string): Promise<void> {
+    await this.write(id, () => this.registry.remove(id));
+  }
+
+  async addToRoom(id: string, room: string): Promise<void> {
+    await this.write(id, () => this.registry.join(id, room));
+  }
+
+  async removeFromRoom(id: string, room: string): Promise<void> {
+    await this.write(id, () => this.registry.leave(id, room));
+  }
+
+  getConnection(id: string): Promise<ConnectionInfo | null> {
+    return this.read(
+      () => this.registry.get(id),
+      () => this.localOrUnknown(id, 'look up', (info) => info),
+    );
+  }
+
+  getConnections(): Promise<ConnectionInfo[]> {
+    return this.read(
+      () => this.registry.all(),
+      () => this.localConnections(),
+    );
+  }
+
+  getRoomMembers(room: string): Promise<string[]> {
+    return this.read(
+      () => this.registry.members(room),
+      () => this.localConnections().flatMap((c) => (c.rooms.includes(room) ? [c.id] : [])),
+    );
+  }
+
+  updateMetadata(id: string, patch: Readonly<Record<string, unknown>>): Promise<Readonly<Record<string, unknown>> | null> {
+    return this.read(
+      () => this.registry.patch(id, patch),
+      // Cut off from Redis, only a local connection can change; the write-back on reconnect stores it.
+      () => this.localOrUnknown(id, 'change', (info) => merge(info.metadata, patch)),
+    );
+  }
+
+  /** A registry write: skipped for this node's own connections while Redis is away (the reconnect writes them back). */
+  private async write(id: string, command: () => Promise<unknown>): Promise<void> {
+    if (!this.online) return this.unlessRemote(id, 'change');
+    try {
+      await command();
+    } catch (error) {
+      if (this.online) throw error;
+      return this.unlessRemote(id, 'change');
+    }
+  }
+
+  /** A registry read: while Redis is away, answered from this node's own connections. */
+  private async read<T>(query: () => Promise<T>, offline: () => T): Promise<T> {
+    if (!this.online) return offline();
+    try {
+      return await query();
+    } catch (error) {
+      if (this.online) throw error;
+      return offline();
+    }
+  }
+
+  private unlessRemote(id: string, what: string): void {
+    const owner = ownerOf(id);
+    if (owner !== undefined && owner !== this.nodeId) {
+      throw new Error(`RedisBackplane: cannot ${what} connection ${id} of node ${owner} while Redis is unreachable; this node's own connections keep working`);
+    }
+  }
+
+  private localOrUnknown<T>(id: string, what: string, map: (info: ConnectionInfo) => T): T | null {
+    const local = this.localConnections().find((c) => c.id === id);
+    if (local) return map(local);
+    this.unlessRemote(id, what);
+    return null;
+  }
+
+  /** Writes this node's live connections, rooms and metadata into Redis and removes the ones it no longer holds. */
+  private resync(): Promise<{ written: number; removed: number }> {
+    return this.registry.resync(this.nodeId, this.settings.heartbeatTtl, this.localConnections());
+  }
+
+  private async tick(): Promise<void> {
+    if (!this.started || this.ticking) return;
+    if (!this.online) {
+      if (this.linkReady()) this.recover();
+      return;
+    }
+    this.ticking = true;
+    try {
+      const { wasAlive, reaped, live } = await this.registry.tick(this.nodeId, this.settings.heartbeatTtl);
+      this.peers = live.filter((node) => node !== this.nodeId);
+      this.seen.forgetIdle(SEQUENCE_MEMORY_MS);
+      if (reaped > 0) this.settings.logger.log(`reaped ${reaped} connections of nodes whose heartbeat expired`);
+      if (!wasAlive && this.online) {
+        this.settings.logger.warn('this node\'s heartbeat had expired (Redis lost its data, or this node was reaped): writing its connections back');
+        await this.resync();
+      }
+    } catch (error) {
+      this.lastError = (error as Error).message;
+    } finally {
+      this.ticking = false;
+    }
+  }
+
+  private recover(): void {
+    this.recovery ??= this.resume().finally(() => (this.recovery = undefined));
+  }
+
+  /** Back from an outage: resubscribe, let the peers resubscribe, then state, held messages, new traffic. */
+  private async resume(): Promise<void> {
+    try {
+      // Confirmed, not just queued: what peers publish from here on reaches this node.
+      await this.subscriber.subscribe(this.keys.broadcast, this.keys.direct(this.nodeId));
+      await this.awaitPeers();
+      if (!this.started || this.online || !this.linkReady()) return;
+      // Synchronously, in this order on the publisher's connection: state first, then the held messages, then new traffic.
+      const written = this.resync();
+      this.online = true;
+      const sent = this.outbox.flush((channel, framed) => this.sendFramed(channel, framed));
+      const { written: connections, removed } = await written;
+      const downFor = this.downSince === undefined ? 0 : Date.now() - this.downSince;
+      this.downSince = undefined;
+      this.settings.logger.log(
+        `Redis reachable again after ${downFor} ms: cross-node delivery resumed; wrote back ${connections} connections (${removed} gone meanwhile), sent ${sent} held messages, ${this.outbox.lost} lost`,
+      );
+      this.outbox.lost = 0;
+    } catch (error) {
+      this.lastError = (error as Error).message;
+    }
+  }
+
+  /** Waits, up to `peerWait`, until every node alive before the outage is subscribed again. */
+  private async awaitPeers(): Promise<void> {
+    const deadline = Date.now() + this.settings.peerWait;
+    let waiting = this.peers.map((node) => this.keys.direct(node));
+    while (waiting.length > 0 && Date.now() < deadline) {
+      const counts = (await this.publisher.pubsub('NUMSUB', ...waiting)) as unknown[];
+      waiting = waiting.filter((_, i) => Number(counts[2 * i + 1]) === 0);
+      if (waiting.length > 0) await new Promise((resolve) => setTimeout(resolve, 20).unref());
+    }
+  }
+
+  private readonly onLinkDown = (): void => {
+    if (!this.started || !this.online) return;
+    this.online = false;
+    this.downSince = Date.now();
+    this.settings.logger.warn(
+      `Redis unreachable${this.lastError ? ` (${this.lastError})` : ''}: cross-node delivery paused, local delivery continues; reconnecting`,
+    );
+  };
+
+  private readonly onLinkUp = (): void => {
+    if (this.started && !this.online && this.linkReady()) this.recover();
+  };
+
+  private linkReady(): boolean {
+    return this.publisher.status === 'ready' && this.subscriber.status === 'ready';
+  }
+
+  private readonly onError = (error: Error): void => {
+    this.lastError = error.message;
+  };
+
+  private readonly onChannelMessage = (channel: string, message: string): void => {
+    if (channel !== this.keys.broadcast && channel !== this.keys.direct(this.nodeId)) return;
+    const frame = parseFrame(message);
+    if (!frame) return this.discard();
+    if (frame.node === this.nodeId) return;
+    this.onMessage(frame.payload, (envelope) => this.admit(envelope.node, frame.node, frame.seq));
+  };
+
+  /** A header that names another node than the envelope is forged; a number seen before is a resent copy. */
+  private admit(envelopeNode: string, headerNode: string, seq: number): boolean {
+    if (envelopeNode !== headerNode) {
+      this.discard();
+      return false;
+    }
+    return this.seen.accept(headerNode, seq);
+  }
+
+  private detach(): void {
+    for (const client of [this.publisher, this.subscriber]) {
+      client.off('error', this.onError);
+      client.off('close', this.onLinkDown);
+      client.off('ready', this.onLinkUp);
+    }
+    this.subscriber.off('message', this.onChannelMessage);
+  }
+
+  private async ready(client: Redis): Promise<void> {
+    if (client.status === 'wait') void client.connect().catch(() => undefined);
+    if (client.status === 'ready') return;
+    let onReady: (() => void) | undefined;
+    try {
+      await this.bounded(new Promise<void>((resolve) => client.once('ready', (onReady = resolve))), 'connecting', this.settings.connectTimeout);
+    } finally {
+      if (onReady) client.off('ready', onReady);
+    }
+  }
+
+  private bounded<T>(promise: Promise<T>, what: string, ms = 1000): Promise<T> {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms while ${what}`)), ms);
+      timer.unref();
+    });
+    return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+  }
+}
+
+function merge(metadata: Readonly<Record<string, unknown>>, patch: Readonly<Record<string, unknown>>): Record<string, unknown> {
+  const merged: Record<string, unknown> = { ...metadata };
+  for (const [key, value] of Object.entries(patch)) {
+    if (value === undefined) delete merged[key];
+    else merged[key] = value;
+  }
+  return merged;
+}

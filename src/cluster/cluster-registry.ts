@@ -1,0 +1,96 @@
+import type { ConnectionInfo, ConnectionRecord } from '../backplanes/connection-info';
+
+interface Entry {
+  readonly record: ConnectionRecord;
+  readonly node: string;
+  readonly rooms: Set<string>;
+  metadata: Readonly<Record<string, unknown>>;
+}
+
+/**
+ * The cluster-wide registry the primary keeps for `ClusterIpcBackplane`
+ * workers: connections, rooms and metadata, indexed by the node that owns
+ * each connection so a dead worker's entries go in one call. The primary
+ * handles one IPC message at a time, so every operation is atomic.
+ */
+export class ClusterRegistry {
+  private readonly connections = new Map<string, Entry>();
+  private readonly rooms = new Map<string, Set<string>>();
+  private readonly byNode = new Map<string, Set<string>>();
+
+  /** How many connections the registry lists. */
+  get size(): number {
+    return this.connections.size;
+  }
+
+  add(node: string, record: ConnectionRecord): void {
+    this.remove(record.id);
+    this.connections.set(record.id, { record, node, rooms: new Set(), metadata: record.metadata });
+    let owned = this.byNode.get(node);
+    if (!owned) this.byNode.set(node, (owned = new Set()));
+    owned.add(record.id);
+  }
+
+  remove(id: string): void {
+    const entry = this.connections.get(id);
+    if (!entry) return;
+    for (const room of entry.rooms) this.dropMember(room, id);
+    this.connections.delete(id);
+    const owned = this.byNode.get(entry.node);
+    owned?.delete(id);
+    if (owned?.size === 0) this.byNode.delete(entry.node);
+  }
+
+  /** Removes every connection a node owned; returns how many there were. */
+  removeNode(node: string): number {
+    const owned = [...(this.byNode.get(node) ?? [])];
+    for (const id of owned) this.remove(id);
+    return owned.length;
+  }
+
+  join(id: string, room: string): void {
+    const entry = this.connections.get(id);
+    if (!entry) return;
+    entry.rooms.add(room);
+    let members = this.rooms.get(room);
+    if (!members) this.rooms.set(room, (members = new Set()));
+    members.add(id);
+  }
+
+  leave(id: string, room: string): void {
+    this.connections.get(id)?.rooms.delete(room);
+    this.dropMember(room, id);
+  }
+
+  get(id: string): ConnectionInfo | null {
+    const entry = this.connections.get(id);
+    return entry ? toInfo(entry) : null;
+  }
+
+  all(): ConnectionInfo[] {
+    return [...this.connections.values()].map(toInfo);
+  }
+
+  members(room: string): string[] {
+    return [...(this.rooms.get(room) ?? [])];
+  }
+
+  /** Shallow-merges `patch` into the metadata; returns the result, or null for an unknown id. */
+  patch(id: string, patch: Readonly<Record<string, unknown>>): Readonly<Record<string, unknown>> | null {
+    const entry = this.connections.get(id);
+    if (!entry) return null;
+    entry.metadata = { ...entry.metadata, ...patch };
+    return entry.metadata;
+  }
+
+  private dropMember(room: string, id: string): void {
+    const members = this.rooms.get(room);
+    if (!members) return;
+    members.delete(id);
+    if (members.size === 0) this.rooms.delete(room);
+  }
+}
+
+function toInfo(entry: Entry): ConnectionInfo {
+  return { ...entry.record, rooms: [...entry.rooms], metadata: entry.metadata };
+}

@@ -1,0 +1,137 @@
+import type { Worker } from 'node:cluster';
+import {
+  IPC_TAG,
+  decodeWorkerMessage,
+  type PrimaryIpcMessage,
+  type RegistryCall,
+  type WorkerIpcMessage,
+} from '../backplanes/cluster-ipc-message';
+import { ClusterRegistry } from './cluster-registry';
+
+/** The part of `node:cluster` the relay listens to. */
+export interface ClusterMessageSource {
+  on(event: 'message', listener: (worker: Worker, message: unknown) => void): unknown;
+  off(event: 'message', listener: (worker: Worker, message: unknown) => void): unknown;
+}
+
+/**
+ * The primary's half of `ClusterIpcBackplane`: relays each publish to the
+ * other workers (or to the one node named) and answers the workers'
+ * registry calls from one `ClusterRegistry`. Messages without Switchboard's
+ * tag are the application's and are left alone.
+ */
+export class ClusterIpcRelay {
+  readonly registry = new ClusterRegistry();
+  /** Node ids of the backplanes each worker runs (usually one). */
+  private readonly nodesOf = new Map<Worker, Set<string>>();
+  private readonly workerOf = new Map<string, Worker>();
+  private attached = false;
+
+  constructor(private readonly source: ClusterMessageSource) {}
+
+  attach(): void {
+    if (this.attached) return;
+    this.attached = true;
+    this.source.on('message', this.onWorkerMessage);
+  }
+
+  detach(): void {
+    if (!this.attached) return;
+    this.attached = false;
+    this.source.off('message', this.onWorkerMessage);
+  }
+
+  /** The node ids a worker's backplanes announced. */
+  nodes(worker: Worker): string[] {
+    return [...(this.nodesOf.get(worker) ?? [])];
+  }
+
+  /**
+   * Forgets a worker that exited and removes its connections and room
+   * memberships from the registry at once. Returns how many connections it
+   * still had: 0 after a clean drain, where the worker removed its own.
+   */
+  forget(worker: Worker): number {
+    let purged = 0;
+    for (const node of this.nodesOf.get(worker) ?? []) {
+      purged += this.registry.removeNode(node);
+      this.workerOf.delete(node);
+    }
+    this.nodesOf.delete(worker);
+    return purged;
+  }
+
+  private readonly onWorkerMessage = (worker: Worker, raw: unknown): void => {
+    const message = decodeWorkerMessage(raw);
+    if (!message) return;
+    this.know(worker, message.node);
+    if (message.type === 'publish') this.relay(message);
+    else this.answer(worker, message);
+  };
+
+  private know(worker: Worker, node: string): void {
+    if (this.workerOf.get(node) === worker) return;
+    this.workerOf.set(node, worker);
+    let nodes = this.nodesOf.get(worker);
+    if (!nodes) this.nodesOf.set(worker, (nodes = new Set()));
+    nodes.add(node);
+  }
+
+  private relay(message: Extract<WorkerIpcMessage, { type: 'publish' }>): void {
+    const out: PrimaryIpcMessage = { [IPC_TAG]: 1, type: 'message', payload: message.payload, to: message.to };
+    if (message.to !== undefined) {
+      const target = this.workerOf.get(message.to);
+      if (target) send(target, out);
+      return;
+    }
+    for (const [worker, nodes] of this.nodesOf) {
+      // The sender's own worker gets it only if another app there needs it.
+      if (nodes.size === 1 && nodes.has(message.node)) continue;
+      send(worker, out);
+    }
+  }
+
+  private answer(worker: Worker, message: Extract<WorkerIpcMessage, { type: 'call' }>): void {
+    try {
+      const value = this.run(message.node, message.call);
+      send(worker, { [IPC_TAG]: 1, type: 'result', seq: message.seq, value });
+    } catch (error) {
+      send(worker, { [IPC_TAG]: 1, type: 'error', seq: message.seq, error: (error as Error).message });
+    }
+  }
+
+  private run(node: string, call: RegistryCall): unknown {
+    const registry = this.registry;
+    switch (call.op) {
+      case 'hello':
+        return null;
+      case 'addConnection':
+        registry.add(node, call.record);
+        return null;
+      case 'removeConnection':
+        registry.remove(call.id);
+        return null;
+      case 'addToRoom':
+        registry.join(call.id, call.room);
+        return null;
+      case 'removeFromRoom':
+        registry.leave(call.id, call.room);
+        return null;
+      case 'getConnection':
+        return registry.get(call.id);
+      case 'getConnections':
+        return registry.all();
+      case 'getRoomMembers':
+        return registry.members(call.room);
+      case 'updateMetadata':
+        return registry.patch(call.id, call.patch);
+    }
+  }
+}
+
+function send(worker: Worker, message: PrimaryIpcMessage): void {
+  // A worker that is exiting may have closed its channel; its entries go with forget().
+  if (worker.isConnected()) worker.send(message, undefined, undefined, ignoreSendError);
+}
+
+function ignoreSendError(): void {}

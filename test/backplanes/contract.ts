@@ -1,0 +1,241 @@
+import { randomBytes } from 'node:crypto';
+import type { ConnectionInfo } from '../../src';
+import { ownerOf } from '../../src/services/connection-id';
+import type { Frame, TestClient } from '../support/test-client';
+import { eventually } from '../support/wait';
+import type { NodeIndex, TwoNodeFactory, TwoNodes } from './two-nodes';
+
+const unique = (name: string): string => `${name}-${randomBytes(3).toString('hex')}`;
+
+/** Runs one realtime-service call on the node `via` is connected to. */
+async function call<T = unknown>(via: TestClient, name: string, ...args: unknown[]): Promise<T> {
+  const reply = await via.request('rt', { call: name, args });
+  if (reply.event === 'exception') throw new Error(`${name} failed on the server: ${JSON.stringify(reply.message)}`);
+  return reply.message as T;
+}
+
+/**
+ * Everything `sender` sent before this reaches each of `receivers` before
+ * the marker does (frames of one sender stay in order on every backplane),
+ * so once they have it, a frame that is not there was never sent to them.
+ */
+async function settle(sender: TestClient, receivers: TestClient[]): Promise<void> {
+  const tag = unique('mark');
+  await sender.request('mark', { to: receivers.map((r) => r.id), tag });
+  for (const receiver of receivers) await receiver.next((f) => f.event === 'mark' && f.message === tag, 3000, `marker ${tag}`);
+}
+
+const count = (client: TestClient, event: string, message: unknown): number =>
+  client.framesOf(event).filter((f) => JSON.stringify(f.message) === JSON.stringify(message)).length;
+
+/**
+ * The contract every backplane keeps: the same observable result for every
+ * emitter row and every realtime-service call, wherever the sender and the
+ * receivers live. Clients are spread across two nodes on purpose.
+ */
+export function backplaneContract(name: string, factory: TwoNodeFactory): void {
+  describe(`backplane contract: ${name}`, () => {
+    let nodes: TwoNodes;
+    const open: TestClient[] = [];
+    const on = async (node: NodeIndex, path?: string): Promise<TestClient> => {
+      const client = await nodes.connect(node, path);
+      open.push(client);
+      return client;
+    };
+    const joined = async (client: TestClient, room: string): Promise<TestClient> => {
+      await client.request('joinRoom', room);
+      return client;
+    };
+
+    beforeAll(async () => {
+      nodes = await factory();
+    }, 30_000);
+    afterEach(async () => {
+      await Promise.all(open.splice(0).map((c) => c.close()));
+    });
+    afterAll(() => nodes?.close(), 15_000);
+
+    it('gives every connection a cluster-unique id that names the node holding it', async () => {
+      const [a0, b0, a1] = [await on(0), await on(0), await on(1)];
+      expect(new Set([a0.id, b0.id, a1.id]).size).toBe(3);
+      expect(ownerOf(a0.id)).toBe(ownerOf(b0.id));
+      expect(ownerOf(a1.id)).not.toBe(ownerOf(a0.id));
+      expect((await a0.request('status')).message.serverInstanceId).toBe(ownerOf(a0.id));
+      expect((await a1.request('status')).message.serverInstanceId).toBe(ownerOf(a1.id));
+      expect(await call<ConnectionInfo>(a0, 'getConnectionInfo', a1.id)).toMatchObject({ id: a1.id, serverInstanceId: ownerOf(a1.id), route: '/ws' });
+    });
+
+    it('emitter.emit() reaches every connection of the route on both nodes exactly once, and no other route', async () => {
+      const sender = await on(0);
+      const route = [sender, await on(0), await on(1), await on(1)];
+      const others = [await on(0, '/ws/other'), await on(1, '/ws/other')];
+      const tag = unique('all');
+      await sender.request('everyone', tag);
+      await settle(sender, [...route, ...others]);
+      for (const client of route) expect(client.framesOf('everyone')).toEqual([{ event: 'everyone', message: tag, sender: sender.id }]);
+      for (const client of others) expect(client.framesOf('everyone')).toEqual([]);
+    });
+
+    it('emitter.emitExceptSender() reaches the route on both nodes minus the sender', async () => {
+      const sender = await on(1);
+      const rest = [await on(0), await on(1), await on(0)];
+      const tag = unique('else');
+      await sender.request('everyoneElse', tag);
+      await settle(sender, [sender, ...rest]);
+      for (const client of rest) expect(client.framesOf('everyoneElse')).toEqual([{ event: 'everyoneElse', message: tag, sender: sender.id }]);
+      expect(sender.framesOf('everyoneElse')).toEqual([]);
+    });
+
+    it('room(r).emit() reaches each member on both nodes exactly once, the sender included, outsiders not', async () => {
+      const room = unique('room');
+      const sender = await joined(await on(0), room);
+      const members = [sender, await joined(await on(0), room), await joined(await on(1), room), await joined(await on(1), room)];
+      const outsiders = [await on(0), await on(1)];
+      await sender.request('room', { room, text: 'hi' });
+      await settle(sender, [...members, ...outsiders]);
+      for (const client of members) expect(client.framesOf('room')).toEqual([{ event: 'room', message: 'hi', sender: sender.id, room }]);
+      for (const client of outsiders) expect(client.framesOf('room')).toEqual([]);
+    });
+
+    it('room(r).emit() from a non-member on the other node reaches the members and not the sender', async () => {
+      const room = unique('room');
+      const members = [await joined(await on(0), room), await joined(await on(0), room)];
+      const sender = await on(1);
+      await sender.request('room', { room, text: 'knock' });
+      await settle(sender, [sender, ...members]);
+      for (const client of members) expect(count(client, 'room', 'knock')).toBe(1);
+      expect(sender.framesOf('room')).toEqual([]);
+    });
+
+    it('room(r).emitExceptSender() reaches the members on both nodes but the sender', async () => {
+      const room = unique('room');
+      const sender = await joined(await on(1), room);
+      const members = [await joined(await on(0), room), await joined(await on(1), room)];
+      await sender.request('roomElse', { room, text: 'go' });
+      await settle(sender, [sender, ...members]);
+      for (const client of members) expect(client.framesOf('roomElse')).toEqual([{ event: 'roomElse', message: 'go', sender: sender.id, room }]);
+      expect(sender.framesOf('roomElse')).toEqual([]);
+    });
+
+    it('to(id).emit() reaches exactly that connection on the other node', async () => {
+      const sender = await on(0);
+      const [target, bystander0, bystander1] = [await on(1), await on(0), await on(1)];
+      await sender.request('direct', { to: target.id, text: 'just you' });
+      await settle(sender, [sender, target, bystander0, bystander1]);
+      expect(target.framesOf('direct')).toEqual([{ event: 'direct', message: 'just you', sender: sender.id }]);
+      for (const client of [sender, bystander0, bystander1]) expect(client.framesOf('direct')).toEqual([]);
+    });
+
+    it('reply() reaches the sender only', async () => {
+      const sender = await on(1);
+      const others = [await on(0), await on(1)];
+      await sender.request('replyMe', 'pong');
+      await settle(sender, [sender, ...others]);
+      expect(sender.framesOf('replied')).toEqual([{ event: 'replied', message: 'pong', sender: sender.id }]);
+      for (const client of others) expect(client.framesOf('replied')).toEqual([]);
+    });
+
+    it('emitTo() reaches a connection on the other node and reports 1; an unknown id reports 0', async () => {
+      const [caller, target, bystander] = [await on(0), await on(1), await on(1)];
+      expect(await call(caller, 'emitTo', target.id, 'srv', { n: 1 })).toBe(1);
+      await settle(caller, [target, bystander]);
+      expect(target.framesOf('srv')).toEqual([{ event: 'srv', message: { n: 1 } }]);
+      expect(bystander.framesOf('srv')).toEqual([]);
+      expect(await call(caller, 'emitTo', `${ownerOf(target.id)}.zzzz`, 'srv', 'x')).toBe(0);
+    });
+
+    it('emitToAll() reaches every connection on both nodes and every route exactly once', async () => {
+      const caller = await on(1);
+      const everyone = [caller, await on(0), await on(1), await on(0, '/ws/other'), await on(1, '/ws/other')];
+      const tag = unique('all');
+      expect(await call<number>(caller, 'emitToAll', 'news', tag)).toBeGreaterThanOrEqual(everyone.length);
+      await settle(caller, everyone);
+      for (const client of everyone) expect(client.framesOf('news')).toEqual([{ event: 'news', message: tag }]);
+    });
+
+    it('emitToRoom() with except reaches every member on both nodes but that one, and counts them', async () => {
+      const room = unique('room');
+      const caller = await on(0);
+      const members = [await joined(await on(0), room), await joined(await on(1), room), await joined(await on(1), room)];
+      const excepted = members[1];
+      expect(await call(caller, 'emitToRoom', room, 'roomNews', 'x', { except: excepted.id })).toBe(2);
+      await settle(caller, [caller, ...members]);
+      for (const client of [members[0], members[2]]) expect(client.framesOf('roomNews')).toEqual([{ event: 'roomNews', message: 'x', room }]);
+      expect(excepted.framesOf('roomNews')).toEqual([]);
+      expect(caller.framesOf('roomNews')).toEqual([]);
+    });
+
+    it('joinRoom() and leaveRoom() work on a connection the other node holds', async () => {
+      const room = unique('room');
+      const [caller, target] = [await on(0), await on(1)];
+      expect(await call(caller, 'joinRoom', target.id, room)).toBe(true);
+      for (const via of [caller, target]) expect(await call(via, 'getRoomMembers', room)).toEqual([target.id]);
+      expect((await call<ConnectionInfo>(caller, 'getConnectionInfo', target.id)).rooms).toEqual([room]);
+      expect((await target.request('whoami')).message.rooms).toEqual([room]);
+      await caller.request('room', { room, text: 'in' });
+      await settle(caller, [target]);
+      expect(count(target, 'room', 'in')).toBe(1);
+
+      expect(await call(caller, 'leaveRoom', target.id, room)).toBe(true);
+      for (const via of [caller, target]) expect(await call(via, 'getRoomMembers', room)).toEqual([]);
+      expect((await target.request('whoami')).message.rooms).toEqual([]);
+      await caller.request('room', { room, text: 'out' });
+      await settle(caller, [target]);
+      expect(count(target, 'room', 'out')).toBe(0);
+      expect(await call(caller, 'joinRoom', `${ownerOf(target.id)}.zzzz`, room)).toBe(false);
+    });
+
+    it('getAllConnections() and getRoomMembers() see connections on every node; getLocalConnections() only its own', async () => {
+      const room = unique('room');
+      const [a0, a1, b1] = [await joined(await on(0), room), await joined(await on(1), room), await on(1)];
+      for (const via of [a0, a1]) {
+        const all = await call<ConnectionInfo[]>(via, 'getAllConnections');
+        for (const client of [a0, a1, b1]) {
+          expect(all.find((c) => c.id === client.id)).toMatchObject({ serverInstanceId: ownerOf(client.id), route: '/ws' });
+        }
+        expect((await call<string[]>(via, 'getRoomMembers', room)).sort()).toEqual([a0.id, a1.id].sort());
+      }
+      const local = (await call<ConnectionInfo[]>(a0, 'getLocalConnections')).map((c) => c.id);
+      expect(local).toContain(a0.id);
+      expect(local).not.toContain(a1.id);
+    });
+
+    it('updateConnectionMetadata() merges into a connection the other node holds; every node and the owner see it', async () => {
+      const [caller, target] = [await on(0), await on(1)];
+      expect(await call(caller, 'updateConnectionMetadata', target.id, { role: 'admin', tags: ['a'] })).toBe(true);
+      expect(await call(caller, 'updateConnectionMetadata', target.id, { level: 2 })).toBe(true);
+      const expected = { role: 'admin', tags: ['a'], level: 2 };
+      for (const via of [caller, target]) expect((await call<ConnectionInfo>(via, 'getConnectionInfo', target.id)).metadata).toEqual(expected);
+      // The owner applies the change through the backplane; the marker is behind it.
+      await settle(caller, [target]);
+      expect((await target.request('whoami')).message.metadata).toEqual(expected);
+      expect(await call(caller, 'updateConnectionMetadata', `${ownerOf(target.id)}.zzzz`, { x: 1 })).toBe(false);
+    });
+
+    it('disconnect() closes a connection the other node holds and it leaves the registry', async () => {
+      const room = unique('room');
+      const [caller, target] = [await on(0), await joined(await on(1), room)];
+      expect(await call(caller, 'disconnect', target.id, 'bye')).toBe(true);
+      expect(await target.closed).toEqual({ code: 1000, reason: 'bye' });
+      await eventually(async () => (await call(caller, 'getConnectionInfo', target.id)) === null, 3000, `${target.id} left the registry`);
+      expect(await call(caller, 'getRoomMembers', room)).toEqual([]);
+      expect(await call(caller, 'disconnect', target.id)).toBe(false);
+    });
+
+    it('delivers 1,000 numbered frames from one sender to one room in order, once each, on both nodes', async () => {
+      const room = unique('seq');
+      const sender = await joined(await on(0), room);
+      const receivers = [sender, await joined(await on(0), room), await joined(await on(1), room), await joined(await on(1), room)];
+      const total = 1000;
+      // Batches with an acknowledged last frame keep the server's per-connection queue short.
+      for (let n = 0; n < total; n++) {
+        const frame: Record<string, unknown> = { event: 'seq', message: { room, n } };
+        if (n % 100 === 99) await sender.request('seq', { room, n });
+        else sender.send(frame);
+      }
+      await settle(sender, receivers);
+      const expected = Array.from({ length: total }, (_, n) => n);
+      for (const client of receivers) expect(client.framesOf('seq').map((f: Frame) => f.message)).toEqual(expected);
+    });
+  });
+}

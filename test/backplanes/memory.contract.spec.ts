@@ -1,0 +1,4 @@
+import { backplaneContract } from './contract';
+import { memoryNodes } from './two-nodes';
+
+backplaneContract('memory (two apps, one bus)', memoryNodes);

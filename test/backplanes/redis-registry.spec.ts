@@ -1,0 +1,93 @@
+import { Redis } from 'ioredis';
+import type { ConnectionInfo } from '../../src';
+import { RedisKeys } from '../../src/backplanes/redis-keys';
+import { RedisRegistry } from '../../src/backplanes/redis-registry';
+import { deleteKeysUnder, keysUnder, testPrefix, testRedis } from '../fixtures/cluster-redis';
+import { eventually } from '../support/wait';
+
+const record = (id: string, metadata: Record<string, unknown> = {}) => ({
+  id,
+  serverInstanceId: id.split('.')[0],
+  connectTime: '2026-01-01T00:00:00.000Z',
+  route: '/ws',
+  metadata,
+});
+
+/** The Lua scripts of the Redis registry, against a real Redis. */
+describe('the Redis registry', () => {
+  let redis: { url: string; stop(): Promise<void> };
+  let client: Redis;
+  let prefix: string;
+  let registry: RedisRegistry;
+
+  beforeAll(async () => {
+    redis = await testRedis();
+    client = new Redis(redis.url);
+  });
+  beforeEach(() => {
+    prefix = testPrefix('registry');
+    registry = new RedisRegistry(client, new RedisKeys(prefix));
+  });
+  afterEach(() => deleteKeysUnder(redis.url, prefix));
+  afterAll(async () => {
+    client.disconnect();
+    await redis.stop();
+  });
+
+  it('merges metadata patches atomically per key, deletes undefined keys, and keeps odd keys as data', async () => {
+    await registry.add(record('n1.1', { name: 'ann', tags: [] }));
+    expect(await registry.patch('n1.1', { role: 'admin', nested: { a: [1, { b: null }] } })).toEqual({
+      name: 'ann',
+      tags: [],
+      role: 'admin',
+      nested: { a: [1, { b: null }] },
+    });
+    const after = await registry.patch('n1.1', { name: undefined, ['__proto__']: { polluted: true } });
+    expect(Object.keys(after!).sort()).toEqual(['__proto__', 'nested', 'role', 'tags']);
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+    expect(await registry.patch('n1.404', { x: 1 })).toBeNull();
+    expect(await registry.get('n1.404')).toBeNull();
+  });
+
+  it('does not put an unknown connection in a room, and removing a connection clears its rooms', async () => {
+    await registry.join('n1.404', 'lobby');
+    expect(await registry.members('lobby')).toEqual([]);
+    await registry.add(record('n1.1'));
+    await registry.join('n1.1', 'lobby');
+    await registry.join('n1.1', 'kitchen');
+    expect([...(await registry.get('n1.1'))!.rooms].sort()).toEqual(['kitchen', 'lobby']);
+    await registry.remove('n1.1');
+    expect(await registry.members('lobby')).toEqual([]);
+    expect(await keysUnder(client, prefix)).toEqual([]);
+  });
+
+  it('resync writes a node back as it knows itself: new rooms in, left rooms and closed connections out', async () => {
+    await registry.add(record('n1.1'));
+    await registry.add(record('n1.2'));
+    await registry.add(record('n2.1'));
+    await registry.join('n1.1', 'old');
+    await registry.join('n1.2', 'old');
+    const live: ConnectionInfo = { ...record('n1.1', { k: 'v' }), rooms: ['new'] };
+    expect(await registry.resync('n1', 5000, [live, { ...record('n1.3'), rooms: [] }])).toEqual({ written: 2, removed: 1 });
+    expect(await registry.get('n1.1')).toEqual(live);
+    expect(await registry.get('n1.2')).toBeNull();
+    expect(await registry.members('old')).toEqual([]);
+    expect(await registry.members('new')).toEqual(['n1.1']);
+    expect((await registry.all()).map((c) => c.id).sort()).toEqual(['n1.1', 'n1.3', 'n2.1']);
+  });
+
+  it('a heartbeat reaps nodes whose heartbeat expired, with their connections and rooms, and lists the live ones', async () => {
+    await registry.resync('n2', 50, [{ ...record('n2.1'), rooms: ['lobby'] }]);
+    await registry.resync('n1', 5000, [{ ...record('n1.1'), rooms: ['lobby'] }]);
+    expect([...(await registry.tick('n1', 5000)).live].sort()).toEqual(['n1', 'n2']);
+    const tick = await eventually(async () => {
+      const result = await registry.tick('n1', 5000);
+      return result.reaped > 0 && result;
+    }, 2000, "n2's heartbeat to expire and n2 to be reaped");
+    expect(tick).toEqual({ wasAlive: true, reaped: 1, live: ['n1'] });
+    expect(await registry.members('lobby')).toEqual(['n1.1']);
+    expect((await registry.all()).map((c) => c.id)).toEqual(['n1.1']);
+    await registry.removeNode('n1');
+    expect(await keysUnder(client, prefix)).toEqual([]);
+  });
+});

@@ -1,0 +1,82 @@
+import { Module } from '@nestjs/common';
+import { MemoryBackplane, MemoryBus, RedisBackplane, type Backplane } from '../../src';
+import { ownerOf } from '../../src/services/connection-id';
+import { startCluster, type ClusterProcess } from '../cluster/cluster-process';
+import { clusterAppModule } from '../fixtures/cluster-app.module';
+import { deleteKeysUnder, testPrefix, testRedis } from '../fixtures/cluster-redis';
+import { startApp, type RunningApp } from '../support/test-app';
+import { TestClient } from '../support/test-client';
+
+/** Which of the two nodes. */
+export type NodeIndex = 0 | 1;
+
+/** Two nodes of one deployment, on one backplane, serving the contract app. */
+export interface TwoNodes {
+  /** A client held by node `node`, on `path` (default `/ws`). */
+  connect(node: NodeIndex, path?: string): Promise<TestClient>;
+  close(): Promise<void>;
+}
+
+/** Makes the two nodes a contract run tests against. */
+export type TwoNodeFactory = () => Promise<TwoNodes>;
+
+async function inProcess(backplanes: [Backplane, Backplane], cleanup: () => Promise<void> = async () => undefined): Promise<TwoNodes> {
+  const apps: RunningApp[] = [];
+  for (const backplane of backplanes) {
+    @Module(clusterAppModule(backplane))
+    class NodeModule {}
+    apps.push(await startApp(NodeModule));
+  }
+  return {
+    connect: (node, path = '/ws') => TestClient.connect(apps[node].ws(path)),
+    close: async () => {
+      await Promise.all(apps.map((app) => app.close()));
+      await cleanup();
+    },
+  };
+}
+
+/** Two Nest apps in this process sharing one `MemoryBus`. */
+export const memoryNodes: TwoNodeFactory = () => {
+  const bus = new MemoryBus();
+  return inProcess([new MemoryBackplane({ bus }), new MemoryBackplane({ bus })]);
+};
+
+/** Two Nest apps in this process, each with its own Redis publisher/subscriber pair, under a fresh prefix. */
+export const redisNodes: TwoNodeFactory = async () => {
+  const redis = await testRedis();
+  const prefix = testPrefix('contract');
+  return inProcess([RedisBackplane.fromUrl(redis.url, { prefix }), RedisBackplane.fromUrl(redis.url, { prefix })], async () => {
+    await deleteKeysUnder(redis.url, prefix);
+    await redis.stop();
+  });
+};
+
+/**
+ * A real `node:cluster` with two forked workers sharing one port on the IPC
+ * backplane. The primary hands connections to workers in turn; `connect`
+ * opens connections until one lands on the wanted worker and closes the others.
+ */
+export const clusterIpcNodes: TwoNodeFactory = async () => {
+  const cluster = await startCluster({ workers: 2 });
+  return clusterNodes(cluster);
+};
+
+/** `connect(node)` for a cluster whose workers share a port: node 0 and 1 are the first two workers seen. */
+export async function clusterNodes(cluster: ClusterProcess): Promise<TwoNodes & { owners: string[] }> {
+  const owners: string[] = [];
+  const connect = async (node: NodeIndex, path = '/ws'): Promise<TestClient> => {
+    for (let attempt = 0; attempt < 10; attempt++) {
+      const client = await TestClient.connect(cluster.ws(path));
+      const owner = ownerOf(client.id)!;
+      if (!owners.includes(owner) && owners.length < 2) owners.push(owner);
+      if (owners[node] === owner) return client;
+      await client.close();
+    }
+    throw new Error(`no connection landed on node ${node} in 10 tries; nodes seen: ${owners.join(', ')}`);
+  };
+  // Learn both workers' node ids up front.
+  await (await connect(0)).close();
+  await (await connect(1)).close();
+  return { owners, connect, close: () => cluster.stop() };
+}

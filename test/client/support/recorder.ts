@@ -1,0 +1,50 @@
+import type { SwitchboardClient } from '../../../client/node';
+import { within } from '../../support/wait';
+
+/** One frame as a client handler saw it. */
+export interface Seen {
+  event: string;
+  message: any;
+  sender?: string;
+  room?: string;
+}
+
+/** Records every frame a client's handlers receive, and waits for the ones a test expects. */
+export class Recorder {
+  readonly frames: Seen[] = [];
+  private waiters: (() => void)[] = [];
+
+  constructor(client: SwitchboardClient) {
+    client.on('*', (message, sender, room, event) => {
+      this.frames.push({ event, message, sender, room });
+      for (const wake of this.waiters.splice(0)) wake();
+    });
+  }
+
+  /** The messages of every `event` frame so far. */
+  messages(event: string): unknown[] {
+    return this.frames.filter((f) => f.event === event).map((f) => f.message);
+  }
+
+  /** Resolves with the first recorded frame that matches, waiting up to `ms`. */
+  waitFor(match: (frame: Seen) => boolean, what: string, ms = 3000): Promise<Seen> {
+    const found = new Promise<Seen>((resolve) => {
+      const check = (): void => {
+        const hit = this.frames.find(match);
+        if (hit) resolve(hit);
+        else this.waiters.push(check);
+      };
+      check();
+    });
+    return within(found, ms, `${what}; seen so far: ${JSON.stringify(this.frames.slice(-6))}`);
+  }
+}
+
+/** Resolves with the arguments of the next call of a client callback, waiting up to `ms`. */
+export function nextCall<A extends unknown[]>(subscribe: (callback: (...args: A) => void) => () => void, what: string, ms = 3000): Promise<A> {
+  let off: (() => void) | undefined;
+  const called = new Promise<A>((resolve) => {
+    off = subscribe((...args) => resolve(args));
+  });
+  return within(called, ms, what).finally(() => off?.());
+}

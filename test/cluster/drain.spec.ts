@@ -1,0 +1,58 @@
+import { Redis } from 'ioredis';
+import { clusterNodes } from '../backplanes/two-nodes';
+import { keysUnder, testPrefix, testRedis } from '../fixtures/cluster-redis';
+import type { TestClient } from '../support/test-client';
+import { within } from '../support/wait';
+import { startCluster, type ClusterRun } from './cluster-process';
+
+/**
+ * SIGTERM to the primary of a cluster with clients on both workers: every
+ * client is closed with 1001 (or 1012), every worker removes its own
+ * registry entries before it exits (the primary had nothing left to purge),
+ * and the primary exits 0 once they all have.
+ */
+async function drainScenario(run: ClusterRun): Promise<void> {
+  const cluster = await startCluster(run);
+  const nodes = await clusterNodes(cluster);
+  const clients: TestClient[] = [];
+  try {
+    for (const node of [0, 1, 0, 1] as const) {
+      const client = await nodes.connect(node);
+      await client.request('joinRoom', 'lobby');
+      clients.push(client);
+    }
+    await nodes.connect(1, '/ws/other').then((c) => clients.push(c));
+
+    cluster.signal('SIGTERM');
+    for (const client of clients) {
+      const { code } = await within(client.closed, 5000, `client ${client.id} to be closed by the drain`);
+      expect([1001, 1012]).toContain(code);
+    }
+    expect(await within(cluster.exited, 8000, 'the primary to exit after the drain')).toEqual({ code: 0, signal: null });
+    const exits = cluster.events.filter((e) => e.type === 'exit');
+    expect(exits).toHaveLength(2);
+    for (const exit of exits) expect(exit).toMatchObject({ draining: true, code: 0, purged: 0 });
+    expect(cluster.events.at(-1)).toEqual({ type: 'stopped', killed: 0 });
+  } finally {
+    await cluster.stop();
+  }
+}
+
+describe('SIGTERM drains the cluster', () => {
+  it('on cluster IPC: clients closed with 1001, workers clear their own entries, primary exits 0', async () => {
+    await drainScenario({ workers: 2 });
+  }, 20_000);
+
+  it('on Redis: the same, and no key of the deployment is left in Redis', async () => {
+    const redis = await testRedis();
+    const prefix = testPrefix('drain');
+    const client = new Redis(redis.url);
+    try {
+      await drainScenario({ workers: 2, redisUrl: redis.url, prefix });
+      expect(await keysUnder(client, prefix)).toEqual([]);
+    } finally {
+      client.disconnect();
+      await redis.stop();
+    }
+  }, 20_000);
+});

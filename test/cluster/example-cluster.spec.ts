@@ -1,0 +1,57 @@
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
+import { ownerOf } from '../../src/services/connection-id';
+import { freePort } from '../fixtures/cluster-redis';
+import { TestClient } from '../support/test-client';
+import { eventually, within } from '../support/wait';
+
+const ROOT = join(__dirname, '../..');
+
+/** `npm start` runs examples/chat/cluster.ts (built); here it runs from source through the same entry. */
+describe('the example app in cluster mode (npm start)', () => {
+  it('serves on two workers over the IPC backplane with no external service, and drains on SIGTERM', async () => {
+    const port = await freePort();
+    const env: NodeJS.ProcessEnv = { ...process.env, PORT: String(port), NO_COLOR: '1' };
+    delete env.REDIS_URL;
+    delete env.WORKERS;
+    const child = spawn(
+      process.execPath,
+      ['-r', join(ROOT, 'test/fixtures/cluster-ts-hook.js'), join(ROOT, 'examples/chat/cluster.ts'), '--workers', '2'],
+      { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    let output = '';
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
+    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    try {
+      await eventually(() => output.includes(`cluster ready: 2 workers share port ${port}`), 15_000, `the example cluster to be ready; output:\n${output}`);
+
+      // Connections go to the workers in turn: a few connections reach both.
+      const clients: TestClient[] = [];
+      for (let attempt = 0; attempt < 6 && new Set(clients.map((c) => ownerOf(c.id))).size < 2; attempt++) {
+        const client = await TestClient.connect(`ws://127.0.0.1:${port}/ws`);
+        if (clients.length === 0 || ownerOf(client.id) !== ownerOf(clients[0].id)) clients.push(client);
+        else await client.close();
+      }
+      expect(clients).toHaveLength(2);
+      const infos = await Promise.all(
+        [0, 1].map(async () => (await fetch(`http://127.0.0.1:${port}/api/ws/server-info`)).json() as Promise<Record<string, any>>),
+      );
+      expect(new Set(infos.map((i) => i.serverInstanceId)).size).toBe(2);
+      for (const info of infos) {
+        expect(info.backplane).toMatchObject({ name: 'cluster', healthy: true });
+        expect(info.allConnections).toBeGreaterThanOrEqual(2);
+      }
+      for (const client of clients) await client.request('joinRoom', 'chat');
+      clients[0].send({ event: 'noti', message: 'across workers' });
+      expect(await clients[1].next((f) => f.event === 'noti')).toMatchObject({ message: 'across workers', sender: clients[0].id });
+
+      child.kill('SIGTERM');
+      for (const client of clients) expect((await within(client.closed, 5000, 'the drain to close the client')).code).toBe(1001);
+      expect(await within(exited, 8000, 'the example primary to exit')).toBe(0);
+      expect(output).toContain('all workers stopped; primary exits');
+    } finally {
+      if (child.exitCode === null) child.kill('SIGKILL');
+    }
+  }, 30_000);
+});

@@ -1,0 +1,113 @@
+import type { ConnectionInfo } from '../../src';
+import { ownerOf } from '../../src/services/connection-id';
+import { clusterNodes, type TwoNodes } from '../backplanes/two-nodes';
+import { deleteKeysUnder, testPrefix, testRedis } from '../fixtures/cluster-redis';
+import { TestClient } from '../support/test-client';
+import { eventually, within } from '../support/wait';
+import { startCluster, type ClusterProcess, type ClusterRun } from './cluster-process';
+
+async function call<T>(via: TestClient, name: string, ...args: unknown[]): Promise<T> {
+  const reply = await via.request('rt', { call: name, args });
+  if (reply.event === 'exception') throw new Error(`${name} failed: ${JSON.stringify(reply.message)}`);
+  return reply.message as T;
+}
+
+/**
+ * SIGKILL one of two workers while its clients sit in a room with a client
+ * of the survivor; the dead worker's entries must leave the registry within
+ * `bound` ms, and the worker started in its place must serve new clients.
+ */
+interface Scenario {
+  readonly cluster: ClusterRun;
+  /** How long the dead worker's entries may stay, in ms. */
+  readonly bound: number;
+  /** Entries the primary itself removes when the worker exits (cluster IPC: all of them; Redis: none, survivors reap). */
+  readonly purgedByPrimary: number;
+  readonly cleanup?: () => Promise<void>;
+}
+
+function killWorkerScenario(name: string, run: () => Promise<Scenario>): void {
+  describe(`a worker killed with SIGKILL (${name})`, () => {
+    let cluster: ClusterProcess;
+    let nodes: TwoNodes & { owners: string[] };
+    let setup: Scenario;
+    const open: TestClient[] = [];
+
+    beforeAll(async () => {
+      setup = await run();
+      cluster = await startCluster(setup.cluster);
+      nodes = await clusterNodes(cluster);
+    }, 30_000);
+    afterAll(async () => {
+      await Promise.all(open.map((c) => c.close()));
+      await cluster?.stop();
+      await setup?.cleanup?.();
+    }, 20_000);
+
+    it(`vanishes from the registry and room members within the documented bound, and its replacement serves new clients`, async () => {
+      const room = 'survivors';
+      const survivor = await nodes.connect(0);
+      const doomed = [await nodes.connect(1), await nodes.connect(1)];
+      open.push(survivor, ...doomed);
+      for (const client of [survivor, ...doomed]) await client.request('joinRoom', room);
+      expect((await call<string[]>(survivor, 'getRoomMembers', room)).sort()).toEqual([survivor.id, ...doomed.map((c) => c.id)].sort());
+      const { pid } = (await doomed[0].request('status')).message as { pid: number };
+
+      const killedAt = Date.now();
+      process.kill(pid, 'SIGKILL');
+      const gone = async (): Promise<boolean> => {
+        const members = await call<string[]>(survivor, 'getRoomMembers', room);
+        const all = await call<ConnectionInfo[]>(survivor, 'getAllConnections');
+        return members.length === 1 && !all.some((c) => c.serverInstanceId === nodes.owners[1]);
+      };
+      const { bound } = setup;
+      await eventually(gone, bound, `the killed worker's connections left the registry (bound ${bound} ms)`);
+      const vanishedMs = Date.now() - killedAt;
+      process.stdout.write(`[figures] ${name}: a SIGKILLed worker's entries vanished ${vanishedMs} ms after the kill (bound ${bound} ms)\n`);
+      expect(await call(survivor, 'getRoomMembers', room)).toEqual([survivor.id]);
+      for (const client of doomed) expect((await within(client.closed, 3000, 'the killed worker\'s socket to drop')).code).toBe(1006);
+
+      const exit = await cluster.waitFor('exit', (e) => e.pid === pid);
+      expect(exit).toMatchObject({ signal: 'SIGKILL', draining: false, purged: setup.purgedByPrimary });
+      await cluster.waitFor('listening', (e) => e.slot === exit.slot && e.pid !== pid);
+      expect(cluster.output()).toMatch(new RegExp(`worker ${pid} died \\(SIGKILL\\) after \\d+ ms; removed its \\d+ registry entries; restarting in \\d+ ms`));
+
+      // Connections go to the workers in turn; a few tries reach the new one.
+      let fresh: TestClient | undefined;
+      for (let attempt = 0; attempt < 6 && !fresh; attempt++) {
+        const client = await TestClient.connect(cluster.ws('/ws'));
+        open.push(client);
+        if (!nodes.owners.includes(ownerOf(client.id)!)) fresh = client;
+      }
+      if (!fresh) throw new Error(`no connection reached the restarted worker in 6 tries; output:\n${cluster.output()}`);
+      await fresh.request('joinRoom', room);
+      await survivor.request('room', { room, text: 'welcome back' });
+      expect(await fresh.next((f) => f.event === 'room')).toEqual({ event: 'room', message: 'welcome back', sender: survivor.id, room });
+    });
+  });
+}
+
+killWorkerScenario('cluster IPC', async () => ({
+  cluster: { workers: 2 },
+  // The primary removes a dead worker's entries as soon as it sees the exit.
+  bound: 1000,
+  purgedByPrimary: 2,
+}));
+
+killWorkerScenario('Redis', async () => {
+  const redis = await testRedis();
+  const prefix = testPrefix('sigkill');
+  const heartbeatInterval = 200;
+  const heartbeatTtl = 800;
+  return {
+    cluster: { workers: 2, redisUrl: redis.url, prefix, heartbeatInterval, heartbeatTtl },
+    // Documented bound: heartbeatTtl + heartbeatInterval; the margin covers the test's own registry queries
+    // and timers running late on a busy machine.
+    bound: heartbeatTtl + heartbeatInterval + 500,
+    purgedByPrimary: 0,
+    cleanup: async () => {
+      await deleteKeysUnder(redis.url, prefix);
+      await redis.stop();
+    },
+  };
+});

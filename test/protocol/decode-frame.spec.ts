@@ -1,0 +1,73 @@
+import { checkRoomName, decodeFrame, encodeFrame, jsonDepth } from '../../src/protocol';
+
+const limits = { maxDepth: 4 };
+
+describe('decodeFrame', () => {
+  it('reads the Dox shape and the Nest shape', () => {
+    expect(decodeFrame('{"event":"a","message":1,"room":"r","id":3}', false, limits)).toEqual({
+      ok: true,
+      frame: { kind: 'event', event: 'a', message: 1, room: 'r', id: 3 },
+    });
+    expect(decodeFrame(Buffer.from('{"event":"a","data":{"x":1}}'), false, limits)).toMatchObject({ ok: true, frame: { message: { x: 1 } } });
+  });
+
+  it('prefers message over data when both are present', () => {
+    expect(decodeFrame('{"event":"a","message":1,"data":2}', false, limits)).toMatchObject({ frame: { message: 1 } });
+  });
+
+  it('passes binary frames through as Buffers', () => {
+    const bytes = Buffer.from([0, 255]);
+    expect(decodeFrame(bytes, true, limits)).toEqual({ ok: true, frame: { kind: 'binary', data: bytes } });
+  });
+
+  it.each([
+    ['not JSON', '{'],
+    ['an array', '[]'],
+    ['a number', '1'],
+    ['no event', '{}'],
+    ['a non-string room', '{"event":"a","room":5}'],
+    ['an id that is an object', '{"event":"a","id":{}}'],
+    ['an id that is too long', `{"event":"a","id":"${'x'.repeat(200)}"}`],
+    ['too deep', '{"event":"a","message":[[[[[]]]]]}'],
+  ])('refuses %s as BAD_FRAME', (_what, text) => {
+    expect(decodeFrame(text, false, limits)).toMatchObject({ ok: false, code: 'BAD_FRAME', reason: expect.any(String) });
+  });
+});
+
+describe('jsonDepth', () => {
+  it('counts nesting and ignores brackets inside strings', () => {
+    expect(jsonDepth('{"a":[1,{"b":2}]}')).toBe(3);
+    expect(jsonDepth('{"a":"[[[[{{{{"}')).toBe(1);
+    expect(jsonDepth('{"a":"\\"[[["}')).toBe(1);
+    expect(jsonDepth('42')).toBe(0);
+  });
+});
+
+describe('checkRoomName', () => {
+  it('accepts letters, digits and _ - . : @ / #, in any script', () => {
+    for (const name of ['chat', 'team-1', 'a.b:c@d/e#f', 'café', '房间']) expect(checkRoomName(name, 128)).toBeUndefined();
+  });
+  it('refuses empty, long, spaced, control-character and non-string names', () => {
+    for (const name of ['', 'x'.repeat(129), 'a b', 'a\nb', 5, null]) expect(checkRoomName(name, 128)).toEqual(expect.any(String));
+  });
+});
+
+describe('encodeFrame', () => {
+  it('writes the wire shapes of SPEC section 2', () => {
+    expect(JSON.parse(encodeFrame({ kind: 'connected', id: 'n.1' }) as string)).toEqual({ event: 'connected', message: { id: 'n.1' } });
+    expect(JSON.parse(encodeFrame({ kind: 'event', event: 'e', message: undefined, sender: 's', room: 'r' }) as string)).toEqual({
+      event: 'e',
+      message: null,
+      sender: 's',
+      room: 'r',
+    });
+    expect(JSON.parse(encodeFrame({ kind: 'exception', error: { status: 'error', code: 'X', message: 'm' }, id: 1 }) as string)).toEqual({
+      event: 'exception',
+      message: { status: 'error', code: 'X', message: 'm' },
+      id: 1,
+    });
+  });
+  it('sends binary messages as their bytes', () => {
+    expect(encodeFrame({ kind: 'event', event: 'e', message: new Uint8Array([1, 2]) })).toEqual(Buffer.from([1, 2]));
+  });
+});
