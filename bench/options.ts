@@ -28,6 +28,8 @@ export interface BenchOptions {
   /** Print the progress line. Default: when stderr is a terminal. */
   readonly progress: boolean;
   readonly quick: boolean;
+  /** Write V8 CPU profiles of every server process to `<outDir>/profiles/`. Default false. */
+  readonly profile: boolean;
 }
 
 export const DEFAULT_OPTIONS: BenchOptions = {
@@ -45,6 +47,7 @@ export const DEFAULT_OPTIONS: BenchOptions = {
   outDir: join(__dirname, 'results'),
   progress: process.stderr.isTTY === true,
   quick: false,
+  profile: false,
 };
 
 /** What `--quick` changes: one run of each, smaller phases. */
@@ -63,12 +66,14 @@ export function usage(): string {
   --reps 3                runs of each server and C, interleaved
   --servers a,b           subset of: ${CONTENDER_IDS.join(', ')}
   --deliveries 500000     deliveries per saturation phase (M = deliveries / C)
+  --warmup 50000          deliveries of the unmeasured warm-up
   --window 10             messages in flight during saturation
   --light 40              messages of the light (paced) phase
   --light-interval 25     ms between light-phase messages, at least
   --threads 2             receiver threads in the load generator
   --out bench/results     folder for the JSON file
   --progress / --no-progress
+  --profile               write V8 CPU profiles of the servers to <out>/profiles/ (slows them down)
 Env: REDIS_URL (default redis://127.0.0.1:6379)`;
 }
 
@@ -107,6 +112,9 @@ export function parseOptions(argv: readonly string[]): BenchOptions | 'help' {
       case '--deliveries':
         set.deliveries = positiveInt(flag, value());
         break;
+      case '--warmup':
+        set.warmupDeliveries = positiveInt(flag, value());
+        break;
       case '--window':
         set.window = positiveInt(flag, value());
         break;
@@ -127,6 +135,9 @@ export function parseOptions(argv: readonly string[]): BenchOptions | 'help' {
         break;
       case '--no-progress':
         set.progress = false;
+        break;
+      case '--profile':
+        set.profile = true;
         break;
       default:
         throw new Error(`unknown option ${flag}\n\n${usage()}`);

@@ -26,6 +26,11 @@ export interface RunRecord {
   /** The system (kernel) part of `cpuMicros`: on loopback it includes much of the receiving side's TCP work. */
   readonly cpuSystemMicros?: number;
   readonly cpuMicrosPerDelivery?: number;
+  /**
+   * Server CPU per delivery during the light phase: one message at a time,
+   * so nothing can be batched; includes the idle time between messages.
+   */
+  readonly lightCpuMicrosPerDelivery?: number;
   /** The local redis-server's CPU during the saturation phase, when it runs on this machine. */
   readonly redisCpuMicrosPerDelivery?: number;
   readonly deliveriesPerSecond?: number;
@@ -119,11 +124,16 @@ class Generator {
   }
 }
 
+/** Runs a full GC in every server process and gives it time to finish. */
+async function collectGarbage(tree: readonly number[]): Promise<void> {
+  signalTree(tree, 'SIGUSR2');
+  await sleep(400);
+}
+
 /** Settles, collects garbage in every server process, and reads the tree's resident memory. */
 async function settledRss(pid: number): Promise<number> {
   await sleep(300);
-  signalTree(processTree(pid), 'SIGUSR2');
-  await sleep(400);
+  await collectGarbage(processTree(pid));
   return rssKiB(processTree(pid));
 }
 
@@ -148,7 +158,10 @@ export async function runOne(contender: Contender, clients: number, rep: number,
     const files = fileLimitFor(clients + 1000);
     const port = await freePort();
     onProgress('starting server');
-    server = spawnNode(['--expose-gc', '-r', TS_HOOK, contender.entry], {
+    const profile = options.profile
+      ? ['--cpu-prof', `--cpu-prof-dir=${join(options.outDir, 'profiles', `${contender.id}-C${clients}-rep${rep}`)}`]
+      : [];
+    server = spawnNode(['--expose-gc', ...profile, '-r', TS_HOOK, contender.entry], {
       files,
       env: {
         ...contender.env,
@@ -172,6 +185,8 @@ export async function runOne(contender: Contender, clients: number, rep: number,
 
     generator.send({ type: 'next' });
     await generator.expect('warmed', 120_000);
+    // Each phase starts with the garbage of the one before collected, so no phase pays for another's GC.
+    await collectGarbage(tree);
     const cpuBefore = cpuTime(tree);
     const redisBefore = redisCpu(redis);
     generator.send({ type: 'next' });
@@ -180,6 +195,11 @@ export async function runOne(contender: Contender, clients: number, rep: number,
     const cpuSystem = cpuAfter.system - cpuBefore.system;
     const cpu = cpuAfter.user - cpuBefore.user + cpuSystem;
     const redisAfter = redisCpu(redis);
+    await collectGarbage(tree);
+    const lightBefore = cpuTime(tree);
+    generator.send({ type: 'next' });
+    await generator.expect('paced', 300_000);
+    const lightCpu = cpuTime(tree);
     generator.send({ type: 'next' });
     const { result } = await generator.expect('result', 120_000);
 
@@ -196,6 +216,10 @@ export async function runOne(contender: Contender, clients: number, rep: number,
       cpuMicros: cpu,
       cpuSystemMicros: cpuSystem,
       cpuMicrosPerDelivery: delivered > 0 ? cpu / delivered : undefined,
+      lightCpuMicrosPerDelivery:
+        result.phases.light.delivered > 0
+          ? (lightCpu.user + lightCpu.system - lightBefore.user - lightBefore.system) / result.phases.light.delivered
+          : undefined,
       redisCpuMicrosPerDelivery:
         redisBefore !== undefined && redisAfter !== undefined && delivered > 0 && contender.needsRedis
           ? (redisAfter - redisBefore) / delivered

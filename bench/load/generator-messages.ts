@@ -45,6 +45,7 @@ export type GeneratorEvent =
   | { readonly type: 'joined'; readonly nodes: Record<string, number>; readonly publisherNode: string }
   | { readonly type: 'warmed' }
   | { readonly type: 'saturated' }
+  | { readonly type: 'paced' }
   | { readonly type: 'progress'; readonly phase: Phase | 'connect'; readonly done: number; readonly total: number }
   | { readonly type: 'result'; readonly result: LoadResult }
   | { readonly type: 'failed'; readonly error: string };

@@ -199,6 +199,8 @@ async function run(config: LoadConfig): Promise<LoadResult> {
     light = await paced(starts[2], starts[3]);
   }
   clearInterval(ticker);
+  emit({ type: 'paced' });
+  await orchestratorSaysNext();
 
   const reports = (await threads.ask({ type: 'report' }, 'report')).flatMap((m) => (m.type === 'report' ? [m.report] : []));
   await threads.ask({ type: 'close' }, 'closed');

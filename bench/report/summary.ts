@@ -5,6 +5,7 @@ import type { RunRecord } from '../run-one';
 export const FIGURES = [
   'deliveriesPerSecond',
   'cpuMicrosPerDelivery',
+  'lightCpuMicrosPerDelivery',
   'saturationP50Ms',
   'saturationP99Ms',
   'lightP50Ms',
@@ -53,6 +54,7 @@ function figuresOf(run: RunRecord): Partial<Record<Figure, number>> {
   return {
     deliveriesPerSecond: run.deliveriesPerSecond,
     cpuMicrosPerDelivery: run.cpuMicrosPerDelivery,
+    lightCpuMicrosPerDelivery: run.lightCpuMicrosPerDelivery,
     saturationP50Ms: latency?.saturation.p50 ?? undefined,
     saturationP99Ms: latency?.saturation.p99 ?? undefined,
     lightP50Ms: latency?.light.p50 ?? undefined,

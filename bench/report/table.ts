@@ -27,15 +27,28 @@ function arrived(row: SummaryRow): string {
 /** The figures table of one C, in markdown. */
 export function figuresTable(rows: readonly SummaryRow[]): string {
   return table(
-    ['server', 'deliveries/s', 'server CPU µs/delivery', '+ Redis µs/delivery', 'saturated p50 / p99 ms', 'light p50 / p99 ms', 'cross-worker + p50 ms', 'KiB / idle conn', 'runs', 'all arrived'],
+    [
+      'server',
+      'deliveries/s',
+      'server CPU µs/delivery',
+      '+ Redis µs/delivery',
+      'CPU µs/delivery, light',
+      'saturated p50 / p99 ms',
+      'light p50 / p99 ms',
+      'cross-worker + p50 ms',
+      'KiB / idle conn',
+      'runs',
+      'all arrived',
+    ],
     rows.map((row) =>
       row.unavailable
-        ? [row.label, `unavailable: ${row.unavailable}`, '', '', '', '', '', '', '0', '–']
+        ? [row.label, `unavailable: ${row.unavailable}`, '', '', '', '', '', '', '', '0', '–']
         : [
             row.label,
             thousands(row.figures.deliveriesPerSecond),
             num(row.figures.cpuMicrosPerDelivery, 3),
             num(row.redisCpuMicrosPerDelivery, 3),
+            num(row.figures.lightCpuMicrosPerDelivery, 2),
             pair(row.figures.saturationP50Ms, row.figures.saturationP99Ms, 1),
             pair(row.figures.lightP50Ms, row.figures.lightP99Ms, 2),
             num(row.crossWorkerAddedP50Ms, 2),
@@ -50,6 +63,7 @@ export function figuresTable(rows: readonly SummaryRow[]): string {
 const RATIO_COLUMNS: readonly [Figure, string][] = [
   ['deliveriesPerSecond', 'deliveries/s'],
   ['cpuMicrosPerDelivery', 'CPU/delivery'],
+  ['lightCpuMicrosPerDelivery', 'CPU/delivery, light'],
   ['saturationP50Ms', 'sat. p50'],
   ['saturationP99Ms', 'sat. p99'],
   ['lightP50Ms', 'light p50'],

@@ -1,11 +1,13 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { join } from 'node:path';
 import { processTree } from '../proc/process-tree';
 
-/** The require hook every bench process runs with. */
-export const TS_HOOK = join(__dirname, 'ts-hook.js');
+/**
+ * The require hook every bench process runs with: compiles bench/ and src/ on
+ * load with swc, decorator metadata included (Nest's DI needs it).
+ */
+export const TS_HOOK = '@swc-node/register';
 
 /** Open-file limits of this process: soft and hard. */
 export function fileLimits(): { soft: number; hard: number } {

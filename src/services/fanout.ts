@@ -1,7 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { Backplane } from '../backplanes/backplane';
 import type { BackplaneMessage, DeliveryTarget } from '../backplanes/backplane-message';
-import { encodeFrame, type OutboundFrame } from '../protocol';
+import { PreparedFrame } from '../gateways/client-connection';
+import { encodeFrame, type EncodedFrame, type OutboundFrame } from '../protocol';
 import { ownerOf } from './connection-id';
 import { LocalHub } from './local-hub';
 
@@ -20,23 +21,21 @@ export class Fanout {
   /** Returns how many connections on this node took the frame. */
   send(target: DeliveryTarget, frame: OutboundFrame, except?: string): number {
     const encoded = encodeFrame(frame);
-    const binary = typeof encoded !== 'string';
-    const bytes = binary ? encoded : Buffer.from(encoded);
     if (target.type === 'connection') {
-      if (this.hub.get(target.id)) return this.hub.deliver(target, bytes, binary, except);
+      if (this.hub.get(target.id)) return this.hub.deliver(target, prepare(encoded), except);
       const owner = ownerOf(target.id);
       if (owner !== undefined) this.publish(target, encoded, except, owner);
       return 0;
     }
-    const delivered = this.hub.deliver(target, bytes, binary, except);
+    // Publish first: other nodes start their share while this one writes its own.
     this.publish(target, encoded, except);
-    return delivered;
+    return this.hub.deliver(target, prepare(encoded), except);
   }
 
   /** Delivers a frame another node published. */
   receive(message: Extract<BackplaneMessage, { type: 'deliver' }>): void {
     const bytes = message.binary ? Buffer.from(message.frame, 'base64') : Buffer.from(message.frame);
-    this.hub.deliver(message.target, bytes, message.binary === true, message.except);
+    this.hub.deliver(message.target, new PreparedFrame(bytes, message.binary === true), message.except);
   }
 
   private publish(target: DeliveryTarget, encoded: string | Buffer, except: string | undefined, node?: string): void {
@@ -53,4 +52,9 @@ export class Fanout {
       node,
     );
   }
+}
+
+/** Frames an encoded message once for every local receiver. */
+function prepare(encoded: EncodedFrame): PreparedFrame {
+  return typeof encoded === 'string' ? new PreparedFrame(Buffer.from(encoded), false) : new PreparedFrame(encoded, true);
 }

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { DeliveryTarget } from '../backplanes/backplane-message';
-import type { ClientConnection } from '../gateways/client-connection';
+import type { ClientConnection, PreparedFrame } from '../gateways/client-connection';
 
 const NONE: ReadonlySet<ClientConnection> = new Set();
 
@@ -61,19 +61,24 @@ export class LocalHub {
     return true;
   }
 
-  /** Writes one encoded frame to every local connection the target names; returns how many took it. */
-  deliver(target: DeliveryTarget, bytes: Buffer, binary: boolean, except?: string): number {
+  /**
+   * Writes one prepared frame to every local connection the target names;
+   * returns how many took it. The loop does no per-receiver work beyond the
+   * write itself: the except-sender check compares objects, not ids.
+   */
+  deliver(target: DeliveryTarget, frame: PreparedFrame, except?: string): number {
     if (target.type === 'connection') {
       const connection = this.byId.get(target.id);
-      return connection && connection.id !== except && connection.write(bytes, binary) ? 1 : 0;
+      return connection && connection.id !== except && connection.writeFrame(frame) ? 1 : 0;
     }
     const members =
       target.type === 'all'
         ? this.byId.values()
         : ((target.type === 'room' ? this.byRoom.get(target.room) : this.byRoute.get(target.route)) ?? NONE);
+    const skip = except === undefined ? undefined : this.byId.get(except);
     let delivered = 0;
     for (const connection of members) {
-      if (connection.id !== except && connection.write(bytes, binary)) delivered++;
+      if (connection !== skip && connection.writeFrame(frame)) delivered++;
     }
     return delivered;
   }

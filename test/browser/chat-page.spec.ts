@@ -1,9 +1,12 @@
 import { execFileSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync } from 'node:fs';
+import { connect as tcpConnect } from 'node:net';
 import { join } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { MemoryBackplane, MemoryBus } from '../../src';
+import { ownerOf } from '../../src/services/connection-id';
 import { ChatServer } from '../client/support/chat-server';
+import { within } from '../support/wait';
+import { startExampleCluster } from './support/example-cluster';
 
 const ROOT = join(__dirname, '../..');
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -49,7 +52,7 @@ jest.setTimeout(60_000);
   };
 
   /** A person opening the page in a tab of their own, choosing a name and a room. */
-  async function openChat(server: ChatServer, name: string, room: string): Promise<Page> {
+  async function openChat(server: Pick<ChatServer, 'http'>, name: string, room: string): Promise<Page> {
     const context = await browser.newContext({ viewport: { width: 1000, height: 760 } });
     contexts.push(context);
     const page = await context.newPage();
@@ -108,19 +111,44 @@ jest.setTimeout(60_000);
     if (process.env.UPDATE_SCREENSHOT) copyFileSync(SCREENSHOT, join(ROOT, 'docs/chat-page.png'));
   });
 
-  it('two pages on different nodes of one cluster chat with each other', async () => {
-    // Two apps sharing one backplane bus: what two workers of a cluster are to each other.
-    const bus = new MemoryBus();
-    const nodeA = await serve(new ChatServer(() => ({ backplane: new MemoryBackplane({ bus }) })));
-    const nodeB = await serve(new ChatServer(() => ({ backplane: new MemoryBackplane({ bus }) })));
-    const cy = await openChat(nodeA, 'Cy', 'ops');
-    const dee = await openChat(nodeB, 'Dee', 'ops');
-    await Promise.all([member(cy, 'Dee'), member(dee, 'Cy')]);
-    await dee.locator('#text').pressSequentially('on it');
-    await cy.locator('#typing', { hasText: 'Dee is typing…' }).waitFor();
-    await send(cy, 'from node A');
-    await message(dee, 'Cy', 'from node A');
-    await send(dee, 'from node B');
-    await message(cy, 'Dee', 'from node B');
+  it('two tabs on different workers of the example in cluster mode chat with each other', async () => {
+    const cluster = await startExampleCluster();
+    try {
+      const base = { http: (path: string) => `http://127.0.0.1:${cluster.port}${path}` };
+      // The primary hands TCP connections to the workers in turn, and a page load makes several: open tabs
+      // until two sit on different workers, shifting the turn with bare connections before each new try.
+      const tabs: { page: Page; worker: string }[] = [];
+      for (let n = 0; n < 6 && tabs.length < 2; n++) {
+        if (n > 1) await connectAndDrop(cluster.port, n - 1);
+        const name = tabs.length === 0 ? 'Cy' : 'Dee';
+        const page = await openChat(base, name, 'ops');
+        const worker = ownerOf((await page.getAttribute('#members li.me', 'data-id')) ?? '') ?? '';
+        if (tabs.every((tab) => tab.worker !== worker)) tabs.push({ page, worker });
+        else await page.context().close();
+      }
+      expect(tabs).toHaveLength(2);
+      const [cy, dee] = tabs.map((tab) => tab.page);
+      await Promise.all([member(cy, 'Dee'), member(dee, 'Cy')]);
+      await dee.locator('#text').pressSequentially('on it');
+      await cy.locator('#typing', { hasText: 'Dee is typing…' }).waitFor();
+      await send(cy, 'from one worker');
+      await message(dee, 'Cy', 'from one worker');
+      await send(dee, 'from the other');
+      await message(cy, 'Dee', 'from the other');
+    } finally {
+      await cluster.stop();
+    }
   });
 });
+
+/** Opens `count` TCP connections to `port` and closes them once they are accepted. */
+async function connectAndDrop(port: number, count: number): Promise<void> {
+  for (let i = 0; i < count; i++) {
+    const socket = tcpConnect(port, '127.0.0.1');
+    await within(
+      new Promise<void>((resolve, reject) => socket.once('connect', resolve).once('error', reject)),
+      WAIT,
+      `a TCP connection to port ${port}`,
+    ).finally(() => socket.destroy());
+  }
+}

@@ -4,7 +4,8 @@ import type { ClusterEvent } from '../../src';
 import { within } from '../support/wait';
 
 const ROOT = join(__dirname, '../..');
-const HOOK = join(ROOT, 'test/fixtures/cluster-ts-hook.js');
+/** Compiles the TypeScript fixtures on load, decorator metadata included, as jest's swc transform does. */
+const TS_HOOK = '@swc-node/register';
 const MAIN = join(ROOT, 'test/fixtures/cluster-main.ts');
 const EVENT_LINE = '@@cluster-event ';
 
@@ -48,7 +49,7 @@ export async function startCluster(run: ClusterRun = {}): Promise<ClusterProcess
   if (run.prefix) env.REDIS_PREFIX = run.prefix;
   if (run.heartbeatInterval) env.HEARTBEAT_INTERVAL = String(run.heartbeatInterval);
   if (run.heartbeatTtl) env.HEARTBEAT_TTL = String(run.heartbeatTtl);
-  const child = spawn(process.execPath, ['-r', HOOK, MAIN], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['-r', TS_HOOK, MAIN], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
   const events: ClusterEvent[] = [];
   const waiters: (() => void)[] = [];
   let log = '';

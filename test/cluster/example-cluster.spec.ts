@@ -16,7 +16,7 @@ describe('the example app in cluster mode (npm start)', () => {
     delete env.WORKERS;
     const child = spawn(
       process.execPath,
-      ['-r', join(ROOT, 'test/fixtures/cluster-ts-hook.js'), join(ROOT, 'examples/chat/cluster.ts'), '--workers', '2'],
+      ['-r', '@swc-node/register', join(ROOT, 'examples/chat/cluster.ts'), '--workers', '2'],
       { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] },
     );
     let output = '';

@@ -1,0 +1,74 @@
+// Smoke test of `npm run bench`: the script starts real servers and the real
+// load generator, and writes a well-formed row and JSON file. Tiny C, one
+// run, two servers; no figure is judged (speed belongs to the bench itself).
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { BenchResults } from '../../bench/report/results';
+import { FIGURES } from '../../bench/report/summary';
+import { within } from '../support/wait';
+
+const ROOT = join(__dirname, '../..');
+
+function runBench(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const child = spawn(process.execPath, ['-r', '@swc-node/register', 'bench/main.ts', ...args], { cwd: ROOT });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  const exited = new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) =>
+    child.once('exit', (code) => resolve({ code, stdout, stderr })),
+  );
+  return within(exited, 50_000, `the bench to finish (stderr so far: ${stderr})`).catch((error: Error) => {
+    child.kill('SIGKILL');
+    throw error;
+  });
+}
+
+describe('npm run bench (smoke)', () => {
+  let out: string;
+  beforeAll(() => {
+    out = mkdtempSync(join(tmpdir(), 'switchboard-bench-'));
+  });
+  afterAll(() => rmSync(out, { recursive: true, force: true }));
+
+  it('runs raw ws and Switchboard end to end and writes a well-formed row for each', async () => {
+    const { code, stdout, stderr } = await runBench([
+      ...['--servers', 'ws,switchboard', '--clients', '20', '--reps', '1'],
+      ...['--deliveries', '2000', '--warmup', '200', '--light', '3', '--light-interval', '5', '--no-progress'],
+      ...['--out', out],
+    ]);
+    expect({ code, stderr }).toEqual({ code: 0, stderr: expect.not.stringContaining('FAILED') });
+
+    // The terminal table: a header and one row per server, ratios included.
+    expect(stdout).toContain('### C = 20 receivers');
+    expect(stdout).toMatch(/^\| raw ws, pre-framed \| \d+k \| \d+\.\d{3} \|/m);
+    expect(stdout).toMatch(/^\| Switchboard, 1 process \| \d+k \| \d+\.\d{3} \|/m);
+    expect(stdout).toMatch(/^\| Switchboard, 1 process \| \d+\.\d\d \/ – \|/m);
+
+    const files = readdirSync(out).filter((f) => f.endsWith('.json'));
+    expect(files).toHaveLength(1);
+    const results = JSON.parse(readFileSync(join(out, files[0]), 'utf8')) as BenchResults;
+    expect(results.runs.map((r) => [r.contender, r.clients, r.error])).toEqual([
+      ['ws', 20, undefined],
+      ['switchboard', 20, undefined],
+    ]);
+    for (const run of results.runs) {
+      // Every message reached all 20 receivers, once and in order, and never its sender.
+      expect(run).toMatchObject({ complete: true, lost: 0, load: { duplicates: 0, outOfOrder: 0, selfDeliveries: 0, receivers: 20 } });
+      expect(run.load?.phases.saturation.delivered).toBe(run.load!.phases.saturation.sent * 20);
+      expect(run.serverProcesses).toBeGreaterThanOrEqual(1);
+    }
+    for (const row of results.summary) {
+      expect(row).toMatchObject({ runs: 1, failed: 0, complete: true });
+      for (const figure of FIGURES) expect(Number.isFinite(row.figures[figure])).toBe(true);
+    }
+  }, 60_000);
+
+  it('refuses an unknown server with a message naming the choices', async () => {
+    const { code, stderr } = await runBench(['--servers', 'nope']);
+    expect(code).toBe(2);
+    expect(stderr).toContain('--servers: unknown nope; choose from ws, socketio');
+  });
+});
