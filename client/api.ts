@@ -1,5 +1,6 @@
 // What both entries (browser and Node) export besides `connect`.
-export { SwitchboardClient, type ConnectionState, type RequestOptions } from './client';
+export { SwitchboardClient, type RequestOptions } from './client';
+export type { ConnectionState } from './client-events';
 export { ClientErrorCode, SwitchboardClientError } from './errors';
 export {
   DEFAULT_QUEUE,

@@ -1,18 +1,8 @@
 import { backoffDelay } from './backoff';
 import { BoundedQueue } from './bounded-queue';
 import { ClientErrorCode, SwitchboardClientError } from './errors';
-import type {
-  AnyEventHandler,
-  ClientEventName,
-  DefaultEvents,
-  EventHandler,
-  MessageArgs,
-  PayloadOf,
-  ReplyOf,
-  ServerEventName,
-  ServerPayload,
-} from './event-map';
-import { Listeners } from './listeners';
+import type { ClientEventName, DefaultEvents, MessageArgs, PayloadOf, ReplyOf } from './event-map';
+import { ClientEvents, messageOf, type ConnectionState } from './client-events';
 import { resolveOptions, type ClientOptions, type ResolvedClientOptions } from './options';
 import { PendingRequests, describe, type PendingRequest } from './pending-requests';
 import { decideAfterClose } from './reconnect-policy';
@@ -20,14 +10,6 @@ import { RoomWaiters } from './room-waiters';
 import { unrefTimeout, type TimerHandle } from './timers';
 import { OPEN, type WebSocketConstructorLike, type WebSocketLike } from './websocket-like';
 import { decodeServerFrame, encodeClientFrame, type ClientFrame } from './wire';
-
-/**
- * - `connecting`: the first attempt is under way (until rooms are joined).
- * - `connected`: the `connected` frame arrived, remembered rooms are joined, the queue is flushed.
- * - `reconnecting`: the connection dropped or an attempt failed; another is scheduled or under way.
- * - `closed`: `close()` was called, or the client stopped for good (refused handshake, a stop code, retries exhausted).
- */
-export type ConnectionState = 'connecting' | 'connected' | 'reconnecting' | 'closed';
 
 /** Options of one `request()`, `joinRoom()` or `leaveRoom()`. */
 export interface RequestOptions {
@@ -41,25 +23,13 @@ interface Outgoing {
   request?: PendingRequest;
 }
 
-/** Handlers of one event get (message, sender, room); `'*'` handlers also get the event. */
-type Dispatch = (message: unknown, sender: string | undefined, room: string | undefined, event?: string) => void;
-type Untyped = (...args: never[]) => void;
-
 /**
  * A Switchboard connection that keeps itself alive: it reconnects with
  * backoff, rejoins its rooms and sends what was queued while it was away.
  * Create it with `connect()`.
  */
-export class SwitchboardClient<S extends object = DefaultEvents, C extends object = DefaultEvents> {
+export class SwitchboardClient<S extends object = DefaultEvents, C extends object = DefaultEvents> extends ClientEvents<S> {
   private readonly options: ResolvedClientOptions;
-  private readonly handlers = new Map<string, Listeners<Parameters<Dispatch>>>();
-  private readonly lifecycle = {
-    connected: new Listeners<[id: string]>(),
-    disconnected: new Listeners<[code: number, reason: string]>(),
-    reconnecting: new Listeners<[attempt: number, delay: number]>(),
-    error: new Listeners<[error: SwitchboardClientError]>(),
-    state: new Listeners<[state: ConnectionState]>(),
-  };
   private readonly pending = new PendingRequests();
   private readonly queue: BoundedQueue<Outgoing>;
   /** Rooms joined through `joinRoom()`, joined again on every new connection. */
@@ -83,6 +53,7 @@ export class SwitchboardClient<S extends object = DefaultEvents, C extends objec
     options: ClientOptions = {},
     fallbackWebSocket?: WebSocketConstructorLike,
   ) {
+    super();
     this.options = resolveOptions(options, fallbackWebSocket);
     this.queue = new BoundedQueue(this.options.queue.size, this.options.queue.overflow);
     this.open();
@@ -105,71 +76,6 @@ export class SwitchboardClient<S extends object = DefaultEvents, C extends objec
   /** Frames waiting in the offline queue. */
   get queued(): number {
     return this.queue.size;
-  }
-
-  // ---- events -------------------------------------------------------------
-
-  /** Calls `handler` for every frame of `event` (`'*'`: every frame, with the event name as 4th argument). */
-  on(event: '*', handler: AnyEventHandler): this;
-  on<E extends ServerEventName<S>>(event: E, handler: EventHandler<ServerPayload<S, E>>): this;
-  on(event: string, handler: Untyped): this {
-    this.listenersOf(event).add(handler as Dispatch);
-    return this;
-  }
-
-  /** Like `on()`, for the next frame of `event` only. */
-  once(event: '*', handler: AnyEventHandler): this;
-  once<E extends ServerEventName<S>>(event: E, handler: EventHandler<ServerPayload<S, E>>): this;
-  once(event: string, handler: Untyped): this {
-    this.listenersOf(event).add(handler as Dispatch, true);
-    return this;
-  }
-
-  /** Removes `handler` from `event`, or every handler of `event` when `handler` is omitted. */
-  off(event: '*', handler?: AnyEventHandler): this;
-  off<E extends ServerEventName<S>>(event: E, handler?: EventHandler<ServerPayload<S, E>>): this;
-  off(event: string, handler?: Untyped): this {
-    const listeners = this.handlers.get(event);
-    listeners?.delete(handler as Dispatch | undefined);
-    if (listeners?.size === 0) this.handlers.delete(event);
-    return this;
-  }
-
-  // ---- lifecycle callbacks (each returns a function that removes it) ------
-
-  /** After every (re)connection, once rooms are rejoined and the queue is flushed; gets the connection id. */
-  onConnected(callback: (id: string) => void): () => void {
-    return this.lifecycle.connected.add(callback);
-  }
-
-  /** When an open connection closes, with its close code and reason. */
-  onDisconnected(callback: (code: number, reason: string) => void): () => void {
-    return this.lifecycle.disconnected.add(callback);
-  }
-
-  /** When a reconnection attempt is scheduled: its number (from 1) and the delay before it, in ms. */
-  onReconnecting(callback: (attempt: number, delay: number) => void): () => void {
-    return this.lifecycle.reconnecting.add(callback);
-  }
-
-  /** Errors no promise carries: failed attempts, uncorrelated `exception` frames, queue overflow, throwing handlers. */
-  onError(callback: (error: SwitchboardClientError) => void): () => void {
-    return this.lifecycle.error.add(callback);
-  }
-
-  /** Every change of `state`. */
-  onStateChange(callback: (state: ConnectionState) => void): () => void {
-    return this.lifecycle.state.add(callback);
-  }
-
-  /** Dox client name of `onConnected`. */
-  onOpen(callback: (id: string) => void): () => void {
-    return this.onConnected(callback);
-  }
-
-  /** Dox client name of `onDisconnected`. */
-  onClose(callback: (code: number, reason: string) => void): () => void {
-    return this.onDisconnected(callback);
   }
 
   /**
@@ -480,37 +386,13 @@ export class SwitchboardClient<S extends object = DefaultEvents, C extends objec
 
   // ---- helpers ------------------------------------------------------------
 
-  private dispatch(event: string, message: unknown, sender: string | undefined, room: string | undefined): void {
-    this.handlers.get(event)?.emit([message, sender, room], this.listenerFailed);
-    this.handlers.get('*')?.emit([message, sender, room, event], this.listenerFailed);
-  }
-
-  private listenersOf(event: string): Listeners<Parameters<Dispatch>> {
-    let listeners = this.handlers.get(event);
-    if (!listeners) this.handlers.set(event, (listeners = new Listeners()));
-    return listeners;
-  }
-
   private setState(state: ConnectionState): void {
     if (this.current === state) return;
     this.current = state;
     this.lifecycle.state.emit([state], this.listenerFailed);
   }
 
-  private report(error: SwitchboardClientError): void {
-    // An onError callback that throws has nowhere left to report to.
-    this.lifecycle.error.emit([error], () => undefined);
-  }
-
-  private readonly listenerFailed = (error: unknown): void => {
-    this.report(new SwitchboardClientError(ClientErrorCode.LISTENER_FAILED, `a listener threw: ${messageOf(error)}`, { error }));
-  };
-
   private closedError(what: string): SwitchboardClientError {
     return new SwitchboardClientError(ClientErrorCode.CLOSED, `${what}: the client is closed`);
   }
-}
-
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

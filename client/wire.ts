@@ -1,5 +1,6 @@
-/** The id a request carries so its reply can be matched to it. */
-export type FrameId = string | number;
+import type { ExceptionBody, FrameId, OutboundFrame } from '../src/protocol/server-frames';
+
+export type { FrameId };
 
 /** A client → server frame (wire protocol v1). */
 export interface ClientFrame {
@@ -9,26 +10,10 @@ export interface ClientFrame {
 }
 
 /** The body of an `exception` frame. */
-export interface ExceptionPayload {
-  readonly status: 'error';
-  readonly code: string;
-  readonly message: string;
-  /** For `VALIDATION_FAILED`: the property paths that failed and why. */
-  readonly fields?: Readonly<Record<string, readonly string[]>>;
-}
+export type ExceptionPayload = ExceptionBody;
 
-/** A decoded server → client text frame. */
-export type ServerFrame =
-  | { readonly kind: 'connected'; readonly id: string }
-  | { readonly kind: 'exception'; readonly error: ExceptionPayload; readonly id?: FrameId }
-  | {
-      readonly kind: 'event';
-      readonly event: string;
-      readonly message: unknown;
-      readonly sender?: string;
-      readonly room?: string;
-      readonly id?: FrameId;
-    };
+/** A decoded server → client text frame: the union the server encodes from. */
+export type ServerFrame = OutboundFrame;
 
 /**
  * Decodes one text frame from the server; undefined when it is not a frame of

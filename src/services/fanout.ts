@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { Backplane } from '../backplanes/backplane';
 import type { BackplaneMessage, DeliveryTarget } from '../backplanes/backplane-message';
-import { PreparedFrame } from '../gateways/client-connection';
+import { PreparedFrame } from '../gateways/frame-writer';
 import { encodeFrame, type EncodedFrame, type OutboundFrame } from '../protocol';
 import { ownerOf } from './connection-id';
 import { LocalHub } from './local-hub';

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { DeliveryTarget } from '../backplanes/backplane-message';
-import type { ClientConnection, PreparedFrame } from '../gateways/client-connection';
+import type { ClientConnection } from '../gateways/client-connection';
+import type { PreparedFrame } from '../gateways/frame-writer';
 
 const NONE: ReadonlySet<ClientConnection> = new Set();
 

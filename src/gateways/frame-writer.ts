@@ -1,0 +1,151 @@
+// The broadcast write path: a frame is built once per broadcast and written
+// to each receiver's TCP stream, batched per event-loop tick.
+import { WebSocket } from 'ws';
+
+/** `ws.send()` options, shared so the fallback path allocates nothing either. */
+const SEND_TEXT = { binary: false } as const;
+const SEND_BINARY = { binary: true } as const;
+
+/** How ws frames a message, as a server sends it: final, unmasked, uncompressed. */
+interface FrameOptions {
+  readonly fin: true;
+  readonly opcode: 1 | 2;
+  readonly mask: false;
+  readonly readOnly: false;
+  readonly rsv1: false;
+}
+const TEXT_FRAME: FrameOptions = { fin: true, opcode: 1, mask: false, readOnly: false, rsv1: false };
+const BINARY_FRAME: FrameOptions = { fin: true, opcode: 2, mask: false, readOnly: false, rsv1: false };
+
+// ws exports its Sender; @types/ws leaves out the static `frame()` it builds frames with.
+const { Sender } = WebSocket as unknown as { Sender: { frame(data: Buffer, options: FrameOptions): Buffer[] } };
+
+/** The ws internals the direct write path reads; `directWrites` checks their shape once per socket. */
+interface WsInternals {
+  readonly _socket: { write(chunk: Buffer): boolean; cork(): void; uncork(): void; readonly writableLength: number };
+  readonly _sender: { readonly _state: number; readonly _queue: readonly unknown[]; readonly _firstFragment: boolean };
+}
+/** ws' sender state when it is not deflating or reading a Blob, so it writes synchronously. */
+const SENDER_IDLE = 0;
+
+/** True when frames may be written straight to the socket's TCP stream, past ws' sender. */
+function directWrites(socket: WebSocket): boolean {
+  const { _socket, _sender } = socket as unknown as Partial<WsInternals>;
+  return (
+    socket.extensions === '' &&
+    typeof _socket?.write === 'function' &&
+    typeof _socket.cork === 'function' &&
+    typeof _sender?._state === 'number' &&
+    Array.isArray(_sender._queue) &&
+    typeof _sender._firstFragment === 'boolean'
+  );
+}
+
+/**
+ * Broadcasts of one event-loop turn leave in as few writes as ordering
+ * allows. A connection's first broadcast frame of a tick is written at once
+ * (nothing to batch yet, so nothing waits); a second one corks the TCP
+ * socket, and every later frame of the tick waits there until the end of
+ * the tick, then all leave in one write. A connection that got several
+ * frames last tick (a busy room) corks from its first frame. Writes of any
+ * other kind (ws' own sends, pings, close frames) go into the same stream,
+ * so order holds. A socket holding more than this many corked bytes is
+ * written at once, which bounds what a long loop of broadcasts holds back.
+ */
+const CORK_LIMIT = 16 * 1024;
+/** Counts ticks that had broadcasts; a connection compares it with its own to know a new tick began. */
+let tick = 0;
+let tickEndQueued = false;
+/** Writers corked this tick. */
+const corked: FrameWriter[] = [];
+
+function endTick(): void {
+  tick++;
+  tickEndQueued = false;
+  for (let i = 0; i < corked.length; i++) corked[i].flush();
+  corked.length = 0;
+}
+
+/**
+ * A message framed once, however many connections it goes to. `ws.send()`
+ * would build the same frame header for each receiver and write header and
+ * payload as two chunks; a broadcast builds one buffer here and writes it
+ * to every socket.
+ */
+export class PreparedFrame {
+  private framed?: Buffer;
+
+  constructor(
+    /** The encoded message: JSON text or binary bytes. */
+    readonly bytes: Buffer,
+    readonly binary: boolean,
+  ) {}
+
+  /** Header and payload in one buffer; built on first use. */
+  get wire(): Buffer {
+    return (this.framed ??= Buffer.concat(Sender.frame(this.bytes, this.binary ? BINARY_FRAME : TEXT_FRAME)));
+  }
+}
+
+/**
+ * Writes one connection's broadcast frames. While ws' sender is idle the
+ * framed bytes go straight to the TCP stream (the same bytes ws would
+ * write), batched with the tick's other broadcasts (see `CORK_LIMIT`);
+ * otherwise (a send queued behind a Blob, a fragmented message, an
+ * extension) `ws.send()` frames it.
+ */
+export class FrameWriter {
+  /** True when writes may bypass ws' sender (no extension negotiated, internals as expected). */
+  private readonly direct: boolean;
+  /** The tick (see `tick`) of this socket's last broadcast frame. */
+  private lastTick = -1;
+  /** Broadcast frames this socket took in its last tick. */
+  private framesThisTick = 0;
+  /** True when the last tick with broadcasts brought this socket several: cork from the first frame. */
+  private batching = false;
+  /** True while the TCP socket is corked until the end of the tick. */
+  private corked = false;
+
+  constructor(private readonly socket: WebSocket) {
+    this.direct = directWrites(socket);
+  }
+
+  /** Writes `frame`; the caller has checked the socket is open and may take it. */
+  write(frame: PreparedFrame): void {
+    const internals = this.socket as unknown as WsInternals;
+    const sender = internals._sender;
+    if (!(this.direct && sender._state === SENDER_IDLE && sender._queue.length === 0 && sender._firstFragment)) {
+      this.socket.send(frame.bytes, frame.binary ? SEND_BINARY : SEND_TEXT);
+      return;
+    }
+    if (!tickEndQueued) {
+      tickEndQueued = true;
+      process.nextTick(endTick);
+    }
+    if (this.lastTick !== tick) {
+      this.batching = this.framesThisTick > 1;
+      this.framesThisTick = 0;
+      this.lastTick = tick;
+    }
+    const tcp = internals._socket;
+    const frames = ++this.framesThisTick;
+    if (this.corked) {
+      if (tcp.writableLength > CORK_LIMIT) {
+        tcp.uncork();
+        tcp.cork();
+      }
+    } else if (frames > 1 || this.batching) {
+      this.corked = true;
+      tcp.cork();
+      corked.push(this);
+    }
+    tcp.write(frame.wire);
+  }
+
+  /** End of the tick: writes what broadcasts corked. */
+  flush(): void {
+    if (!this.corked) return;
+    this.corked = false;
+    (this.socket as unknown as WsInternals)._socket.uncork();
+  }
+}
