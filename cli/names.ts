@@ -49,9 +49,12 @@ export function artifactNames(input: string, kind: ArtifactKind): ArtifactNames 
 
 /** An app name as an npm package and directory name: `My App`, `myApp` and `my_app` give `my-app`. */
 export function appPackageName(input: string): string {
-  return nameWords(input, 'app name')
+  const name = nameWords(input, 'app name')
     .map((w) => w.toLowerCase())
     .join('-');
+  // npm refuses to install a package that depends on a package of its own name.
+  if (name === 'switchboard') throw new CliError(`Bad app name "${input}": an app named "switchboard" cannot depend on Switchboard; pick another, such as switchboard-app.`);
+  return name;
 }
 
 /** Splits a name into words at separators and camel-case humps; refuses what cannot be a name. */

@@ -140,12 +140,21 @@ export class SwitchboardClient<S extends object = DefaultEvents, C extends objec
     if (this.current === 'closed') return Promise.reject(this.closedError(`joinRoom "${room}"`));
     const timeout = options.timeout ?? this.options.requestTimeout;
     const joined = this.roomWaiters.wait(room, timeout, () => {
-      if (!this.roomWaiters.has(room)) this.joined.delete(room);
+      if (!this.roomWaiters.has(room) && this.joined.delete(room)) this.undoJoin(room);
       return `joinRoom "${room}" timed out after ${timeout} ms (state ${this.current}${this.current === 'connected' ? ', sent, not acknowledged' : ', not sent yet'})`;
     });
     this.joined.add(room);
     if (this.current === 'connected') void this.joinOnServer(room);
     return joined;
+  }
+
+  /**
+   * A join that timed out may still be acknowledged later: the caller was told
+   * it failed, so ask the server to leave, keeping both sides in agreement.
+   */
+  private undoJoin(room: string): void {
+    if (this.connectionId === undefined) return;
+    this.track('leaveRoom', room, this.options.requestTimeout, true).catch(() => undefined);
   }
 
   /** Leaves `room` and forgets it. Resolves when the server acknowledges, or at once while offline (no connection is in it). */
@@ -248,8 +257,9 @@ export class SwitchboardClient<S extends object = DefaultEvents, C extends objec
       if (generation !== this.generation) return;
       for (const room of todo) done.add(room);
     }
-    this.setState('connected');
+    // Queued frames leave before any listener hears of the connection, so nothing a listener sends overtakes them.
     for (const out of this.queue.drain()) this.transmit(out);
+    this.setState('connected');
     this.lifecycle.connected.emit([id], this.listenerFailed);
   }
 
@@ -263,7 +273,8 @@ export class SwitchboardClient<S extends object = DefaultEvents, C extends objec
       if (error.code === ClientErrorCode.DISCONNECTED || error.code === ClientErrorCode.CLOSED) return;
       // A timeout keeps the room for the next connection; waiters time out on their own clocks.
       if (error.code === ClientErrorCode.TIMEOUT) {
-        if (!this.roomWaiters.has(room)) this.report(error);
+        // Reported only when no joinRoom() promise carries it (a rejoin after a reconnect).
+        if (this.joined.has(room) && !this.roomWaiters.has(room)) this.report(error);
         return;
       }
       // Refused by the server: forget it.

@@ -76,4 +76,4 @@ export {
 // Errors and protocol
 export { SwitchboardBootError, BootErrorCode } from './errors/switchboard-error';
 export { WsValidationPipe, WsValidationException } from './errors/ws-validation.exception';
-export { ErrorCode, BuiltInEvent, type ExceptionBody, type FrameId, type WireFrame } from './protocol';
+export { ErrorCode, BuiltInEvent, checkRoomName, type ExceptionBody, type FrameId, type WireFrame } from './protocol';

@@ -53,7 +53,8 @@ const DEFAULT_VERSIONS: Readonly<Record<string, string>> = {
   '@nestjs/platform-express': '^11.2.10',
   'reflect-metadata': '^0.2.2',
   rxjs: '^7.8.2',
-  '@swc/core': '^1.16.22',
+  // Exact: later builds are missing for some platforms, which breaks `npm ci`.
+  '@swc/core': '1.16.18',
   '@swc/jest': '^0.2.39',
   '@types/jest': '^29.5.14',
   '@types/node': '^20.19.43',

@@ -46,6 +46,25 @@ function isTarget(v: unknown): v is DeliveryTarget {
   }
 }
 
+const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
+
+/** A frame clients may be sent: base64 bytes, or a JSON object with a string `event`, as the wire protocol says. */
+function isFrame(frame: string, binary: boolean): boolean {
+  if (binary) return BASE64.test(frame);
+  try {
+    const parsed: unknown = JSON.parse(frame);
+    return isObject(parsed) && isString(parsed.event);
+  } catch {
+    return false;
+  }
+}
+
+/** A close code a server may send (RFC 6455 section 7.4): ws refuses any other, by throwing. */
+function isCloseCode(v: unknown): v is number {
+  if (typeof v !== 'number' || !Number.isInteger(v)) return false;
+  return (v >= 1000 && v <= 1014 && v !== 1004 && v !== 1005 && v !== 1006) || (v >= 3000 && v <= 4999);
+}
+
 function isMessage(v: unknown): v is BackplaneMessage {
   if (!isObject(v)) return false;
   switch (v.type) {
@@ -54,7 +73,8 @@ function isMessage(v: unknown): v is BackplaneMessage {
         isTarget(v.target) &&
         isString(v.frame) &&
         (v.except === undefined || isString(v.except)) &&
-        (v.binary === undefined || typeof v.binary === 'boolean')
+        (v.binary === undefined || typeof v.binary === 'boolean') &&
+        isFrame(v.frame, v.binary === true)
       );
     case 'join':
     case 'leave':
@@ -62,7 +82,7 @@ function isMessage(v: unknown): v is BackplaneMessage {
     case 'metadata':
       return isString(v.id) && isObject(v.metadata);
     case 'disconnect':
-      return isString(v.id) && typeof v.code === 'number' && isString(v.reason);
+      return isString(v.id) && isCloseCode(v.code) && isString(v.reason) && Buffer.byteLength(v.reason) <= 123;
     default:
       return false;
   }

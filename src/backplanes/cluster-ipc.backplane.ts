@@ -3,6 +3,7 @@ import { Backplane } from './backplane';
 import {
   IPC_TAG,
   decodePrimaryMessage,
+  isSwitchboardIpc,
   type PrimaryIpcMessage,
   type RegistryCall,
   type RegistryResults,
@@ -126,7 +127,9 @@ export class ClusterIpcBackplane extends Backplane {
   }
 
   updateMetadata(id: string, patch: Readonly<Record<string, unknown>>): Promise<Readonly<Record<string, unknown>> | null> {
-    return this.call({ op: 'updateMetadata', id, patch });
+    // IPC speaks JSON, which drops `undefined`: send removals as null.
+    const removable = Object.fromEntries(Object.entries(patch).map(([key, value]) => [key, value === undefined ? null : value]));
+    return this.call({ op: 'updateMetadata', id, patch: removable });
   }
 
   private call<K extends Op>(call: Extract<RegistryCall, { op: K }>): Promise<RegistryResults[K]> {
@@ -155,7 +158,11 @@ export class ClusterIpcBackplane extends Backplane {
 
   private readonly onIpc = (raw: unknown): void => {
     const message: PrimaryIpcMessage | undefined = decodePrimaryMessage(raw);
-    if (!message) return;
+    if (!message) {
+      // Untagged messages are the application's own IPC; a tagged one that fails the checks is garbage.
+      if (isSwitchboardIpc(raw)) this.discard();
+      return;
+    }
     switch (message.type) {
       case 'message':
         // Several apps may share one worker; a message for one node is not for the others.

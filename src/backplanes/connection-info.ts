@@ -13,3 +13,20 @@ export interface ConnectionInfo {
 
 /** What a node writes to the registry when a connection opens. */
 export type ConnectionRecord = Omit<ConnectionInfo, 'rooms'>;
+
+/**
+ * Applies a metadata patch the way every backplane must: a shallow merge in
+ * which a key set to `null` or `undefined` is removed (JSON, which crosses
+ * IPC, HTTP and Redis, cannot carry `undefined`).
+ */
+export function mergeMetadata(
+  metadata: Readonly<Record<string, unknown>>,
+  patch: Readonly<Record<string, unknown>>,
+): Readonly<Record<string, unknown>> {
+  const merged: Record<string, unknown> = { ...metadata };
+  for (const [key, value] of Object.entries(patch)) {
+    if (value === undefined || value === null) delete merged[key];
+    else merged[key] = value;
+  }
+  return merged;
+}

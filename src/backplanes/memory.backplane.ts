@@ -1,5 +1,5 @@
 import { Backplane } from './backplane';
-import type { ConnectionInfo, ConnectionRecord } from './connection-info';
+import { mergeMetadata, type ConnectionInfo, type ConnectionRecord } from './connection-info';
 
 interface Entry {
   readonly record: ConnectionRecord;
@@ -101,7 +101,7 @@ export class MemoryBackplane extends Backplane {
   ): Promise<Readonly<Record<string, unknown>> | null> {
     const entry = this.bus.connections.get(id);
     if (!entry) return null;
-    entry.metadata = { ...entry.metadata, ...patch };
+    entry.metadata = mergeMetadata(entry.metadata, patch);
     return entry.metadata;
   }
 

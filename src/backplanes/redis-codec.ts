@@ -7,7 +7,7 @@ const META = 'm:';
 export function metadataFields(metadata: Readonly<Record<string, unknown>>): string[] {
   const fields: string[] = [];
   for (const [key, value] of Object.entries(metadata)) {
-    fields.push(RedisKeys.metaField(key), value === undefined ? '' : (JSON.stringify(value) ?? ''));
+    fields.push(RedisKeys.metaField(key), value === undefined || value === null ? '' : (JSON.stringify(value) ?? ''));
   }
   return fields;
 }

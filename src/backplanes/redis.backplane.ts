@@ -3,7 +3,7 @@ import { Redis } from 'ioredis';
 import { BootErrorCode, SwitchboardBootError } from '../errors/switchboard-error';
 import { ownerOf } from '../services/connection-id';
 import { Backplane } from './backplane';
-import type { ConnectionInfo, ConnectionRecord } from './connection-info';
+import { mergeMetadata, type ConnectionInfo, type ConnectionRecord } from './connection-info';
 import { REDIS_BACKPLANE_DEFAULTS, REDIS_CLIENT_OPTIONS, type RedisBackplaneOptions } from './redis-backplane.options';
 import { RedisKeys } from './redis-keys';
 import { SeenSequences, frameMessage, parseFrame } from './redis-framing';
@@ -203,7 +203,7 @@ export class RedisBackplane extends Backplane {
     return this.read(
       () => this.registry.patch(id, patch),
       // Cut off from Redis, only a local connection can change; the write-back on reconnect stores it.
-      () => this.localOrUnknown(id, 'change', (info) => merge(info.metadata, patch)),
+      () => this.localOrUnknown(id, 'change', (info) => mergeMetadata(info.metadata, patch)),
     );
   }
 
@@ -375,13 +375,4 @@ export class RedisBackplane extends Backplane {
     });
     return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
   }
-}
-
-function merge(metadata: Readonly<Record<string, unknown>>, patch: Readonly<Record<string, unknown>>): Record<string, unknown> {
-  const merged: Record<string, unknown> = { ...metadata };
-  for (const [key, value] of Object.entries(patch)) {
-    if (value === undefined) delete merged[key];
-    else merged[key] = value;
-  }
-  return merged;
 }

@@ -120,8 +120,8 @@ export class ClusterPrimary {
       `worker ${pid} died (${signal ?? `code ${code}`}) after ${lived} ms; removed its ${purged} registry entries; restarting in ${delay} ms`,
     );
     this.emit({ type: 'restarting', slot, delay });
+    // Kept referenced: when every worker is dead this timer is all that keeps the primary alive to restart them.
     state.restart = setTimeout(() => this.fork(slot), delay);
-    state.restart.unref();
   };
 
   private readonly onSignal = (signal: NodeJS.Signals): void => {

@@ -1,4 +1,4 @@
-import type { ConnectionInfo, ConnectionRecord } from '../backplanes/connection-info';
+import { mergeMetadata, type ConnectionInfo, type ConnectionRecord } from '../backplanes/connection-info';
 
 interface Entry {
   readonly record: ConnectionRecord;
@@ -75,11 +75,11 @@ export class ClusterRegistry {
     return [...(this.rooms.get(room) ?? [])];
   }
 
-  /** Shallow-merges `patch` into the metadata; returns the result, or null for an unknown id. */
+  /** Merges `patch` into the metadata (`mergeMetadata`); returns the result, or null for an unknown id. */
   patch(id: string, patch: Readonly<Record<string, unknown>>): Readonly<Record<string, unknown>> | null {
     const entry = this.connections.get(id);
     if (!entry) return null;
-    entry.metadata = { ...entry.metadata, ...patch };
+    entry.metadata = mergeMetadata(entry.metadata, patch);
     return entry.metadata;
   }
 

@@ -20,5 +20,8 @@ export interface FrameContext {
  */
 export type HandlerArgs = [connection: ClientConnection, message: unknown, context: FrameContext, event: string];
 
+/** What a handler resolves with when one of its exception filters took the error over: send nothing more. */
+export const HANDLED_BY_FILTER: unique symbol = Symbol('handled by an exception filter');
+
 /** A controller method wrapped with its guards, pipes, interceptors and filters. */
 export type BoundHandler = (...args: HandlerArgs) => Promise<unknown>;

@@ -1,27 +1,33 @@
 import { Injectable } from '@nestjs/common';
 import { ROUTE_ARGS_METADATA } from '@nestjs/common/constants';
-import { ExternalContextCreator } from '@nestjs/core';
+import { ExternalContextCreator, ModuleRef } from '@nestjs/core';
 import type { IncomingMessage } from 'node:http';
-import type { BoundHandler } from './handler-context';
+import { ExceptionFilterChain, wsArgumentsHost } from './exception-filter-chain';
+import { HANDLED_BY_FILTER, type BoundHandler } from './handler-context';
 import { WsParamsFactory } from './ws-params-factory';
 
 const HANDSHAKE_METHOD = 'beforeConnect';
 
 /**
- * Wraps controller methods with Nest's guards, pipes, interceptors and
- * exception filters, through the same public context creator Nest's own
- * transports build on.
+ * Wraps controller methods with Nest's guards, pipes and interceptors,
+ * through the same public context creator Nest's own transports build on,
+ * and with their exception filters as Nest gateways apply them.
  */
 @Injectable()
 export class HandlerFactory {
   private readonly paramsFactory = new WsParamsFactory();
 
-  constructor(private readonly contextCreator: ExternalContextCreator) {}
+  constructor(
+    private readonly contextCreator: ExternalContextCreator,
+    private readonly moduleRef: ModuleRef,
+  ) {}
 
   /** A controller method as a handler of frames. */
   createHandler(instance: object, methodName: string): BoundHandler {
     const callback = (instance as Record<string, (...args: unknown[]) => unknown>)[methodName];
-    return this.contextCreator.create(
+    const filters = ExceptionFilterChain.resolve(instance, callback, this.moduleRef);
+    // Nest's own filter layer here would log every error and treat a filter that returns nothing as not handling it.
+    const run = this.contextCreator.create(
       instance as Record<string, unknown>,
       callback,
       methodName,
@@ -29,9 +35,20 @@ export class HandlerFactory {
       this.paramsFactory,
       undefined,
       undefined,
-      { guards: true, interceptors: true, filters: true },
+      { guards: true, interceptors: true, filters: false },
       'ws',
     ) as BoundHandler;
+    if (filters.size === 0) return run;
+    return async (...args) => {
+      try {
+        return await run(...args);
+      } catch (error) {
+        const filter = filters.select(error);
+        if (!filter) throw error;
+        await filter.catch(error, wsArgumentsHost(args));
+        return HANDLED_BY_FILTER;
+      }
+    };
   }
 
   /**

@@ -11,6 +11,7 @@ export const BootErrorCode = {
   BACKPLANE_UNREACHABLE: 'SB_BACKPLANE_UNREACHABLE',
   BACKPLANE_MISCONFIGURED: 'SB_BACKPLANE_MISCONFIGURED',
   INVALID_CLUSTER_OPTIONS: 'SB_INVALID_CLUSTER_OPTIONS',
+  INVALID_FILTER: 'SB_INVALID_FILTER',
 } as const;
 
 /** A mistake in how the application uses Switchboard, found at boot. The message says what to fix. */

@@ -61,7 +61,8 @@ export class ClientConnection implements WsConnection {
   ready = false;
   /** True while the dispatcher works through `inbox`. */
   draining = false;
-  readonly inbox: { data: Buffer; isBinary: boolean }[] = [];
+  /** Frames waiting for the dispatcher; `refused` marks one the flow limits refused before `connected` was sent. */
+  readonly inbox: { data: Buffer; isBinary: boolean; refused?: string }[] = [];
   readonly rate: RateLimiter;
   /** The sender-bound emitter, created on the first handled frame. */
   emitter?: WsEmitter;

@@ -1,6 +1,6 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import type { GatewayRoute } from '../controllers/gateway-explorer';
-import type { FrameContext } from '../controllers/handler-context';
+import { HANDLED_BY_FILTER, type FrameContext } from '../controllers/handler-context';
 import { BINARY_EVENT } from '../decorators/metadata-keys';
 import { toExceptionBody } from '../errors/to-exception-body';
 import {
@@ -20,6 +20,7 @@ import { CloseCode, type ClientConnection } from './client-connection';
 
 /** Frames a connection may have waiting while its handlers run; more are refused as `RATE_LIMITED`. */
 const MAX_PENDING_FRAMES = 256;
+const EMPTY = Buffer.alloc(0);
 
 /**
  * Turns received frames into handler calls. Frames of one connection are
@@ -29,6 +30,8 @@ const MAX_PENDING_FRAMES = 256;
  */
 @Injectable()
 export class MessageDispatcher {
+  private readonly logger = new Logger('Switchboard');
+
   constructor(
     private readonly membership: Membership,
     private readonly fanout: Fanout,
@@ -40,12 +43,12 @@ export class MessageDispatcher {
       if (connection.rate.refusedInARow >= route.limits.rateLimitCloseAfter) {
         connection.close(CloseCode.POLICY_VIOLATION, 'rate limit exceeded');
       } else {
-        this.fail(connection, ErrorCode.RATE_LIMITED, 'too many messages; slow down');
+        this.refuse(connection, 'too many messages; slow down');
       }
       return;
     }
     if (connection.inbox.length >= MAX_PENDING_FRAMES) {
-      this.fail(connection, ErrorCode.RATE_LIMITED, 'too many messages waiting for their handlers');
+      this.refuse(connection, 'too many messages waiting for their handlers');
       return;
     }
     connection.inbox.push({ data, isBinary });
@@ -57,11 +60,31 @@ export class MessageDispatcher {
     connection.draining = true;
     try {
       for (let next = connection.inbox.shift(); next; next = connection.inbox.shift()) {
-        await this.handle(connection, route, next.data, next.isBinary);
+        if (next.refused !== undefined) {
+          this.fail(connection, ErrorCode.RATE_LIMITED, next.refused);
+          continue;
+        }
+        try {
+          await this.handle(connection, route, next.data, next.isBinary);
+        } catch (error) {
+          // handle() maps every expected failure itself; this is a bug, and must not stop the connection's other frames.
+          this.logger.error(`a frame on ${route.matcher.pattern} failed outside its handler`, error instanceof Error ? error.stack : String(error));
+          this.fail(connection, ErrorCode.INTERNAL, 'Internal server error');
+        }
       }
     } finally {
       connection.draining = false;
     }
+  }
+
+  /**
+   * A frame refused by the flow limits. Before the `connected` frame is out,
+   * the refusal waits its turn in the inbox (while there is room), so
+   * `connected` stays the first frame the client sees.
+   */
+  private refuse(connection: ClientConnection, why: string): void {
+    if (connection.ready) return this.fail(connection, ErrorCode.RATE_LIMITED, why);
+    if (connection.inbox.length < MAX_PENDING_FRAMES) connection.inbox.push({ data: EMPTY, isBinary: false, refused: why });
   }
 
   private async handle(connection: ClientConnection, route: GatewayRoute, data: Buffer, isBinary: boolean): Promise<void> {
@@ -104,10 +127,12 @@ export class MessageDispatcher {
     connection.emitter ??= new SenderEmitter(this.fanout, connection.id, connection.route);
     try {
       const result = await handler(connection, message, { frame, emitter: connection.emitter, ack }, event);
+      if (result === HANDLED_BY_FILTER) return;
       if (result !== undefined || id !== undefined) ack(result);
     } catch (error) {
-      // Nest's exception-filter layer has already logged unexpected errors.
-      this.send(connection, encodeFrame({ kind: 'exception', error: toExceptionBody(error).body, id }));
+      const { body, internal } = toExceptionBody(error);
+      if (internal) this.logger.error(`handler of "${event}" on ${route.matcher.pattern} failed`, error instanceof Error ? error.stack : String(error));
+      this.send(connection, encodeFrame({ kind: 'exception', error: body, id }));
     }
   }
 
@@ -119,14 +144,27 @@ export class MessageDispatcher {
     if (!connection.rooms.has(name) && connection.rooms.size >= route.limits.maxRoomsPerConnection) {
       return this.fail(connection, ErrorCode.TOO_MANY_ROOMS, `a connection may be in at most ${route.limits.maxRoomsPerConnection} rooms`, frame.id);
     }
-    await this.membership.joinLocal(connection, name);
+    if (!(await this.registry(connection, frame, () => this.membership.joinLocal(connection, name)))) return;
     if (frame.id !== undefined) this.send(connection, encodeFrame({ kind: 'event', event: frame.event, message: { room: name }, id: frame.id }));
   }
 
   private async leaveRoom(connection: ClientConnection, frame: Extract<InboundFrame, { kind: 'event' }>): Promise<void> {
     if (typeof frame.message !== 'string') return this.fail(connection, ErrorCode.INVALID_ROOM, 'room must be a non-empty string', frame.id);
-    await this.membership.leaveLocal(connection, frame.message);
+    const room = frame.message;
+    if (!(await this.registry(connection, frame, () => this.membership.leaveLocal(connection, room)))) return;
     if (frame.id !== undefined) this.send(connection, encodeFrame({ kind: 'event', event: frame.event, message: { room: frame.message }, id: frame.id }));
+  }
+
+  /** Runs a registry write for a frame; when the backplane fails it, the sender gets `INTERNAL` and false. */
+  private async registry(connection: ClientConnection, frame: Extract<InboundFrame, { kind: 'event' }>, write: () => Promise<unknown>): Promise<boolean> {
+    try {
+      await write();
+      return true;
+    } catch (error) {
+      this.logger.error(`${frame.event} for ${connection.id} failed in the backplane`, error instanceof Error ? error.stack : String(error));
+      this.fail(connection, ErrorCode.INTERNAL, `${frame.event} failed: the connection registry did not accept it; try again`, frame.id);
+      return false;
+    }
   }
 
   private fail(connection: ClientConnection, code: ExceptionBody['code'], message: string, id?: FrameId): void {

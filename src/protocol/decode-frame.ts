@@ -35,15 +35,14 @@ export function decodeFrame(data: Buffer | string, isBinary: boolean, limits: De
   }
   const raw = parsed as Record<string, unknown>;
   const id = readId(raw.id);
-  if (raw.id !== undefined && id === undefined) {
+  // `"id": null` is how some clients say "no id".
+  if (raw.id !== undefined && raw.id !== null && id === undefined) {
     return bad('"id" must be a string or a finite number');
   }
   if (typeof raw.event !== 'string' || raw.event.length === 0) {
     return bad('"event" must be a non-empty string', id);
   }
-  if (raw.room !== undefined && raw.room !== null && typeof raw.room !== 'string') {
-    return bad('"room" must be a string when present', id);
-  }
+  // `room` is informational (SPEC 2): anything but a string is ignored, never refused.
   // Nest's own clients send `data`; Dox clients send `message`.
   const message = Object.prototype.hasOwnProperty.call(raw, 'message') ? raw.message : raw.data;
   return {

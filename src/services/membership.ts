@@ -45,12 +45,26 @@ export class Membership {
     return true;
   }
 
+  /** Joins a connection of this node to a room; when the registry refuses, the join is undone and the error thrown. */
   async joinLocal(connection: ClientConnection, room: string): Promise<void> {
-    if (this.hub.join(connection, room)) await this.backplane.addToRoom(connection.id, room);
+    if (!this.hub.join(connection, room)) return;
+    try {
+      await this.backplane.addToRoom(connection.id, room);
+    } catch (error) {
+      this.hub.leave(connection, room);
+      throw error;
+    }
   }
 
+  /** Takes a connection of this node out of a room; when the registry refuses, the leave is undone and the error thrown. */
   async leaveLocal(connection: ClientConnection, room: string): Promise<void> {
-    if (this.hub.leave(connection, room)) await this.backplane.removeFromRoom(connection.id, room);
+    if (!this.hub.leave(connection, room)) return;
+    try {
+      await this.backplane.removeFromRoom(connection.id, room);
+    } catch (error) {
+      this.hub.join(connection, room);
+      throw error;
+    }
   }
 
   /** Merges a patch into a connection's metadata; false when the connection is unknown. */
@@ -65,6 +79,7 @@ export class Membership {
 
   /** Closes a connection wherever it lives; false when the connection is unknown. */
   async disconnect(id: string, code: number, reason: string): Promise<boolean> {
+    reason = closeReason(reason);
     const local = this.hub.get(id);
     if (local) {
       local.close(code, reason);
@@ -99,4 +114,12 @@ export class Membership {
     const owner = ownerOf(message.id);
     if (owner !== undefined) this.backplane.send(message, owner);
   }
+}
+
+/** A close reason cut to the 123 bytes a close frame can carry (ws throws on longer ones), on a character boundary. */
+function closeReason(reason: string): string {
+  if (Buffer.byteLength(reason) <= 123) return reason;
+  let cut = reason.slice(0, 123);
+  while (Buffer.byteLength(cut) > 123) cut = cut.slice(0, -1);
+  return cut;
 }

@@ -38,10 +38,20 @@ export class RealtimeService {
     return this.backplane.nodeId;
   }
 
-  /** Sends to one connection; resolves to 1 when it exists, 0 otherwise. */
+  /**
+   * Sends to one connection; resolves to 1 when it exists, 0 otherwise. While
+   * the registry cannot be asked (Redis away) a send to another node's
+   * connection resolves to 1: the frame is held for that node and goes out
+   * when the backplane is back, so a caller must not send it again.
+   */
   async emitTo(id: string, event: string, message?: unknown): Promise<number> {
     if (this.fanout.send({ type: 'connection', id }, { kind: 'event', event, message }) === 1) return 1;
-    return !this.hub.get(id) && this.backplane.distributed && (await this.backplane.getConnection(id)) ? 1 : 0;
+    if (this.hub.get(id) || !this.backplane.distributed) return 0;
+    try {
+      return (await this.backplane.getConnection(id)) ? 1 : 0;
+    } catch {
+      return 1;
+    }
   }
 
   /** Sends to every connection on every route. */

@@ -212,6 +212,16 @@ export function backplaneContract(name: string, factory: TwoNodeFactory): void {
       expect(await call(caller, 'updateConnectionMetadata', `${ownerOf(target.id)}.zzzz`, { x: 1 })).toBe(false);
     });
 
+    it('updateConnectionMetadata() removes the keys a patch sets to null, on every node and the owner', async () => {
+      const [caller, target] = [await on(0), await on(1)];
+      expect(await call(caller, 'updateConnectionMetadata', target.id, { role: 'admin', mood: 'busy' })).toBe(true);
+      expect(await call(caller, 'updateConnectionMetadata', target.id, { mood: null, level: 3 })).toBe(true);
+      const expected = { role: 'admin', level: 3 };
+      for (const via of [caller, target]) expect((await call<ConnectionInfo>(via, 'getConnectionInfo', target.id)).metadata).toEqual(expected);
+      await settle(caller, [target]);
+      expect((await target.request('whoami')).message.metadata).toEqual(expected);
+    });
+
     it('disconnect() closes a connection the other node holds and it leaves the registry', async () => {
       const room = unique('room');
       const [caller, target] = [await on(0), await joined(await on(1), room)];

@@ -60,6 +60,11 @@ describe('Redis backplane faults', () => {
         `mallory.4|${JSON.stringify({ ...valid, msg: { ...valid.msg, target: { type: 'room', room: 'lobby' }, frame: 42 } })}`,
         `mallory.5|${JSON.stringify({ v: 1, node: 'mallory', msg: { type: 'disconnect', id: client.id } })}`,
         `mallory.6|${JSON.stringify({ v: 1, node: 7, msg: { type: 'join', id: client.id, room: 'x' } })}`,
+        // Well-formed envelopes whose frame no client may be sent, or whose close code ws would throw on.
+        `mallory.7|${JSON.stringify({ ...valid, msg: { ...valid.msg, target: { type: 'connection', id: client.id }, frame: 'not json' } })}`,
+        `mallory.8|${JSON.stringify({ ...valid, msg: { ...valid.msg, target: { type: 'connection', id: client.id }, frame: '{"no":"event"}' } })}`,
+        `mallory.9|${JSON.stringify({ ...valid, msg: { ...valid.msg, target: { type: 'connection', id: client.id }, frame: '%%%', binary: true } })}`,
+        `mallory.10|${JSON.stringify({ v: 1, node: 'mallory', msg: { type: 'disconnect', id: client.id, code: 5, reason: 'x' } })}`,
         // A header that names another node than the envelope: forged.
         `${node}x.1|${JSON.stringify({ ...valid, msg: { type: 'join', id: client.id, room: 'x' } })}`,
         Buffer.from([0xff, 0x00, 0xfe]),

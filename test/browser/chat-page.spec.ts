@@ -109,6 +109,14 @@ jest.setTimeout(60_000);
     await ann.screenshot({ path: SCREENSHOT });
     // `UPDATE_SCREENSHOT=1 npm test` refreshes the README's copy.
     if (process.env.UPDATE_SCREENSHOT) copyFileSync(SCREENSHOT, join(ROOT, 'docs/chat-page.png'));
+
+    // An admin ends Bob's session (close 1000): his page goes offline for good; Ann's stays connected.
+    const bobId = (await bob.getAttribute('#members li.me', 'data-id')) ?? '';
+    expect((await fetch(server.http(`/api/ws/connections/${bobId}`), { method: 'DELETE' })).status).toBe(200);
+    await bob.waitForSelector('#status[data-state="offline"]');
+    await bob.locator('#messages .notice.error', { hasText: 'Offline' }).waitFor();
+    await ann.locator('#members li', { hasText: 'Bob' }).waitFor({ state: 'detached' });
+    expect(await ann.getAttribute('#status', 'data-state')).toBe('connected');
   });
 
   it('two tabs on different workers of the example in cluster mode chat with each other', async () => {

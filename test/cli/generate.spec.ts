@@ -178,6 +178,7 @@ export class AppGateway {}
       [['g', 'gateway', '1st'], /error: Bad gateway name "1st": it must start with a letter/],
       [['create:controller', 'Controller', '--ws'], /error: Bad controller name "Controller": it is only the suffix/],
       [['new', 'my/app'], /error: Bad app name "my\/app"/],
+      [['new', 'Switchboard'], /error: Bad app name "Switchboard": an app named "switchboard" cannot depend on Switchboard/],
       [['g', 'gateway', 'Lobby', '--path', 'lobby'], /error: Bad gateway path "lobby": it must start with "\/"/],
       [['g', 'gateway', 'Other', '--path', '/ws'], /error: AppGateway \(src\/gateways\/app.gateway.ts\) already serves \/ws; choose another route with --path/],
       [['g', 'controller', 'Chat', '--gateway', 'Nope'], /error: No gateway named NopeGateway in src\/; the app has AppGateway \(src\/gateways\/app.gateway.ts\)/],

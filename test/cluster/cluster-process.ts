@@ -17,6 +17,8 @@ export interface ClusterRun {
   readonly prefix?: string;
   readonly heartbeatInterval?: number;
   readonly heartbeatTtl?: number;
+  /** A fixed port; default 0 (any). A cluster whose every worker died listens anew, so only a fixed port survives that. */
+  readonly port?: number;
 }
 
 /** A forked cluster primary (test/fixtures/cluster-main.ts) and what it reported. */
@@ -49,6 +51,7 @@ export async function startCluster(run: ClusterRun = {}): Promise<ClusterProcess
   if (run.prefix) env.REDIS_PREFIX = run.prefix;
   if (run.heartbeatInterval) env.HEARTBEAT_INTERVAL = String(run.heartbeatInterval);
   if (run.heartbeatTtl) env.HEARTBEAT_TTL = String(run.heartbeatTtl);
+  env.PORT = String(run.port ?? 0);
   const child = spawn(process.execPath, ['-r', TS_HOOK, MAIN], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
   const events: ClusterEvent[] = [];
   const waiters: (() => void)[] = [];

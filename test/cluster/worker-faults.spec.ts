@@ -1,7 +1,7 @@
 import type { ConnectionInfo } from '../../src';
 import { ownerOf } from '../../src/services/connection-id';
 import { clusterNodes, type TwoNodes } from '../backplanes/two-nodes';
-import { deleteKeysUnder, testPrefix, testRedis } from '../fixtures/cluster-redis';
+import { deleteKeysUnder, freePort, testPrefix, testRedis } from '../fixtures/cluster-redis';
 import { TestClient } from '../support/test-client';
 import { eventually, within } from '../support/wait';
 import { startCluster, type ClusterProcess, type ClusterRun } from './cluster-process';
@@ -110,4 +110,22 @@ killWorkerScenario('Redis', async () => {
       await redis.stop();
     },
   };
+});
+
+describe('a cluster whose only worker dies', () => {
+  let cluster: ClusterProcess | undefined;
+  afterAll(() => cluster?.stop(), 20_000);
+
+  it('keeps the primary alive and restarts the worker, which serves clients', async () => {
+    // With its only worker gone the cluster listens anew, so a fixed port, as in production.
+    cluster = await startCluster({ workers: 1, port: await freePort() });
+    const first = await TestClient.connect(cluster.ws('/ws'));
+    const { pid } = (await first.request('status')).message as { pid: number };
+    process.kill(pid, 'SIGKILL');
+    const exit = await cluster.waitFor('exit', (e) => e.pid === pid);
+    await cluster.waitFor('listening', (e) => e.slot === exit.slot && e.pid !== pid);
+    const next = await TestClient.connect(cluster.ws('/ws'));
+    expect(((await next.request('status')).message as { pid: number }).pid).not.toBe(pid);
+    await next.close();
+  }, 30_000);
 });

@@ -51,14 +51,18 @@ describe('the sender-bound emitter', () => {
   });
 
   it('room(r).emitExceptSender() skips the sender only, and leaves the original emitter unchanged', async () => {
-    const [a, b, c] = [await connect(), await connect(), await connect()];
+    const [a, b, c, outsider] = [await connect(), await connect(), await connect(), await connect()];
     for (const client of [a, b, c]) await client.request('joinRoom', 'team');
     await a.request('roomElse', { room: 'team', text: 'go' });
     for (const client of [b, c]) {
       expect(await client.next((f) => f.event === 'roomElse')).toEqual({ event: 'roomElse', message: 'go', sender: a.id, room: 'team' });
     }
-    expect(await a.next((f) => f.event === 'roomElseDone')).toMatchObject({ message: { sameEmitterStillRouteWide: true } });
+    // After room(r), the handler's own emitter still reaches the whole route, sender and non-members included, with no room.
+    for (const client of [a, b, c, outsider]) {
+      expect(await client.next((f) => f.event === 'afterScope')).toEqual({ event: 'afterScope', message: 'go', sender: a.id });
+    }
     expect(a.framesOf('roomElse')).toEqual([]);
+    expect(outsider.framesOf('roomElse')).toEqual([]);
   });
 
   it('to(id).emit() reaches exactly that connection', async () => {

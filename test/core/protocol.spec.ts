@@ -98,6 +98,13 @@ describe('wire protocol v1', () => {
     expect((await c.request('whoami')).message.protocol).toBe('');
   });
 
+  it('puts one message listener on a socket, however many controllers share its route', async () => {
+    const a = await connect();
+    // /ws has two controllers; both answer on the same socket.
+    expect((await a.request('everyone', 'x')).id).toBeDefined();
+    expect((await a.request('messageListeners')).message).toBe(1);
+  });
+
   it('exposes route parameters, decoded, to handlers', async () => {
     const a = await connect('/ws/rooms/blue%20room/u-7?x=1');
     expect((await a.request('whoami')).message).toMatchObject({ params: { roomId: 'blue room', userId: 'u-7' }, path: '/ws/rooms/blue%20room/u-7' });
@@ -113,7 +120,8 @@ describe('wire protocol v1', () => {
     a.send({ event: 'teapot', id: 't1' });
     expect(await a.next((f) => f.event === 'teapot' && f.id === undefined)).toEqual({ event: 'teapot', message: { message: 'short and stout' } });
     await a.request('echo', 'marker');
-    expect(a.framesOf('exception')).toEqual([]);
+    // Replies and correlated exceptions included: the filter's frame is the only answer.
+    expect(a.received.filter((r) => r.kind === 'text' && r.frame.event === 'exception')).toEqual([]);
   });
 
   it('refuses a path no gateway serves with HTTP 404', async () => {

@@ -66,6 +66,12 @@ describe('the example chat app', () => {
     expect(await ann.next((f) => f.event === 'user_left')).toMatchObject({ message: { id: bob.id, name: 'Bob', memberCount: 1 } });
   });
 
+  it('refuses a room path that is not a valid room name with HTTP 400, before any connection exists', async () => {
+    expect(await TestClient.refusedStatus(ws(`/ws/chat/${'x'.repeat(65)}`))).toBe(400);
+    expect(await TestClient.refusedStatus(ws('/ws/chat/two%20words'))).toBe(400);
+    expect((await json('/api/ws/connections')).body.total).toBe(0);
+  });
+
   it('keeps rooms of different paths apart', async () => {
     const ann = await connect('/ws/chat/a');
     const bob = await connect('/ws/chat/b');
@@ -93,6 +99,12 @@ describe('the example chat app', () => {
       body: JSON.stringify({ mood: 'busy' }),
     });
     expect(put).toEqual({ status: 200, body: { updated: true } });
+    const notAnObject = await json(`/api/ws/connections/${ann.id}/metadata`, {
+      method: 'PUT',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(['mood']),
+    });
+    expect(notAnObject.status).toBe(400);
     expect((await json(`/api/ws/connections/${ann.id}`)).body.metadata).toEqual({ name: 'Ann', mood: 'busy' });
 
     const broadcast = await json('/api/broadcast', {

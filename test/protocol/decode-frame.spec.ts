@@ -11,6 +11,14 @@ describe('decodeFrame', () => {
     expect(decodeFrame(Buffer.from('{"event":"a","data":{"x":1}}'), false, limits)).toMatchObject({ ok: true, frame: { message: { x: 1 } } });
   });
 
+  it('ignores a room that is not a string, and reads a null id as no id', () => {
+    expect(decodeFrame('{"event":"a","message":1,"room":5}', false, limits)).toEqual({
+      ok: true,
+      frame: { kind: 'event', event: 'a', message: 1, room: undefined, id: undefined },
+    });
+    expect(decodeFrame('{"event":"a","room":{"x":1},"id":null}', false, limits)).toMatchObject({ ok: true, frame: { room: undefined, id: undefined } });
+  });
+
   it('prefers message over data when both are present', () => {
     expect(decodeFrame('{"event":"a","message":1,"data":2}', false, limits)).toMatchObject({ frame: { message: 1 } });
   });
@@ -25,7 +33,6 @@ describe('decodeFrame', () => {
     ['an array', '[]'],
     ['a number', '1'],
     ['no event', '{}'],
-    ['a non-string room', '{"event":"a","room":5}'],
     ['an id that is an object', '{"event":"a","id":{}}'],
     ['an id that is too long', `{"event":"a","id":"${'x'.repeat(200)}"}`],
     ['too deep', '{"event":"a","message":[[[[[]]]]]}'],

@@ -19,7 +19,7 @@ describe('compileRoute', () => {
 
 describe('backplane envelopes', () => {
   it('round-trip', () => {
-    const envelope = { v: 1 as const, node: 'n1', msg: { type: 'deliver' as const, target: { type: 'room' as const, room: 'r' }, frame: '{}' } };
+    const envelope = { v: 1 as const, node: 'n1', msg: { type: 'deliver' as const, target: { type: 'room' as const, room: 'r' }, frame: '{"event":"e"}' } };
     expect(decodeEnvelope(encodeEnvelope(envelope))).toEqual(envelope);
   });
   it.each([
@@ -29,6 +29,9 @@ describe('backplane envelopes', () => {
     ['an unknown type', '{"v":1,"node":"n","msg":{"type":"shutdown"}}'],
     ['a bad target', '{"v":1,"node":"n","msg":{"type":"deliver","target":{"type":"everyone"},"frame":"{}"}}'],
     ['a frame that is not a string', '{"v":1,"node":"n","msg":{"type":"deliver","target":{"type":"all"},"frame":{}}}'],
+    ['a frame that is not a protocol frame', '{"v":1,"node":"n","msg":{"type":"deliver","target":{"type":"all"},"frame":"{}"}}'],
+    ['a binary frame that is not base64', '{"v":1,"node":"n","msg":{"type":"deliver","target":{"type":"all"},"frame":"%%","binary":true}}'],
+    ['a close code ws refuses', '{"v":1,"node":"n","msg":{"type":"disconnect","id":"a","code":1005,"reason":""}}'],
   ])('drop %s', (_what, raw) => {
     expect(decodeEnvelope(raw)).toBeUndefined();
   });

@@ -1,12 +1,18 @@
+import { BadRequestException } from '@nestjs/common';
 import {
   Gateway,
   RealtimeService,
+  checkRoomName,
   type DisconnectInfo,
+  type HandshakeContext,
+  type OnBeforeConnect,
   type OnConnect,
   type OnDisconnect,
   type WsConnection,
 } from '../../../src';
 import { RoomChatController } from '../controllers/room-chat.controller';
+
+const MAX_ROOM_NAME = 64;
 
 /**
  * `ws://host/ws/chat/:roomId?name=Ann`, in the style of the Arcade guide: a
@@ -14,8 +20,14 @@ import { RoomChatController } from '../controllers/room-chat.controller';
  * and the others get `user_joined`; `user_left` when it goes.
  */
 @Gateway('/ws/chat/:roomId', { controllers: [RoomChatController] })
-export class RoomChatGateway implements OnConnect, OnDisconnect {
+export class RoomChatGateway implements OnBeforeConnect, OnConnect, OnDisconnect {
   constructor(private readonly realtime: RealtimeService) {}
+
+  /** The room comes from the URL: one that could not be joined is refused with HTTP 400 before any connection exists. */
+  beforeConnect(ctx: HandshakeContext): void {
+    const invalid = checkRoomName(ctx.params.roomId, MAX_ROOM_NAME);
+    if (invalid !== undefined) throw new BadRequestException(invalid);
+  }
 
   async onConnect(connection: WsConnection): Promise<void> {
     const roomId = connection.params.roomId;

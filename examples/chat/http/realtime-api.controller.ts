@@ -1,4 +1,4 @@
-import { Body, Controller, Delete, Get, HttpCode, NotFoundException, Param, Post, Put } from '@nestjs/common';
+import { BadRequestException, Body, Controller, Delete, Get, HttpCode, NotFoundException, Param, Post, Put } from '@nestjs/common';
 import { RealtimeService } from '../../../src';
 
 /** The HTTP endpoints of the Arcade guide, on the realtime service. */
@@ -31,7 +31,7 @@ export class RealtimeApiController {
 
   @Put('ws/connections/:id/metadata')
   async metadata(@Param('id') id: string, @Body() patch: Record<string, unknown>) {
-    if (typeof patch !== 'object' || patch === null || Array.isArray(patch)) throw new NotFoundException('Body must be a JSON object');
+    if (typeof patch !== 'object' || patch === null || Array.isArray(patch)) throw new BadRequestException('Body must be a JSON object');
     if (!(await this.realtime.updateConnectionMetadata(id, patch))) throw new NotFoundException('Connection not found');
     return { updated: true };
   }

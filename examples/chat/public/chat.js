@@ -46,9 +46,12 @@
     const url = `${scheme}://${location.host}/ws/chat/${encodeURIComponent(room)}?name=${encodeURIComponent(name)}`;
     client = Switchboard.connect(url);
 
-    client.onStateChange((state) => showState(state));
+    client.onStateChange((state) => {
+      showState(state);
+      if (state === 'closed') notice('Offline: the server ended the session. Reload the page to join again.', true);
+    });
     client.onReconnecting((attempt) => showState('reconnecting', attempt));
-    client.onDisconnected((code) => notice(`Connection lost (code ${code}), reconnecting…`));
+    client.onDisconnected((code) => notice(`Connection lost (code ${code})`));
     client.onConnected(() => {
       if (connectedOnce) notice('Reconnected');
       connectedOnce = true;
@@ -116,7 +119,12 @@
     typingSentAt = 0;
   }
 
+  // With the network gone the client keeps retrying; say "offline" until it is back.
+  window.addEventListener('offline', () => client && client.state !== 'connected' && showState('closed'));
+  window.addEventListener('online', () => client && showState(client.state));
+
   function showState(state, attempt) {
+    if (state === 'reconnecting' && !navigator.onLine) state = 'closed';
     const label = {
       connecting: 'connecting…',
       connected: 'connected',
