@@ -1,0 +1,49 @@
+// `switchboard/client` as an app imports it: a separate Node process that
+// resolves the package export (CommonJS: dist/client/node.js; ESM: the
+// node.mjs bundle) through Node's own resolver, against a real server. It
+// tests what `npm run build` produced, as an installed package would be.
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { coreTestModule } from '../fixtures/core-test.module';
+import { useApp } from '../support/test-app';
+import { within } from '../support/wait';
+
+const ROOT = join(__dirname, '../..');
+
+/** Connects, fails a validated request, prints what it saw as one JSON line. */
+const SCRIPT = (importLine: string): string => `
+${importLine}
+const client = connect(process.argv[1]);
+client.ready().then(async (id) => {
+  const outcome = await client.request('intro', { name: 1, age: -1 }).then(() => 'resolved', (error) => error);
+  console.log(JSON.stringify({ id, state: client.state, code: outcome.code, fields: Object.keys(outcome.details?.fields ?? {}).sort() }));
+  await client.close();
+});`;
+
+async function run(args: string[], url: string): Promise<Record<string, unknown>> {
+  const child = spawn(process.execPath, [...args, url], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  let err = '';
+  child.stdout.setEncoding('utf8').on('data', (chunk: string) => (out += chunk));
+  child.stderr.setEncoding('utf8').on('data', (chunk: string) => (err += chunk));
+  const code = await within(new Promise<number | null>((resolve) => child.on('exit', resolve)), 10_000, `node ${args[0]} to finish`);
+  if (code !== 0) throw new Error(`node exited with ${code}: ${err}`);
+  return JSON.parse(out.trim()) as Record<string, unknown>;
+}
+
+describe('the switchboard/client package export', () => {
+  const fixture = useApp(() => coreTestModule());
+
+  beforeAll(() => {
+    if (!existsSync(join(ROOT, 'dist/client/node.js'))) throw new Error('the package is not built: run `npm run build` (npm install does it)');
+  });
+
+  it.each([
+    ['require() (CommonJS)', ['-e', SCRIPT("const { connect } = require('switchboard/client');")]],
+    ['import (ESM)', ['--input-type=module', '-e', SCRIPT("import { connect } from 'switchboard/client';")]],
+  ])('works through %s: connects, and maps VALIDATION_FAILED with its fields', async (_how, args) => {
+    const seen = await run(args, fixture.server.ws('/ws'));
+    expect(seen).toEqual({ id: expect.any(String), state: 'connected', code: 'VALIDATION_FAILED', fields: ['age', 'name'] });
+  });
+});
