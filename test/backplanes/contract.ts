@@ -97,6 +97,21 @@ export function backplaneContract(name: string, factory: TwoNodeFactory): void {
       for (const client of outsiders) expect(client.framesOf('room')).toEqual([]);
     });
 
+    it('publishes one backplane message per broadcast and per direct send, whatever the number of receivers', async () => {
+      const room = unique('room');
+      const sender = await on(0);
+      const receivers = [await joined(await on(1), room), await joined(await on(1), room), await joined(await on(1), room)];
+      const published = async (): Promise<number> => (await sender.request('status')).message.backplane.published;
+      const before = await published();
+      await sender.request('room', { room, text: 'once' });
+      expect((await published()) - before).toBe(1);
+      await sender.request('direct', { to: receivers[0].id, text: 'just one' });
+      expect((await published()) - before).toBe(2);
+      await settle(sender, receivers);
+      for (const client of receivers) expect(count(client, 'room', 'once')).toBe(1);
+      expect(receivers[0].framesOf('direct')).toEqual([{ event: 'direct', message: 'just one', sender: sender.id }]);
+    });
+
     it('room(r).emit() from a non-member on the other node reaches the members and not the sender', async () => {
       const room = unique('room');
       const members = [await joined(await on(0), room), await joined(await on(0), room)];

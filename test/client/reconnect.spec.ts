@@ -100,6 +100,27 @@ describe('client SDK across server restarts', () => {
     expect(roomMessages(seen)).toEqual(['m1', 'm2', 'm3', 'marker']);
   });
 
+  it('sends queued frames before anything its connected listeners send', async () => {
+    const server = await serve(new ChatServer());
+    const client = open(server.ws('/ws/chat/q?name=Q'));
+    await client.ready();
+    let reconnected = false;
+    client.onStateChange((state) => {
+      if (state === 'connected' && reconnected) client.emit('message', { text: 'from onStateChange' });
+    });
+    client.onConnected(() => reconnected && client.emit('message', { text: 'from onConnected' }));
+    await server.stop();
+    reconnected = true;
+    for (const text of ['q1', 'q2']) client.emit('message', { text });
+
+    const seen = new Recorder(client);
+    await server.start();
+    await client.ready(5000);
+    await client.request('message', { text: 'marker' });
+    await seen.waitFor((f) => f.message?.text === 'marker', 'the marker message');
+    expect(roomMessages(seen)).toEqual(['q1', 'q2', 'from onStateChange', 'from onConnected', 'marker']);
+  });
+
   it('a full queue under drop-oldest keeps the newest frames and reports each dropped one', async () => {
     const server = await serve(new ChatServer());
     const client = open(server.ws('/ws/chat/q?name=Q'), { queue: { size: 3, overflow: 'drop-oldest' } });

@@ -11,7 +11,7 @@ import { startCluster, type ClusterRun } from './cluster-process';
  * registry entries before it exits (the primary had nothing left to purge),
  * and the primary exits 0 once they all have.
  */
-async function drainScenario(run: ClusterRun): Promise<void> {
+async function drainScenario(run: ClusterRun, signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
   const cluster = await startCluster(run);
   const nodes = await clusterNodes(cluster);
   const clients: TestClient[] = [];
@@ -23,7 +23,7 @@ async function drainScenario(run: ClusterRun): Promise<void> {
     }
     await nodes.connect(1, '/ws/other').then((c) => clients.push(c));
 
-    cluster.signal('SIGTERM');
+    cluster.signal(signal);
     for (const client of clients) {
       const { code } = await within(client.closed, 5000, `client ${client.id} to be closed by the drain`);
       expect([1001, 1012]).toContain(code);
@@ -38,9 +38,13 @@ async function drainScenario(run: ClusterRun): Promise<void> {
   }
 }
 
-describe('SIGTERM drains the cluster', () => {
+describe('SIGTERM or SIGINT drains the cluster', () => {
   it('on cluster IPC: clients closed with 1001, workers clear their own entries, primary exits 0', async () => {
     await drainScenario({ workers: 2 });
+  }, 20_000);
+
+  it('on SIGINT (Ctrl-C) the same as on SIGTERM', async () => {
+    await drainScenario({ workers: 2 }, 'SIGINT');
   }, 20_000);
 
   it('on Redis: the same, and no key of the deployment is left in Redis', async () => {

@@ -81,6 +81,7 @@ describe('global and decorator hooks', () => {
     hooks: {
       beforeConnect: (ctx) => ({ fromGateway: ctx.query.v ?? null }),
       onConnect: (connection) => {
+        if (connection.query.fail) throw new Error('setup failed on purpose');
         events.push(`gateway-connect:${connection.id}`);
         connection.emit('welcome', { id: connection.id });
       },
@@ -114,6 +115,13 @@ describe('global and decorator hooks', () => {
     expect((await a.request('ping')).message.data).toEqual({ fromGlobal: true, fromGateway: '7' });
     expect(events).toEqual([`global-connect:${a.id}`, `gateway-connect:${a.id}`]);
     await a.close();
+  });
+
+  it('closes with 1011 a connection whose on-connect hook throws, and handles none of its frames', async () => {
+    const a = await TestClient.connect(server.ws('/hooked?fail=1'));
+    a.send({ event: 'ping', id: 1 });
+    expect((await within(a.closed, 3000, 'the close after the failed hook')).code).toBe(1011);
+    expect(a.received.flatMap((r) => (r.kind === 'text' ? [r.frame.event] : []))).toEqual(['connected']);
   });
 
   it('sends the connected frame before anything an on-connect hook sends', async () => {

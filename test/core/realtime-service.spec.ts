@@ -78,6 +78,7 @@ describe('RealtimeService (one process)', () => {
     expect(await realtime().updateConnectionMetadata(a.id, { name: 'Ann', tier: 1 })).toBe(true);
     expect(await realtime().updateConnectionMetadata(a.id, { tier: 2 })).toBe(true);
     expect((await realtime().getConnectionInfo(a.id))?.metadata).toEqual({ name: 'Ann', tier: 2 });
+    expect((await a.request('whoami')).message.metadata).toEqual({ name: 'Ann', tier: 2 });
     expect(await realtime().updateConnectionMetadata('nobody.1', { x: 1 })).toBe(false);
   });
 
