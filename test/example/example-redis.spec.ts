@@ -1,0 +1,60 @@
+// The example as two machines sharing one Redis (two instances on two ports,
+// as the README shows), and what its server-info endpoint says while that
+// Redis is down. Uses a redis-server of the test's own, since it stops it.
+import { RedisBackplane } from '../../src';
+import { startOwnRedis, testPrefix, type OwnRedis } from '../fixtures/cluster-redis';
+import { TestClient } from '../support/test-client';
+import { eventually } from '../support/wait';
+import { startExample } from './start-example';
+
+type Example = Awaited<ReturnType<typeof startExample>>;
+
+describe('the example on two instances sharing one Redis', () => {
+  let redis: OwnRedis;
+  const instances: Example[] = [];
+  const clients: TestClient[] = [];
+
+  beforeAll(async () => {
+    redis = await startOwnRedis();
+    const prefix = testPrefix('example');
+    for (let i = 0; i < 2; i++) {
+      instances.push(await startExample({ backplane: RedisBackplane.fromUrl(redis.url, { prefix, heartbeatInterval: 200, heartbeatTtl: 800 }) }));
+    }
+  }, 20_000);
+  afterAll(async () => {
+    await Promise.all(clients.map((c) => c.close()));
+    await Promise.all(instances.map((i) => i.app.close()));
+    await redis?.stop();
+  });
+
+  const serverInfo = async (instance: Example): Promise<{ allConnections: number; backplane: { healthy: boolean; detail?: string } }> =>
+    (await fetch(instance.http('/api/ws/server-info'))).json() as never;
+  const join = async (instance: Example, name: string): Promise<TestClient> => {
+    const client = await TestClient.connect(instance.ws(`/ws/chat/floor?name=${name}`));
+    clients.push(client);
+    await client.next((f) => f.event === 'room_joined');
+    return client;
+  };
+
+  it('chats across instances, reports the outage on server-info, keeps local delivery, and recovers', async () => {
+    const [a, b] = instances;
+    const ann = await join(a, 'Ann');
+    const bob = await join(b, 'Bob');
+    expect((await ann.next((f) => f.event === 'user_joined')).message).toMatchObject({ name: 'Bob', memberCount: 2 });
+    expect((await serverInfo(a)).allConnections).toBe(2);
+    await ann.request('message', { text: 'across' });
+    expect((await bob.next((f) => f.event === 'message')).message).toMatchObject({ name: 'Ann', text: 'across' });
+
+    await redis.stop();
+    await eventually(async () => !(await serverInfo(a)).backplane.healthy, 3000, 'server-info to report the Redis outage');
+    expect((await serverInfo(a)).backplane.detail).toMatch(/\S/);
+    const cy = await join(a, 'Cy');
+    await ann.request('message', { text: 'local while Redis is down' });
+    expect((await cy.next((f) => f.event === 'message' && f.message.text === 'local while Redis is down')).message).toMatchObject({ name: 'Ann' });
+
+    await redis.start();
+    await eventually(async () => (await serverInfo(a)).backplane.healthy && (await serverInfo(b)).backplane.healthy, 3000, 'both instances healthy again');
+    await ann.request('message', { text: 'back' });
+    expect((await bob.next((f) => f.event === 'message' && f.message.text === 'back')).message).toMatchObject({ name: 'Ann' });
+  }, 30_000);
+});
