@@ -1,6 +1,6 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import { WebSocket } from 'ws';
-import { encodeFrame } from '../protocol';
+import { encodeFrame, type FrameId } from '../protocol';
 import type { ConnectionLimits } from '../switchboard.options';
 import type { WsEmitter } from '../services/ws-emitter';
 import type { ConnectionInfo } from '../backplanes/connection-info';
@@ -62,7 +62,7 @@ export class ClientConnection implements WsConnection {
   /** True while the dispatcher works through `inbox`. */
   draining = false;
   /** Frames waiting for the dispatcher; `refused` marks one the flow limits refused before `connected` was sent. */
-  readonly inbox: { data: Buffer; isBinary: boolean; refused?: string }[] = [];
+  readonly inbox: { data: Buffer; isBinary: boolean; refused?: string; id?: FrameId }[] = [];
   readonly rate: RateLimiter;
   /** The sender-bound emitter, created on the first handled frame. */
   emitter?: WsEmitter;

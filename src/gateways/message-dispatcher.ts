@@ -43,12 +43,12 @@ export class MessageDispatcher {
       if (connection.rate.refusedInARow >= route.limits.rateLimitCloseAfter) {
         connection.close(CloseCode.POLICY_VIOLATION, 'rate limit exceeded');
       } else {
-        this.refuse(connection, 'too many messages; slow down');
+        this.refuse(connection, route, data, isBinary, 'too many messages; slow down');
       }
       return;
     }
     if (connection.inbox.length >= MAX_PENDING_FRAMES) {
-      this.refuse(connection, 'too many messages waiting for their handlers');
+      this.refuse(connection, route, data, isBinary, 'too many messages waiting for their handlers');
       return;
     }
     connection.inbox.push({ data, isBinary });
@@ -61,7 +61,7 @@ export class MessageDispatcher {
     try {
       for (let next = connection.inbox.shift(); next; next = connection.inbox.shift()) {
         if (next.refused !== undefined) {
-          this.fail(connection, ErrorCode.RATE_LIMITED, next.refused);
+          this.fail(connection, ErrorCode.RATE_LIMITED, next.refused, next.id);
           continue;
         }
         try {
@@ -78,13 +78,16 @@ export class MessageDispatcher {
   }
 
   /**
-   * A frame refused by the flow limits. Before the `connected` frame is out,
-   * the refusal waits its turn in the inbox (while there is room), so
-   * `connected` stays the first frame the client sees.
+   * A frame refused by the flow limits: `RATE_LIMITED`, with the frame's id
+   * so a client's pending request fails at once instead of timing out.
+   * Before the `connected` frame is out, the refusal waits its turn in the
+   * inbox (while there is room), so `connected` stays the first frame.
    */
-  private refuse(connection: ClientConnection, why: string): void {
-    if (connection.ready) return this.fail(connection, ErrorCode.RATE_LIMITED, why);
-    if (connection.inbox.length < MAX_PENDING_FRAMES) connection.inbox.push({ data: EMPTY, isBinary: false, refused: why });
+  private refuse(connection: ClientConnection, route: GatewayRoute, data: Buffer, isBinary: boolean, why: string): void {
+    const decoded = isBinary ? undefined : decodeFrame(data, false, route.limits);
+    const id = decoded === undefined ? undefined : decoded.ok ? (decoded.frame.kind === 'event' ? decoded.frame.id : undefined) : decoded.id;
+    if (connection.ready) return this.fail(connection, ErrorCode.RATE_LIMITED, why, id);
+    if (connection.inbox.length < MAX_PENDING_FRAMES) connection.inbox.push({ data: EMPTY, isBinary: false, refused: why, id });
   }
 
   private async handle(connection: ClientConnection, route: GatewayRoute, data: Buffer, isBinary: boolean): Promise<void> {

@@ -148,6 +148,14 @@ describe('flow limits', () => {
     await other.close();
   });
 
+  it('puts the id of a refused request on its RATE_LIMITED frame, so the request fails at once', async () => {
+    server = await startApp(coreTestModule({ limits: { rateLimit: 2, rateBurst: 2, rateLimitCloseAfter: 100 } }));
+    const a = await TestClient.connect(server.ws('/ws'));
+    for (let i = 0; i < 2; i++) a.send({ event: 'echo', message: i });
+    expect(await a.request('echo', 'one too many')).toMatchObject({ event: 'exception', message: { code: 'RATE_LIMITED' }, id: expect.anything() });
+    await a.close();
+  });
+
   it('terminates a peer that stops answering pings after the heartbeat timeout', async () => {
     server = await startApp(coreTestModule({ limits: { heartbeatInterval: 100 } }));
     const silent = await TestClient.connect(server.ws('/ws'), { autoPong: false });
