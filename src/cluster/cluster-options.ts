@@ -30,6 +30,8 @@ export type ClusterEvent =
       readonly draining: boolean;
     }
   | { readonly type: 'restarting'; readonly slot: number; readonly delay: number }
+  /** A worker process was started in `slot` (it is still loading until its `listening`). */
+  | { readonly type: 'forked'; readonly slot: number; readonly pid: number }
   | { readonly type: 'draining'; readonly signal: string }
   | { readonly type: 'stopped'; readonly killed: number };
 

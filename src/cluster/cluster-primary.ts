@@ -57,8 +57,7 @@ export class ClusterPrimary {
     this.emit({ type: 'draining', signal: reason });
     this.settings.logger.log(`${reason}: draining ${this.live().length} workers`);
     for (const slot of this.slots) clearTimeout(slot.restart);
-    const drain: PrimaryIpcMessage = { [IPC_TAG]: 1, type: 'drain' };
-    for (const worker of this.live()) if (worker.isConnected()) worker.send(drain, undefined, undefined, ignore);
+    for (const worker of this.live()) this.sendDrain(worker);
     this.killTimer = setTimeout(() => {
       for (const worker of this.live()) {
         this.settings.logger.warn(`worker ${worker.process.pid} did not drain within ${this.settings.shutdownTimeout} ms; killing it`);
@@ -70,11 +69,17 @@ export class ClusterPrimary {
     this.stopIfDone();
   }
 
+  private sendDrain(worker: Worker): void {
+    const drain: PrimaryIpcMessage = { [IPC_TAG]: 1, type: 'drain' };
+    if (worker.isConnected()) worker.send(drain, undefined, undefined, ignore);
+  }
+
   private fork(slot: number): void {
     const state = this.slots[slot];
     state.restart = undefined;
     state.startedAt = Date.now();
     state.worker = this.cluster.fork({ SWITCHBOARD_WORKER_SLOT: String(slot) });
+    this.emit({ type: 'forked', slot, pid: state.worker.process.pid ?? 0 });
   }
 
   private live(): Worker[] {
@@ -88,6 +93,8 @@ export class ClusterPrimary {
   private readonly onListening = (worker: Worker, address: AddressInfo | { port?: number }): void => {
     const slot = this.slotOf(worker);
     if (slot < 0) return;
+    // A worker whose entry awaited something before runCluster() had no listener when the drain was sent: tell it again.
+    if (this.draining) return this.sendDrain(worker);
     const port = address.port ?? 0;
     const nodes = this.relay.nodes(worker);
     this.emit({ type: 'listening', slot, pid: worker.process.pid ?? 0, port, nodes });

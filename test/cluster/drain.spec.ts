@@ -1,7 +1,7 @@
 import { Redis } from 'ioredis';
 import { clusterNodes } from '../backplanes/two-nodes';
 import { keysUnder, testPrefix, testRedis } from '../fixtures/cluster-redis';
-import type { TestClient } from '../support/test-client';
+import { TestClient } from '../support/test-client';
 import { within } from '../support/wait';
 import { startCluster, type ClusterRun } from './cluster-process';
 
@@ -60,3 +60,23 @@ describe('SIGTERM or SIGINT drains the cluster', () => {
     }
   }, 20_000);
 });
+
+describe('a drain that begins while a worker is still starting', () => {
+  it('reaches that worker too: it drains once it is up, and none is killed', async () => {
+    const cluster = await startCluster({ workers: 2 });
+    try {
+      const first = await TestClient.connect(cluster.ws('/ws'));
+      const { pid } = (await first.request('status')).message as { pid: number };
+      process.kill(pid, 'SIGKILL');
+      // The replacement is forked, not yet listening, when the drain begins.
+      const forked = await cluster.waitFor('forked', (e) => e.pid !== pid && cluster.events.some((x) => x.type === 'exit' && x.pid === pid));
+      cluster.signal('SIGTERM');
+      expect(await within(cluster.exited, 8000, 'the primary to exit after the drain')).toEqual({ code: 0, signal: null });
+      expect(cluster.events.find((e) => e.type === 'exit' && e.pid === forked.pid)).toMatchObject({ draining: true, code: 0 });
+      expect(cluster.events.at(-1)).toEqual({ type: 'stopped', killed: 0 });
+    } finally {
+      await cluster.stop();
+    }
+  }, 20_000);
+});
+
