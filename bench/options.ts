@@ -53,9 +53,9 @@ export const DEFAULT_OPTIONS: BenchOptions = {
 /** What `--quick` changes: one run of each, smaller phases. */
 export const QUICK_OPTIONS: Partial<BenchOptions> = {
   reps: 1,
-  deliveries: 150_000,
-  warmupDeliveries: 20_000,
-  lightMessages: 15,
+  deliveries: 100_000,
+  warmupDeliveries: 10_000,
+  lightMessages: 10,
 };
 
 export function usage(): string {
