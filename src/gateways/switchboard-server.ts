@@ -223,7 +223,10 @@ export class SwitchboardServer implements OnApplicationBootstrap, BeforeApplicat
     try {
       await this.backplane.addConnection(record);
     } catch (error) {
-      this.logger.error(`registry: could not record ${connection.id}`, (error as Error).stack);
+      // Served unregistered, it would be invisible to every other node; refused, its client retries.
+      this.logger.error(`registry: could not record ${connection.id}; closing it with 1013`, (error as Error).stack);
+      connection.close(CloseCode.TRY_AGAIN_LATER, 'connection registry unavailable; try again');
+      return;
     }
     if (socket.readyState !== socket.OPEN) return;
     if (!this.accepting) {
@@ -253,12 +256,15 @@ export class SwitchboardServer implements OnApplicationBootstrap, BeforeApplicat
       reason,
       durationMs: Date.now() - connection.connectTime.getTime(),
     };
+    // Only a connection that was accepted (got `connected`, ran the on-connect hooks) has a disconnect to report.
+    const accepted = this.hub.get(connection.id) === connection;
     this.hub.remove(connection);
     try {
       await this.backplane.removeConnection(connection.id);
     } catch (error) {
       this.logger.error(`registry: could not remove ${connection.id}`, (error as Error).stack);
     }
+    if (!accepted) return;
     for (const hook of route.onDisconnect) {
       try {
         await hook(info, connection);

@@ -11,7 +11,10 @@ import {
   type ExceptionFilter,
 } from '@nestjs/common';
 import { WsException } from '@nestjs/websockets';
+import { WebSocket } from 'ws';
 import { Gateway, MemoryBackplane, On, RealtimeService, SwitchboardModule, WsController, type WsConnection } from '../../src';
+import type { ConnectionRecord } from '../../src/backplanes/connection-info';
+import { within } from '../support/wait';
 import { useApp } from '../support/test-app';
 import type { TestClient } from '../support/test-client';
 
@@ -77,11 +80,25 @@ class FailingController {
 @Gateway('/ws', { controllers: [FailingController] })
 class FailingGateway {}
 
-/** A memory backplane whose registry refuses room writes for rooms named `refused-*`: a registry that fails mid-call. */
+/** A second route, whose connections the registry below refuses to record. */
+@Gateway('/unrecorded', { controllers: [FailingController], hooks: { onDisconnect: () => void disconnects.push('unrecorded') } })
+class UnrecordedGateway {}
+const disconnects: string[] = [];
+
+/**
+ * A memory backplane whose registry fails some writes, as a registry that
+ * fails mid-call would: room joins for rooms named `refused-*`, and every
+ * connection of `/unrecorded`.
+ */
 class RefusingBackplane extends MemoryBackplane {
   override async addToRoom(id: string, room: string): Promise<void> {
     if (room.startsWith('refused-')) throw new Error('registry write failed');
     return super.addToRoom(id, room);
+  }
+
+  override async addConnection(record: ConnectionRecord): Promise<void> {
+    if (record.route === '/unrecorded') throw new Error('registry write failed');
+    return super.addConnection(record);
   }
 }
 
@@ -91,7 +108,7 @@ const events = (client: TestClient): string[] => client.received.flatMap((r) => 
 describe('handler errors', () => {
   const fixture = useApp(() => ({
     imports: [SwitchboardModule.forRoot({ backplane: new RefusingBackplane() })],
-    providers: [FailingController, FailingGateway, Kettle, TeapotFilter],
+    providers: [FailingController, FailingGateway, UnrecordedGateway, Kettle, TeapotFilter],
   }));
 
   it('lets a matching exception filter take the error over: its frame, and no exception frame or reply besides', async () => {
@@ -136,5 +153,16 @@ describe('handler errors', () => {
     expect((await client.request('joinRoom', 'fine-room')).message).toEqual({ room: 'fine-room' });
     expect((await client.request('echo')).message).toBe('still here');
     expect(other.socket.readyState).toBe(other.socket.OPEN);
+  });
+
+  it('closes with 1013 a connection the registry would not record, before any frame, and reports no disconnect for it', async () => {
+    const socket = new WebSocket(fixture.server.ws('/unrecorded'));
+    const frames: string[] = [];
+    socket.on('message', (data) => frames.push(String(data)));
+    const closed = new Promise<number>((resolve) => socket.once('close', resolve));
+    expect(await within(closed, 3000, 'the 1013 close')).toBe(1013);
+    expect(frames).toEqual([]);
+    expect((await (await fixture.connect()).request('echo')).message).toBe('still here');
+    expect(disconnects).toEqual([]);
   });
 });
