@@ -62,6 +62,8 @@ export class ClusterIpcRelay {
   }
 
   private readonly onWorkerMessage = (worker: Worker, raw: unknown): void => {
+    // A message still in the pipe when its worker's exit was handled would register a dead node again.
+    if (worker.isDead()) return;
     const message = decodeWorkerMessage(raw);
     if (!message) return;
     this.know(worker, message.node);
