@@ -61,8 +61,8 @@ export class ClientConnection implements WsConnection {
   ready = false;
   /** True while the dispatcher works through `inbox`. */
   draining = false;
-  /** Frames waiting for the dispatcher; `refused` marks one the flow limits refused before `connected` was sent. */
-  readonly inbox: { data: Buffer; isBinary: boolean; refused?: string; id?: FrameId }[] = [];
+  /** Frames waiting for the dispatcher, and refusals of the flow limits made before `connected` was sent. */
+  readonly inbox: ({ readonly data: Buffer; readonly isBinary: boolean } | { readonly refused: string; readonly id?: FrameId })[] = [];
   readonly rate: RateLimiter;
   /** The sender-bound emitter, created on the first handled frame. */
   emitter?: WsEmitter;

@@ -2,6 +2,7 @@ import { HttpException, Logger } from '@nestjs/common';
 import { STATUS_CODES, type IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { GatewayRoute } from '../controllers/gateway-explorer';
+import { stackOf } from '../errors/stack-of';
 import type { HandshakeContext } from './hooks';
 
 /** What the before-connect pipeline decided. */
@@ -36,7 +37,7 @@ export async function runHandshake(route: GatewayRoute, ctx: HandshakeContext): 
     return { ok: true, data: ctx.data };
   } catch (error) {
     if (error instanceof HttpException) return { ok: false, status: error.getStatus(), message: error.message };
-    logger.error(`before-connect on ${route.matcher.pattern} failed`, error instanceof Error ? error.stack : String(error));
+    logger.error(`before-connect on ${route.matcher.pattern} failed`, stackOf(error));
     return { ok: false, status: 500, message: 'Internal Server Error' };
   }
 }

@@ -2,6 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import type { GatewayRoute } from '../controllers/gateway-explorer';
 import { HANDLED_BY_FILTER, type FrameContext } from '../controllers/handler-context';
 import { BINARY_EVENT } from '../decorators/metadata-keys';
+import { stackOf } from '../errors/stack-of';
 import { toExceptionBody } from '../errors/to-exception-body';
 import {
   BuiltInEvent,
@@ -20,7 +21,6 @@ import { CloseCode, type ClientConnection } from './client-connection';
 
 /** Frames a connection may have waiting while its handlers run; more are refused as `RATE_LIMITED`. */
 const MAX_PENDING_FRAMES = 256;
-const EMPTY = Buffer.alloc(0);
 
 /**
  * Turns received frames into handler calls. Frames of one connection are
@@ -60,7 +60,7 @@ export class MessageDispatcher {
     connection.draining = true;
     try {
       for (let next = connection.inbox.shift(); next; next = connection.inbox.shift()) {
-        if (next.refused !== undefined) {
+        if ('refused' in next) {
           this.fail(connection, ErrorCode.RATE_LIMITED, next.refused, next.id);
           continue;
         }
@@ -68,7 +68,7 @@ export class MessageDispatcher {
           await this.handle(connection, route, next.data, next.isBinary);
         } catch (error) {
           // handle() maps every expected failure itself; this is a bug, and must not stop the connection's other frames.
-          this.logger.error(`a frame on ${route.matcher.pattern} failed outside its handler`, error instanceof Error ? error.stack : String(error));
+          this.logger.error(`a frame on ${route.matcher.pattern} failed outside its handler`, stackOf(error));
           this.fail(connection, ErrorCode.INTERNAL, 'Internal server error');
         }
       }
@@ -87,7 +87,7 @@ export class MessageDispatcher {
     const decoded = isBinary ? undefined : decodeFrame(data, false, route.limits);
     const id = decoded === undefined ? undefined : decoded.ok ? (decoded.frame.kind === 'event' ? decoded.frame.id : undefined) : decoded.id;
     if (connection.ready) return this.fail(connection, ErrorCode.RATE_LIMITED, why, id);
-    if (connection.inbox.length < MAX_PENDING_FRAMES) connection.inbox.push({ data: EMPTY, isBinary: false, refused: why, id });
+    if (connection.inbox.length < MAX_PENDING_FRAMES) connection.inbox.push({ refused: why, id });
   }
 
   private async handle(connection: ClientConnection, route: GatewayRoute, data: Buffer, isBinary: boolean): Promise<void> {
@@ -134,7 +134,7 @@ export class MessageDispatcher {
       if (result !== undefined || id !== undefined) ack(result);
     } catch (error) {
       const { body, internal } = toExceptionBody(error);
-      if (internal) this.logger.error(`handler of "${event}" on ${route.matcher.pattern} failed`, error instanceof Error ? error.stack : String(error));
+      if (internal) this.logger.error(`handler of "${event}" on ${route.matcher.pattern} failed`, stackOf(error));
       this.send(connection, encodeFrame({ kind: 'exception', error: body, id }));
     }
   }
@@ -164,7 +164,7 @@ export class MessageDispatcher {
       await write();
       return true;
     } catch (error) {
-      this.logger.error(`${frame.event} for ${connection.id} failed in the backplane`, error instanceof Error ? error.stack : String(error));
+      this.logger.error(`${frame.event} for ${connection.id} failed in the backplane`, stackOf(error));
       this.fail(connection, ErrorCode.INTERNAL, `${frame.event} failed: the connection registry did not accept it; try again`, frame.id);
       return false;
     }

@@ -14,6 +14,7 @@ import type { BackplaneMessage } from '../backplanes/backplane-message';
 import type { ConnectionInfo } from '../backplanes/connection-info';
 import { GatewayExplorer, type GatewayRoute } from '../controllers/gateway-explorer';
 import { BootErrorCode, SwitchboardBootError } from '../errors/switchboard-error';
+import { stackOf } from '../errors/stack-of';
 import { encodeFrame } from '../protocol';
 import { connectionIdFactory } from '../services/connection-id';
 import { Fanout } from '../services/fanout';
@@ -224,7 +225,7 @@ export class SwitchboardServer implements OnApplicationBootstrap, BeforeApplicat
       await this.backplane.addConnection(record);
     } catch (error) {
       // Served unregistered, it would be invisible to every other node; refused, its client retries.
-      this.logger.error(`registry: could not record ${connection.id}; closing it with 1013`, (error as Error).stack);
+      this.logger.error(`registry: could not record ${connection.id}; closing it with 1013`, stackOf(error));
       connection.close(CloseCode.TRY_AGAIN_LATER, 'connection registry unavailable; try again');
       return;
     }
@@ -239,7 +240,7 @@ export class SwitchboardServer implements OnApplicationBootstrap, BeforeApplicat
     try {
       for (const hook of route.onConnect) await hook(connection);
     } catch (error) {
-      this.logger.error(`on-connect hook of ${route.matcher.pattern} failed`, (error as Error).stack);
+      this.logger.error(`on-connect hook of ${route.matcher.pattern} failed`, stackOf(error));
       connection.close(CloseCode.INTERNAL_ERROR, 'connection setup failed');
       return;
     }
@@ -262,14 +263,14 @@ export class SwitchboardServer implements OnApplicationBootstrap, BeforeApplicat
     try {
       await this.backplane.removeConnection(connection.id);
     } catch (error) {
-      this.logger.error(`registry: could not remove ${connection.id}`, (error as Error).stack);
+      this.logger.error(`registry: could not remove ${connection.id}`, stackOf(error));
     }
     if (!accepted) return;
     for (const hook of route.onDisconnect) {
       try {
         await hook(info, connection);
       } catch (error) {
-        this.logger.error(`on-disconnect hook of ${route.matcher.pattern} failed`, (error as Error).stack);
+        this.logger.error(`on-disconnect hook of ${route.matcher.pattern} failed`, stackOf(error));
       }
     }
   }

@@ -48,23 +48,13 @@ export class Membership {
   /** Joins a connection of this node to a room; when the registry refuses, the join is undone and the error thrown. */
   async joinLocal(connection: ClientConnection, room: string): Promise<void> {
     if (!this.hub.join(connection, room)) return;
-    try {
-      await this.backplane.addToRoom(connection.id, room);
-    } catch (error) {
-      this.hub.leave(connection, room);
-      throw error;
-    }
+    await orUndo(this.backplane.addToRoom(connection.id, room), () => this.hub.leave(connection, room));
   }
 
   /** Takes a connection of this node out of a room; when the registry refuses, the leave is undone and the error thrown. */
   async leaveLocal(connection: ClientConnection, room: string): Promise<void> {
     if (!this.hub.leave(connection, room)) return;
-    try {
-      await this.backplane.removeFromRoom(connection.id, room);
-    } catch (error) {
-      this.hub.join(connection, room);
-      throw error;
-    }
+    await orUndo(this.backplane.removeFromRoom(connection.id, room), () => this.hub.join(connection, room));
   }
 
   /** Merges a patch into a connection's metadata; false when the connection is unknown. */
@@ -122,4 +112,14 @@ function closeReason(reason: string): string {
   let cut = reason.slice(0, 123);
   while (Buffer.byteLength(cut) > 123) cut = cut.slice(0, -1);
   return cut;
+}
+
+/** Awaits a registry write; when it fails, undoes the local change it mirrors, then passes the error on. */
+async function orUndo(write: Promise<void>, undo: () => unknown): Promise<void> {
+  try {
+    await write;
+  } catch (error) {
+    undo();
+    throw error;
+  }
 }
