@@ -26,6 +26,7 @@ import { originAllowed, refuseUpgrade, runHandshake } from './handshake';
 import type { HandshakeContext } from './hooks';
 import { MessageDispatcher } from './message-dispatcher';
 import { shouldRefuseUnrouted } from './switchboard.adapter';
+import { UnusedSockets } from './unused-sockets';
 
 /** A served route and the `ws` server that completes its upgrades. */
 interface ServedRoute {
@@ -50,6 +51,7 @@ export class SwitchboardServer implements OnApplicationBootstrap, BeforeApplicat
   private readonly closing = new Set<Promise<void>>();
   private readonly nextId: () => string;
   private httpServer?: Server;
+  private unusedSockets?: UnusedSockets;
   private wakeDrain?: () => void;
   private accepting = false;
 
@@ -81,6 +83,8 @@ export class SwitchboardServer implements OnApplicationBootstrap, BeforeApplicat
     );
     for (const route of routes) this.served.push(this.serve(route));
     this.httpServer = httpServer;
+    this.unusedSockets = new UnusedSockets(httpServer);
+    this.unusedSockets.attach();
     httpServer.on('upgrade', this.onUpgrade);
     this.accepting = true;
     for (const { route } of this.served) {
@@ -88,8 +92,13 @@ export class SwitchboardServer implements OnApplicationBootstrap, BeforeApplicat
     }
   }
 
-  /** Stops accepting, closes every client with 1001, clears the registry entries, stops the backplane. */
+  /**
+   * Stops the HTTP server accepting (closing connections that never sent a
+   * request), closes every client with 1001, clears the registry entries and
+   * stops the backplane.
+   */
   async beforeApplicationShutdown(): Promise<void> {
+    this.unusedSockets?.stopAccepting();
     await this.drain(CloseCode.GOING_AWAY, 'server shutting down');
     await this.backplane.stop();
   }

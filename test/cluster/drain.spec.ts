@@ -1,6 +1,7 @@
 import { Redis } from 'ioredis';
 import { clusterNodes } from '../backplanes/two-nodes';
 import { keysUnder, testPrefix, testRedis } from '../fixtures/cluster-redis';
+import { openSilentSocket } from '../support/raw-socket';
 import { TestClient } from '../support/test-client';
 import { within } from '../support/wait';
 import { startCluster, type ClusterRun } from './cluster-process';
@@ -9,7 +10,8 @@ import { startCluster, type ClusterRun } from './cluster-process';
  * SIGTERM to the primary of a cluster with clients on both workers: every
  * client is closed with 1001 (or 1012), every worker removes its own
  * registry entries before it exits (the primary had nothing left to purge),
- * and the primary exits 0 once they all have.
+ * and the primary exits 0 once they all have. Connections that never sent a
+ * byte (a browser's preconnect) do not hold a worker up until it is killed.
  */
 async function drainScenario(run: ClusterRun, signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
   const cluster = await startCluster(run);
@@ -22,6 +24,8 @@ async function drainScenario(run: ClusterRun, signal: NodeJS.Signals = 'SIGTERM'
       clients.push(client);
     }
     await nodes.connect(1, '/ws/other').then((c) => clients.push(c));
+    // The primary hands connections to the workers in turn: two reach both.
+    const silent = [await openSilentSocket(cluster.port), await openSilentSocket(cluster.port)];
 
     cluster.signal(signal);
     for (const client of clients) {
@@ -33,6 +37,7 @@ async function drainScenario(run: ClusterRun, signal: NodeJS.Signals = 'SIGTERM'
     expect(exits).toHaveLength(2);
     for (const exit of exits) expect(exit).toMatchObject({ draining: true, code: 0, purged: 0 });
     expect(cluster.events.at(-1)).toEqual({ type: 'stopped', killed: 0 });
+    await within(Promise.all(silent.map((s) => s.closed)), 1000, 'the silent connections to be closed');
   } finally {
     await cluster.stop();
   }

@@ -37,3 +37,19 @@ export async function openNonReadingSocket(port: number, path: string): Promise<
   );
   return { socket, id };
 }
+
+/**
+ * Opens a TCP connection that never sends a byte, as a browser's preconnect
+ * does; resolves once the server accepted it and with a promise of its close.
+ */
+export async function openSilentSocket(port: number): Promise<{ socket: Socket; closed: Promise<void> }> {
+  const socket = connect(port, '127.0.0.1');
+  const closed = new Promise<void>((resolve) => socket.once('close', () => resolve()));
+  socket.on('error', () => undefined);
+  await within(
+    new Promise<void>((resolve) => socket.once('connect', () => resolve())),
+    3000,
+    `a TCP connection to port ${port}`,
+  );
+  return { socket, closed };
+}
