@@ -17,7 +17,7 @@ export type BackplaneMessage =
       readonly binary?: boolean;
     }
   | { readonly type: 'join' | 'leave'; readonly id: string; readonly room: string }
-  | { readonly type: 'metadata'; readonly id: string; readonly metadata: Readonly<Record<string, unknown>> }
+  | { readonly type: 'metadata'; readonly id: string; readonly metadata: Readonly<Record<string, unknown>>; readonly version: number }
   | { readonly type: 'disconnect'; readonly id: string; readonly code: number; readonly reason: string };
 
 /** A message with the id of the node that sent it; a node ignores its own. */
@@ -80,7 +80,7 @@ function isMessage(v: unknown): v is BackplaneMessage {
     case 'leave':
       return isString(v.id) && isString(v.room);
     case 'metadata':
-      return isString(v.id) && isObject(v.metadata);
+      return isString(v.id) && isObject(v.metadata) && Number.isSafeInteger(v.version) && (v.version as number) > 0;
     case 'disconnect':
       return isString(v.id) && isCloseCode(v.code) && isString(v.reason) && Buffer.byteLength(v.reason) <= 123;
     default:

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { ConnectionInfo, ConnectionRecord } from './connection-info';
+import type { ConnectionInfo, ConnectionRecord, LocalConnection, MetadataUpdate } from './connection-info';
 import { decodeEnvelope, encodeEnvelope, type BackplaneEnvelope, type BackplaneMessage } from './backplane-message';
 
 /** Receives what other nodes sent. */
@@ -20,7 +20,7 @@ export interface BackplaneStatus {
 }
 
 /** The connections a node holds right now, with their rooms and metadata, as the host knows them. */
-export type LocalConnectionsProvider = () => ConnectionInfo[];
+export type LocalConnectionsProvider = () => LocalConnection[];
 
 /** A fresh node id: short, random, and safe inside connection ids and key names. */
 export function createNodeId(): string {
@@ -42,7 +42,8 @@ export function createNodeId(): string {
  * 4. override `init()` / `close()` to open and release connections, and
  *    `healthy` (plus `degradedDetail`) if the transport can fail.
  * 5. if the shared state can be lost (a restarted Redis), write this node's
- *    part back from `localConnections()`, the host's own view.
+ *    part back from `localConnections()`, the host's own view, keeping each
+ *    metadata version at least as high as the node's.
  *
  * The host calls `start()` once before the first connection and `stop()`
  * after the last; nothing in the emitter or the realtime service knows which
@@ -120,7 +121,7 @@ export abstract class Backplane {
   }
 
   /** The connections this node holds now, from the host; empty when the host gave no provider. */
-  protected localConnections(): ConnectionInfo[] {
+  protected localConnections(): LocalConnection[] {
     return this.localProvider?.() ?? [];
   }
 
@@ -168,9 +169,10 @@ export abstract class Backplane {
   abstract getConnections(): Promise<ConnectionInfo[]>;
   /** Ids of every member of a room, wherever they are connected. */
   abstract getRoomMembers(room: string): Promise<string[]>;
-  /** Merges `patch` into a connection's metadata; returns the result, or null if unknown. */
-  abstract updateMetadata(
-    id: string,
-    patch: Readonly<Record<string, unknown>>,
-  ): Promise<Readonly<Record<string, unknown>> | null>;
+  /**
+   * Merges `patch` into a connection's metadata (`mergeMetadata`) and adds 1
+   * to its version, both in one atomic step; returns the result, or null if
+   * the connection is unknown. Versions start at 0 when a connection is added.
+   */
+  abstract updateMetadata(id: string, patch: Readonly<Record<string, unknown>>): Promise<MetadataUpdate | null>;
 }

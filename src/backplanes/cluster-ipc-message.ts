@@ -1,4 +1,4 @@
-import type { ConnectionInfo, ConnectionRecord } from './connection-info';
+import type { ConnectionInfo, ConnectionRecord, MetadataUpdate } from './connection-info';
 
 /**
  * Every IPC message Switchboard sends between a cluster's primary and its
@@ -29,7 +29,7 @@ export interface RegistryResults {
   getConnection: ConnectionInfo | null;
   getConnections: ConnectionInfo[];
   getRoomMembers: string[];
-  updateMetadata: Readonly<Record<string, unknown>> | null;
+  updateMetadata: MetadataUpdate | null;
 }
 
 /** Worker → primary. `node` is the sender's node id. */

@@ -9,7 +9,7 @@ import {
   type RegistryResults,
   type WorkerIpcMessage,
 } from './cluster-ipc-message';
-import type { ConnectionInfo, ConnectionRecord } from './connection-info';
+import type { ConnectionInfo, ConnectionRecord, MetadataUpdate } from './connection-info';
 
 /** The IPC channel of a worker to its primary; `process` in a `node:cluster` worker. */
 export interface IpcChannel {
@@ -126,7 +126,7 @@ export class ClusterIpcBackplane extends Backplane {
     return this.call({ op: 'getRoomMembers', room });
   }
 
-  updateMetadata(id: string, patch: Readonly<Record<string, unknown>>): Promise<Readonly<Record<string, unknown>> | null> {
+  updateMetadata(id: string, patch: Readonly<Record<string, unknown>>): Promise<MetadataUpdate | null> {
     // IPC speaks JSON, which drops `undefined`: send removals as null.
     const removable = Object.fromEntries(Object.entries(patch).map(([key, value]) => [key, value === undefined ? null : value]));
     return this.call({ op: 'updateMetadata', id, patch: removable });

@@ -1,10 +1,11 @@
 import { Backplane } from './backplane';
-import { mergeMetadata, type ConnectionInfo, type ConnectionRecord } from './connection-info';
+import { patchEntry, type ConnectionInfo, type ConnectionRecord, type MetadataUpdate } from './connection-info';
 
 interface Entry {
   readonly record: ConnectionRecord;
   readonly rooms: Set<string>;
   metadata: Readonly<Record<string, unknown>>;
+  metadataVersion: number;
 }
 
 /**
@@ -58,7 +59,7 @@ export class MemoryBackplane extends Backplane {
   }
 
   async addConnection(record: ConnectionRecord): Promise<void> {
-    this.bus.connections.set(record.id, { record, rooms: new Set(), metadata: record.metadata });
+    this.bus.connections.set(record.id, { record, rooms: new Set(), metadata: record.metadata, metadataVersion: 0 });
   }
 
   async removeConnection(id: string): Promise<void> {
@@ -95,14 +96,9 @@ export class MemoryBackplane extends Backplane {
     return [...(this.bus.rooms.get(room) ?? [])];
   }
 
-  async updateMetadata(
-    id: string,
-    patch: Readonly<Record<string, unknown>>,
-  ): Promise<Readonly<Record<string, unknown>> | null> {
+  async updateMetadata(id: string, patch: Readonly<Record<string, unknown>>): Promise<MetadataUpdate | null> {
     const entry = this.bus.connections.get(id);
-    if (!entry) return null;
-    entry.metadata = mergeMetadata(entry.metadata, patch);
-    return entry.metadata;
+    return entry ? patchEntry(entry, patch) : null;
   }
 
   private dropMember(room: string, id: string): void {

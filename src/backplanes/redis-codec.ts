@@ -1,4 +1,4 @@
-import type { ConnectionInfo, ConnectionRecord } from './connection-info';
+import type { ConnectionInfo, ConnectionRecord, LocalConnection } from './connection-info';
 import { RedisKeys } from './redis-keys';
 
 const META = 'm:';
@@ -18,13 +18,14 @@ export function recordArgs(record: ConnectionRecord): string[] {
 }
 
 /** One connection as RESYNC_NODE takes it. */
-export function resyncEntry(info: ConnectionInfo): { id: string; connectTime: string; route: string; rooms: string[]; meta: string[] } {
+export function resyncEntry(info: LocalConnection): { id: string; connectTime: string; route: string; rooms: string[]; meta: string[]; mv: number } {
   return {
     id: info.id,
     connectTime: info.connectTime,
     route: info.route,
     rooms: [...info.rooms],
     meta: dropEmpty(metadataFields(info.metadata)),
+    mv: info.metadataVersion,
   };
 }
 

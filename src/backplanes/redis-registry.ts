@@ -1,5 +1,5 @@
 import type { Redis } from 'ioredis';
-import type { ConnectionInfo, ConnectionRecord } from './connection-info';
+import type { ConnectionInfo, ConnectionRecord, LocalConnection, MetadataUpdate } from './connection-info';
 import { decodeConnection, decodeMetadata, metadataFields, pairsToHash, recordArgs, resyncEntry } from './redis-codec';
 import type { RedisKeys } from './redis-keys';
 import * as Lua from './redis-scripts';
@@ -65,9 +65,11 @@ export class RedisRegistry {
   }
 
   /** Merges `patch` (an undefined value deletes the key); the metadata after it, or null for an unknown connection. */
-  async patch(id: string, patch: Readonly<Record<string, unknown>>): Promise<Record<string, unknown> | null> {
-    const pairs = (await this.eval(Lua.PATCH_METADATA, id, ...metadataFields(patch))) as unknown[] | null;
-    return pairs ? decodeMetadata(pairsToHash(pairs)) : null;
+  async patch(id: string, patch: Readonly<Record<string, unknown>>): Promise<MetadataUpdate | null> {
+    const result = (await this.eval(Lua.PATCH_METADATA, id, ...metadataFields(patch))) as [number, ...unknown[]] | null;
+    if (!result) return null;
+    const [version, ...pairs] = result;
+    return { metadata: decodeMetadata(pairsToHash(pairs)), version: Number(version) };
   }
 
   /** Renews `node`'s heartbeat for `ttl` ms and reaps the nodes whose heartbeat expired. */
@@ -77,7 +79,7 @@ export class RedisRegistry {
   }
 
   /** Writes `node`'s connections as given and removes its others; renews its heartbeat. */
-  async resync(node: string, ttl: number, connections: readonly ConnectionInfo[]): Promise<{ written: number; removed: number }> {
+  async resync(node: string, ttl: number, connections: readonly LocalConnection[]): Promise<{ written: number; removed: number }> {
     const [written, removed] = (await this.eval(Lua.RESYNC_NODE, node, ttl, JSON.stringify(connections.map(resyncEntry)))) as [
       number,
       number,

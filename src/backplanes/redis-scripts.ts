@@ -65,7 +65,8 @@ return 1
 
 /**
  * ARGV: prefix, id, then field/value pairs; an empty value deletes the field.
- * Returns the whole hash after the patch, or nil for an unknown connection.
+ * Adds 1 to the metadata version (field `mv`). Returns {the new version, then
+ * the whole hash after the patch}, or nil for an unknown connection.
  */
 export const PATCH_METADATA = script(`
 local key = connKey(ARGV[2])
@@ -73,7 +74,9 @@ if redis.call('EXISTS', key) == 0 then return nil end
 for i = 3, #ARGV, 2 do
   if ARGV[i + 1] == '' then redis.call('HDEL', key, ARGV[i]) else redis.call('HSET', key, ARGV[i], ARGV[i + 1]) end
 end
-return redis.call('HGETALL', key)
+local result = redis.call('HGETALL', key)
+table.insert(result, 1, redis.call('HINCRBY', key, 'mv', 1))
+return result
 `);
 
 /**
@@ -111,8 +114,10 @@ local keep = {}
 for _, c in ipairs(conns) do
   local id = c.id
   keep[id] = true
+  -- A version never goes back: owners ignore metadata older than what they hold.
+  local mv = math.max(tonumber(redis.call('HGET', connKey(id), 'mv') or '0'), c.mv)
   redis.call('DEL', connKey(id))
-  redis.call('HSET', connKey(id), 'id', id, 'node', node, 'connectTime', c.connectTime, 'route', c.route)
+  redis.call('HSET', connKey(id), 'id', id, 'node', node, 'connectTime', c.connectTime, 'route', c.route, 'mv', mv)
   for i = 1, #c.meta, 2 do redis.call('HSET', connKey(id), c.meta[i], c.meta[i + 1]) end
   local want = {}
   for _, room in ipairs(c.rooms) do want[room] = true end

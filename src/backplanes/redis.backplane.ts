@@ -3,7 +3,14 @@ import { Redis } from 'ioredis';
 import { BootErrorCode, SwitchboardBootError } from '../errors/switchboard-error';
 import { ownerOf } from '../services/connection-id';
 import { Backplane } from './backplane';
-import { mergeMetadata, type ConnectionInfo, type ConnectionRecord } from './connection-info';
+import {
+  mergeMetadata,
+  withoutVersion,
+  type ConnectionInfo,
+  type ConnectionRecord,
+  type LocalConnection,
+  type MetadataUpdate,
+} from './connection-info';
 import { REDIS_BACKPLANE_DEFAULTS, REDIS_CLIENT_OPTIONS, type RedisBackplaneOptions } from './redis-backplane.options';
 import { RedisKeys } from './redis-keys';
 import { SeenSequences, frameMessage, parseFrame } from './redis-framing';
@@ -181,14 +188,14 @@ export class RedisBackplane extends Backplane {
   getConnection(id: string): Promise<ConnectionInfo | null> {
     return this.read(
       () => this.registry.get(id),
-      () => this.localOrUnknown(id, 'look up', (info) => info),
+      () => this.localOrUnknown(id, 'look up', withoutVersion),
     );
   }
 
   getConnections(): Promise<ConnectionInfo[]> {
     return this.read(
       () => this.registry.all(),
-      () => this.localConnections(),
+      () => this.localConnections().map(withoutVersion),
     );
   }
 
@@ -199,11 +206,15 @@ export class RedisBackplane extends Backplane {
     );
   }
 
-  updateMetadata(id: string, patch: Readonly<Record<string, unknown>>): Promise<Readonly<Record<string, unknown>> | null> {
+  updateMetadata(id: string, patch: Readonly<Record<string, unknown>>): Promise<MetadataUpdate | null> {
     return this.read(
       () => this.registry.patch(id, patch),
       // Cut off from Redis, only a local connection can change; the write-back on reconnect stores it.
-      () => this.localOrUnknown(id, 'change', (info) => mergeMetadata(info.metadata, patch)),
+      () =>
+        this.localOrUnknown(id, 'change', (info) => ({
+          metadata: mergeMetadata(info.metadata, patch),
+          version: info.metadataVersion + 1,
+        })),
     );
   }
 
@@ -236,7 +247,7 @@ export class RedisBackplane extends Backplane {
     }
   }
 
-  private localOrUnknown<T>(id: string, what: string, map: (info: ConnectionInfo) => T): T | null {
+  private localOrUnknown<T>(id: string, what: string, map: (info: LocalConnection) => T): T | null {
     const local = this.localConnections().find((c) => c.id === id);
     if (local) return map(local);
     this.unlessRemote(id, what);

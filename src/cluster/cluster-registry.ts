@@ -1,10 +1,11 @@
-import { mergeMetadata, type ConnectionInfo, type ConnectionRecord } from '../backplanes/connection-info';
+import { patchEntry, type ConnectionInfo, type ConnectionRecord, type MetadataUpdate } from '../backplanes/connection-info';
 
 interface Entry {
   readonly record: ConnectionRecord;
   readonly node: string;
   readonly rooms: Set<string>;
   metadata: Readonly<Record<string, unknown>>;
+  metadataVersion: number;
 }
 
 /**
@@ -25,7 +26,7 @@ export class ClusterRegistry {
 
   add(node: string, record: ConnectionRecord): void {
     this.remove(record.id);
-    this.connections.set(record.id, { record, node, rooms: new Set(), metadata: record.metadata });
+    this.connections.set(record.id, { record, node, rooms: new Set(), metadata: record.metadata, metadataVersion: 0 });
     let owned = this.byNode.get(node);
     if (!owned) this.byNode.set(node, (owned = new Set()));
     owned.add(record.id);
@@ -75,12 +76,10 @@ export class ClusterRegistry {
     return [...(this.rooms.get(room) ?? [])];
   }
 
-  /** Merges `patch` into the metadata (`mergeMetadata`); returns the result, or null for an unknown id. */
-  patch(id: string, patch: Readonly<Record<string, unknown>>): Readonly<Record<string, unknown>> | null {
+  /** Merges `patch` into the metadata (`patchEntry`); returns the result, or null for an unknown id. */
+  patch(id: string, patch: Readonly<Record<string, unknown>>): MetadataUpdate | null {
     const entry = this.connections.get(id);
-    if (!entry) return null;
-    entry.metadata = mergeMetadata(entry.metadata, patch);
-    return entry.metadata;
+    return entry ? patchEntry(entry, patch) : null;
   }
 
   private dropMember(room: string, id: string): void {

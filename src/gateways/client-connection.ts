@@ -3,7 +3,7 @@ import { WebSocket } from 'ws';
 import { encodeFrame, type FrameId } from '../protocol';
 import type { ConnectionLimits } from '../switchboard.options';
 import type { WsEmitter } from '../services/ws-emitter';
-import type { ConnectionInfo } from '../backplanes/connection-info';
+import type { ConnectionInfo, MetadataUpdate } from '../backplanes/connection-info';
 import { FrameWriter, type PreparedFrame } from './frame-writer';
 import { RateLimiter } from './rate-limiter';
 import type { WsConnection } from './ws-connection';
@@ -53,6 +53,8 @@ export class ClientConnection implements WsConnection {
   readonly connectTime = new Date();
   readonly rooms = new Set<string>();
   metadata: Readonly<Record<string, unknown>> = {};
+  /** The registry's version of `metadata`; an older update arriving late is ignored. */
+  metadataVersion = 0;
   /** Set by each pong; cleared by each heartbeat tick. */
   alive = true;
   /** Frames dropped because the client read too slowly (policy `drop`). */
@@ -130,6 +132,13 @@ export class ClientConnection implements WsConnection {
       rooms: [...this.rooms],
       metadata: this.metadata,
     };
+  }
+
+  /** Takes a metadata update unless a newer one is already here. */
+  updateMetadata(update: MetadataUpdate): void {
+    if (update.version <= this.metadataVersion) return;
+    this.metadata = update.metadata;
+    this.metadataVersion = update.version;
   }
 
   emit(event: string, message?: unknown): boolean {

@@ -11,7 +11,7 @@ import type { Duplex } from 'node:stream';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import { Backplane } from '../backplanes/backplane';
 import type { BackplaneMessage } from '../backplanes/backplane-message';
-import type { ConnectionInfo } from '../backplanes/connection-info';
+import type { LocalConnection } from '../backplanes/connection-info';
 import { GatewayExplorer, type GatewayRoute } from '../controllers/gateway-explorer';
 import { BootErrorCode, SwitchboardBootError } from '../errors/switchboard-error';
 import { stackOf } from '../errors/stack-of';
@@ -285,8 +285,11 @@ export class SwitchboardServer implements OnApplicationBootstrap, BeforeApplicat
   }
 
   /** This node's connections as the registry should hold them; a backplane writes them back after losing its state. */
-  private localConnections(): ConnectionInfo[] {
-    return [...this.hub.all()].map((connection) => connection.describe(this.backplane.nodeId));
+  private localConnections(): LocalConnection[] {
+    return [...this.hub.all()].map((connection) => ({
+      ...connection.describe(this.backplane.nodeId),
+      metadataVersion: connection.metadataVersion,
+    }));
   }
 
   private onBackplaneMessage(message: BackplaneMessage): void {

@@ -59,11 +59,11 @@ export class Membership {
 
   /** Merges a patch into a connection's metadata; false when the connection is unknown. */
   async updateMetadata(id: string, patch: Readonly<Record<string, unknown>>): Promise<boolean> {
-    const metadata = await this.backplane.updateMetadata(id, patch);
-    if (!metadata) return false;
+    const update = await this.backplane.updateMetadata(id, patch);
+    if (!update) return false;
     const local = this.hub.get(id);
-    if (local) local.metadata = metadata;
-    else this.tellOwner({ type: 'metadata', id, metadata });
+    if (local) local.updateMetadata(update);
+    else this.tellOwner({ type: 'metadata', id, metadata: update.metadata, version: update.version });
     return true;
   }
 
@@ -92,7 +92,7 @@ export class Membership {
         this.hub.leave(connection, message.room);
         break;
       case 'metadata':
-        connection.metadata = message.metadata;
+        connection.updateMetadata(message);
         break;
       case 'disconnect':
         connection.close(message.code, message.reason);

@@ -237,6 +237,21 @@ export function backplaneContract(name: string, factory: TwoNodeFactory): void {
       expect((await target.request('whoami')).message.metadata).toEqual(expected);
     });
 
+    it('concurrent metadata changes from both nodes leave the owner with what the registry holds', async () => {
+      const target = await on(1);
+      const callers = [await on(0), await on(0), await on(1), await on(1)];
+      // Each change reaches the registry in some order; the owner hears of the remote ones later, in another.
+      await Promise.all(
+        callers.flatMap((caller, c) =>
+          Array.from({ length: 8 }, (_, i) => call(caller, 'updateConnectionMetadata', target.id, { last: `${c}.${i}`, [`c${c}`]: i })),
+        ),
+      );
+      const registry = (await call<ConnectionInfo>(callers[0], 'getConnectionInfo', target.id)).metadata;
+      expect(registry).toMatchObject({ c0: 7, c1: 7, c2: 7, c3: 7 });
+      for (const caller of callers) await settle(caller, [target]);
+      expect((await target.request('whoami')).message.metadata).toEqual(registry);
+    });
+
     it('disconnect() closes a connection the other node holds and it leaves the registry', async () => {
       const room = unique('room');
       const [caller, target] = [await on(0), await joined(await on(1), room)];

@@ -1,5 +1,4 @@
 import { Redis } from 'ioredis';
-import type { ConnectionInfo } from '../../src';
 import { RedisKeys } from '../../src/backplanes/redis-keys';
 import { RedisRegistry } from '../../src/backplanes/redis-registry';
 import { deleteKeysUnder, keysUnder, testPrefix, testRedis } from '../fixtures/cluster-redis';
@@ -34,16 +33,15 @@ describe('the Redis registry', () => {
     await redis.stop();
   });
 
-  it('merges metadata patches atomically per key, deletes undefined keys, and keeps odd keys as data', async () => {
+  it('merges metadata patches atomically per key, deletes undefined keys, keeps odd keys as data, and counts versions', async () => {
     await registry.add(record('n1.1', { name: 'ann', tags: [] }));
     expect(await registry.patch('n1.1', { role: 'admin', nested: { a: [1, { b: null }] } })).toEqual({
-      name: 'ann',
-      tags: [],
-      role: 'admin',
-      nested: { a: [1, { b: null }] },
+      metadata: { name: 'ann', tags: [], role: 'admin', nested: { a: [1, { b: null }] } },
+      version: 1,
     });
     const after = await registry.patch('n1.1', { name: undefined, ['__proto__']: { polluted: true } });
-    expect(Object.keys(after!).sort()).toEqual(['__proto__', 'nested', 'role', 'tags']);
+    expect(after?.version).toBe(2);
+    expect(Object.keys(after!.metadata).sort()).toEqual(['__proto__', 'nested', 'role', 'tags']);
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
     expect(await registry.patch('n1.404', { x: 1 })).toBeNull();
     expect(await registry.get('n1.404')).toBeNull();
@@ -67,18 +65,23 @@ describe('the Redis registry', () => {
     await registry.add(record('n2.1'));
     await registry.join('n1.1', 'old');
     await registry.join('n1.2', 'old');
-    const live: ConnectionInfo = { ...record('n1.1', { k: 'v' }), rooms: ['new'] };
-    expect(await registry.resync('n1', 5000, [live, { ...record('n1.3'), rooms: [] }])).toEqual({ written: 2, removed: 1 });
+    const live = { ...record('n1.1', { k: 'v' }), rooms: ['new'] };
+    const n3 = { ...record('n1.3'), rooms: [], metadataVersion: 7 };
+    expect(await registry.resync('n1', 5000, [{ ...live, metadataVersion: 0 }, n3])).toEqual({ written: 2, removed: 1 });
     expect(await registry.get('n1.1')).toEqual(live);
     expect(await registry.get('n1.2')).toBeNull();
     expect(await registry.members('old')).toEqual([]);
     expect(await registry.members('new')).toEqual(['n1.1']);
     expect((await registry.all()).map((c) => c.id).sort()).toEqual(['n1.1', 'n1.3', 'n2.1']);
+    // Versions carry on from the higher of the node's and the registry's: never back.
+    expect((await registry.patch('n1.3', { k: 1 }))?.version).toBe(8);
+    await registry.resync('n1', 5000, [{ ...live, metadataVersion: 0 }, { ...n3, metadataVersion: 3 }]);
+    expect((await registry.patch('n1.3', { k: 2 }))?.version).toBe(9);
   });
 
   it('a heartbeat reaps nodes whose heartbeat expired, with their connections and rooms, and lists the live ones', async () => {
-    await registry.resync('n2', 50, [{ ...record('n2.1'), rooms: ['lobby'] }]);
-    await registry.resync('n1', 5000, [{ ...record('n1.1'), rooms: ['lobby'] }]);
+    await registry.resync('n2', 50, [{ ...record('n2.1'), rooms: ['lobby'], metadataVersion: 0 }]);
+    await registry.resync('n1', 5000, [{ ...record('n1.1'), rooms: ['lobby'], metadataVersion: 0 }]);
     expect([...(await registry.tick('n1', 5000)).live].sort()).toEqual(['n1', 'n2']);
     const tick = await eventually(async () => {
       const result = await registry.tick('n1', 5000);
