@@ -16,7 +16,8 @@ export type BackplaneMessage =
       readonly frame: string;
       readonly binary?: boolean;
     }
-  | { readonly type: 'join' | 'leave'; readonly id: string; readonly room: string }
+  /** `version`: the connection's version after the change (see `Backplane.updateMetadata`). */
+  | { readonly type: 'join' | 'leave'; readonly id: string; readonly room: string; readonly version: number }
   | { readonly type: 'metadata'; readonly id: string; readonly metadata: Readonly<Record<string, unknown>>; readonly version: number }
   | { readonly type: 'disconnect'; readonly id: string; readonly code: number; readonly reason: string };
 
@@ -78,9 +79,9 @@ function isMessage(v: unknown): v is BackplaneMessage {
       );
     case 'join':
     case 'leave':
-      return isString(v.id) && isString(v.room);
+      return isString(v.id) && isString(v.room) && isVersion(v.version);
     case 'metadata':
-      return isString(v.id) && isObject(v.metadata) && Number.isSafeInteger(v.version) && (v.version as number) > 0;
+      return isString(v.id) && isObject(v.metadata) && isVersion(v.version);
     case 'disconnect':
       return isString(v.id) && isCloseCode(v.code) && isString(v.reason) && Buffer.byteLength(v.reason) <= 123;
     default:
@@ -109,4 +110,8 @@ export function decodeEnvelope(raw: unknown): BackplaneEnvelope | undefined {
   }
   if (!isObject(value) || value.v !== 1 || !isString(value.node) || !isMessage(value.msg)) return undefined;
   return value as unknown as BackplaneEnvelope;
+}
+
+function isVersion(value: unknown): value is number {
+  return Number.isSafeInteger(value) && (value as number) > 0;
 }

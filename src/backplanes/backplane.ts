@@ -159,10 +159,17 @@ export abstract class Backplane {
   abstract addConnection(record: ConnectionRecord): Promise<void>;
   /** Forgets a connection and all its room memberships. */
   abstract removeConnection(id: string): Promise<void>;
-  /** Adds a connection to a room's member set and the room to the connection. */
-  abstract addToRoom(id: string, room: string): Promise<void>;
-  /** Removes a connection from a room; a room left empty disappears. */
-  abstract removeFromRoom(id: string, room: string): Promise<void>;
+  /**
+   * Adds a connection to a room's member set and the room to the connection,
+   * and adds 1 to the connection's version (see `updateMetadata`); returns
+   * the new version, or 0 when the connection is unknown (it stays out).
+   */
+  abstract addToRoom(id: string, room: string): Promise<number>;
+  /**
+   * Removes a connection from a room (a room left empty disappears) and adds
+   * 1 to its version; returns the new version, or 0 for an unknown connection.
+   */
+  abstract removeFromRoom(id: string, room: string): Promise<number>;
   /** One connection anywhere in the deployment, or null. */
   abstract getConnection(id: string): Promise<ConnectionInfo | null>;
   /** Every connection in the deployment. */
@@ -172,7 +179,9 @@ export abstract class Backplane {
   /**
    * Merges `patch` into a connection's metadata (`mergeMetadata`) and adds 1
    * to its version, both in one atomic step; returns the result, or null if
-   * the connection is unknown. Versions start at 0 when a connection is added.
+   * the connection is unknown. A connection's version starts at 0 when it is
+   * added and counts every change to its rooms and metadata: the owner uses
+   * it to apply changes made on other nodes in the registry's order.
    */
   abstract updateMetadata(id: string, patch: Readonly<Record<string, unknown>>): Promise<MetadataUpdate | null>;
 }

@@ -24,8 +24,8 @@ export interface RegistryResults {
   hello: null;
   addConnection: null;
   removeConnection: null;
-  addToRoom: null;
-  removeFromRoom: null;
+  addToRoom: number;
+  removeFromRoom: number;
   getConnection: ConnectionInfo | null;
   getConnections: ConnectionInfo[];
   getRoomMembers: string[];

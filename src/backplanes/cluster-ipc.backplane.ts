@@ -106,12 +106,12 @@ export class ClusterIpcBackplane extends Backplane {
     await this.call({ op: 'removeConnection', id });
   }
 
-  async addToRoom(id: string, room: string): Promise<void> {
-    await this.call({ op: 'addToRoom', id, room });
+  addToRoom(id: string, room: string): Promise<number> {
+    return this.call({ op: 'addToRoom', id, room });
   }
 
-  async removeFromRoom(id: string, room: string): Promise<void> {
-    await this.call({ op: 'removeFromRoom', id, room });
+  removeFromRoom(id: string, room: string): Promise<number> {
+    return this.call({ op: 'removeFromRoom', id, room });
   }
 
   getConnection(id: string): Promise<ConnectionInfo | null> {

@@ -15,9 +15,10 @@ export interface ConnectionInfo {
 export type ConnectionRecord = Omit<ConnectionInfo, 'rooms'>;
 
 /**
- * A connection's metadata after a change, and how many changes the registry
- * has made to it. Changes made on two nodes can reach the connection's owner
- * in either order; the owner keeps the one with the higher version, which is
+ * A connection's metadata after a change, and the connection's version: the
+ * registry adds 1 to it with every change to the connection's rooms or
+ * metadata. Changes made on two nodes can reach the connection's owner in
+ * either order; the owner keeps the one with the higher version, which is
  * the registry's latest.
  */
 export interface MetadataUpdate {
@@ -25,27 +26,27 @@ export interface MetadataUpdate {
   readonly version: number;
 }
 
-/** A connection of this node, with the version of its metadata (0 until the first change). */
+/** A connection of this node, with the highest version of it the node has seen (0 before any change). */
 export interface LocalConnection extends ConnectionInfo {
-  readonly metadataVersion: number;
+  readonly version: number;
 }
 
 /** The connection as the registry lists it, without the version. */
-export function withoutVersion({ metadataVersion: _, ...info }: LocalConnection): ConnectionInfo {
+export function withoutVersion({ version: _, ...info }: LocalConnection): ConnectionInfo {
   return info;
 }
 
-/** A registry entry's metadata and its version, as the in-process registries keep them. */
-export interface VersionedMetadata {
+/** A registry entry's metadata and version, as the in-process registries keep them. */
+export interface VersionedEntry {
+  readonly rooms: Set<string>;
   metadata: Readonly<Record<string, unknown>>;
-  metadataVersion: number;
+  version: number;
 }
 
 /** Applies `patch` to an in-process registry entry (`mergeMetadata`) and counts the change. */
-export function patchEntry(entry: VersionedMetadata, patch: Readonly<Record<string, unknown>>): MetadataUpdate {
+export function patchEntry(entry: VersionedEntry, patch: Readonly<Record<string, unknown>>): MetadataUpdate {
   entry.metadata = mergeMetadata(entry.metadata, patch);
-  entry.metadataVersion += 1;
-  return { metadata: entry.metadata, version: entry.metadataVersion };
+  return { metadata: entry.metadata, version: ++entry.version };
 }
 
 /**

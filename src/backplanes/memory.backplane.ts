@@ -5,7 +5,7 @@ interface Entry {
   readonly record: ConnectionRecord;
   readonly rooms: Set<string>;
   metadata: Readonly<Record<string, unknown>>;
-  metadataVersion: number;
+  version: number;
 }
 
 /**
@@ -59,7 +59,7 @@ export class MemoryBackplane extends Backplane {
   }
 
   async addConnection(record: ConnectionRecord): Promise<void> {
-    this.bus.connections.set(record.id, { record, rooms: new Set(), metadata: record.metadata, metadataVersion: 0 });
+    this.bus.connections.set(record.id, { record, rooms: new Set(), metadata: record.metadata, version: 0 });
   }
 
   async removeConnection(id: string): Promise<void> {
@@ -69,18 +69,21 @@ export class MemoryBackplane extends Backplane {
     this.bus.connections.delete(id);
   }
 
-  async addToRoom(id: string, room: string): Promise<void> {
+  async addToRoom(id: string, room: string): Promise<number> {
     const entry = this.bus.connections.get(id);
-    if (!entry) return;
+    if (!entry) return 0;
     entry.rooms.add(room);
     let members = this.bus.rooms.get(room);
     if (!members) this.bus.rooms.set(room, (members = new Set()));
     members.add(id);
+    return ++entry.version;
   }
 
-  async removeFromRoom(id: string, room: string): Promise<void> {
-    this.bus.connections.get(id)?.rooms.delete(room);
+  async removeFromRoom(id: string, room: string): Promise<number> {
+    const entry = this.bus.connections.get(id);
+    entry?.rooms.delete(room);
     this.dropMember(room, id);
+    return entry ? ++entry.version : 0;
   }
 
   async getConnection(id: string): Promise<ConnectionInfo | null> {

@@ -18,14 +18,14 @@ export function recordArgs(record: ConnectionRecord): string[] {
 }
 
 /** One connection as RESYNC_NODE takes it. */
-export function resyncEntry(info: LocalConnection): { id: string; connectTime: string; route: string; rooms: string[]; meta: string[]; mv: number } {
+export function resyncEntry(info: LocalConnection): { id: string; connectTime: string; route: string; rooms: string[]; meta: string[]; version: number } {
   return {
     id: info.id,
     connectTime: info.connectTime,
     route: info.route,
     rooms: [...info.rooms],
     meta: dropEmpty(metadataFields(info.metadata)),
-    mv: info.metadataVersion,
+    version: info.version,
   };
 }
 

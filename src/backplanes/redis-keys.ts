@@ -5,7 +5,7 @@
  *
  * | key | type | holds |
  * |---|---|---|
- * | `<p>conn:<id>` | hash | `id`, `node`, `connectTime`, `route`, `mv` (metadata version), and `m:<key>` = JSON of each metadata value |
+ * | `<p>conn:<id>` | hash | `id`, `node`, `connectTime`, `route`, `version` (of its rooms and metadata), and `m:<key>` = JSON of each metadata value |
  * | `<p>conn:<id>:rooms` | set | the rooms of a connection |
  * | `<p>room:<room>` | set | the ids of a room's members |
  * | `<p>conns` | set | every connection id |

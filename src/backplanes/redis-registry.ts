@@ -33,12 +33,14 @@ export class RedisRegistry {
     await this.eval(Lua.REMOVE_CONNECTION, id);
   }
 
-  async join(id: string, room: string): Promise<void> {
-    await this.eval(Lua.ADD_TO_ROOM, id, room);
+  /** Puts a connection in a room; its new version, or 0 for an unknown connection. */
+  async join(id: string, room: string): Promise<number> {
+    return Number(await this.eval(Lua.ADD_TO_ROOM, id, room));
   }
 
-  async leave(id: string, room: string): Promise<void> {
-    await this.eval(Lua.REMOVE_FROM_ROOM, id, room);
+  /** Takes a connection out of a room; its new version, or 0 for an unknown connection. */
+  async leave(id: string, room: string): Promise<number> {
+    return Number(await this.eval(Lua.REMOVE_FROM_ROOM, id, room));
   }
 
   async get(id: string): Promise<ConnectionInfo | null> {

@@ -46,27 +46,31 @@ removeConn(ARGV[2])
 return 1
 `);
 
-/** ARGV: prefix, id, room. Returns 0 for an unknown connection, which is then left out of the room. */
+/**
+ * ARGV: prefix, id, room. Returns the connection's new version, or 0 for an
+ * unknown connection, which is then left out of the room.
+ */
 export const ADD_TO_ROOM = script(`
 local id, room = ARGV[2], ARGV[3]
 if redis.call('EXISTS', connKey(id)) == 0 then return 0 end
 redis.call('SADD', roomsKey(id), room)
 redis.call('SADD', roomKey(room), id)
-return 1
+return redis.call('HINCRBY', connKey(id), 'version', 1)
 `);
 
-/** ARGV: prefix, id, room. */
+/** ARGV: prefix, id, room. Returns the connection's new version, or 0 for an unknown connection. */
 export const REMOVE_FROM_ROOM = script(`
 local id, room = ARGV[2], ARGV[3]
 redis.call('SREM', roomsKey(id), room)
 redis.call('SREM', roomKey(room), id)
-return 1
+if redis.call('EXISTS', connKey(id)) == 0 then return 0 end
+return redis.call('HINCRBY', connKey(id), 'version', 1)
 `);
 
 /**
  * ARGV: prefix, id, then field/value pairs; an empty value deletes the field.
- * Adds 1 to the metadata version (field `mv`). Returns {the new version, then
- * the whole hash after the patch}, or nil for an unknown connection.
+ * Adds 1 to the connection's version. Returns {the new version, then the
+ * whole hash after the patch}, or nil for an unknown connection.
  */
 export const PATCH_METADATA = script(`
 local key = connKey(ARGV[2])
@@ -75,7 +79,7 @@ for i = 3, #ARGV, 2 do
   if ARGV[i + 1] == '' then redis.call('HDEL', key, ARGV[i]) else redis.call('HSET', key, ARGV[i], ARGV[i + 1]) end
 end
 local result = redis.call('HGETALL', key)
-table.insert(result, 1, redis.call('HINCRBY', key, 'mv', 1))
+table.insert(result, 1, redis.call('HINCRBY', key, 'version', 1))
 return result
 `);
 
@@ -115,9 +119,9 @@ for _, c in ipairs(conns) do
   local id = c.id
   keep[id] = true
   -- A version never goes back: owners ignore metadata older than what they hold.
-  local mv = math.max(tonumber(redis.call('HGET', connKey(id), 'mv') or '0'), c.mv)
+  local version = math.max(tonumber(redis.call('HGET', connKey(id), 'version') or '0'), c.version)
   redis.call('DEL', connKey(id))
-  redis.call('HSET', connKey(id), 'id', id, 'node', node, 'connectTime', c.connectTime, 'route', c.route, 'mv', mv)
+  redis.call('HSET', connKey(id), 'id', id, 'node', node, 'connectTime', c.connectTime, 'route', c.route, 'version', version)
   for i = 1, #c.meta, 2 do redis.call('HSET', connKey(id), c.meta[i], c.meta[i + 1]) end
   local want = {}
   for _, room in ipairs(c.rooms) do want[room] = true end

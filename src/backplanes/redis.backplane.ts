@@ -169,20 +169,21 @@ export class RedisBackplane extends Backplane {
     });
   }
 
-  async addConnection(record: ConnectionRecord): Promise<void> {
-    await this.write(record.id, () => this.registry.add(record));
+  addConnection(record: ConnectionRecord): Promise<void> {
+    return this.write(record.id, () => this.registry.add(record), undefined);
   }
 
-  async removeConnection(id: string): Promise<void> {
-    await this.write(id, () => this.registry.remove(id));
+  removeConnection(id: string): Promise<void> {
+    return this.write(id, () => this.registry.remove(id), undefined);
   }
 
-  async addToRoom(id: string, room: string): Promise<void> {
-    await this.write(id, () => this.registry.join(id, room));
+  // Offline, a change is not counted (0): the owner keeps what it applied itself.
+  addToRoom(id: string, room: string): Promise<number> {
+    return this.write(id, () => this.registry.join(id, room), 0);
   }
 
-  async removeFromRoom(id: string, room: string): Promise<void> {
-    await this.write(id, () => this.registry.leave(id, room));
+  removeFromRoom(id: string, room: string): Promise<number> {
+    return this.write(id, () => this.registry.leave(id, room), 0);
   }
 
   getConnection(id: string): Promise<ConnectionInfo | null> {
@@ -213,19 +214,22 @@ export class RedisBackplane extends Backplane {
       () =>
         this.localOrUnknown(id, 'change', (info) => ({
           metadata: mergeMetadata(info.metadata, patch),
-          version: info.metadataVersion + 1,
+          version: info.version + 1,
         })),
     );
   }
 
-  /** A registry write: skipped for this node's own connections while Redis is away (the reconnect writes them back). */
-  private async write(id: string, command: () => Promise<unknown>): Promise<void> {
-    if (!this.online) return this.unlessRemote(id, 'change');
+  /**
+   * A registry write: skipped for this node's own connections while Redis is
+   * away (the reconnect writes them back), answering `offline` instead.
+   */
+  private async write<T>(id: string, command: () => Promise<T>, offline: T): Promise<T> {
+    if (!this.online) return this.unlessRemote(id, 'change', offline);
     try {
-      await command();
+      return await command();
     } catch (error) {
       if (this.online) throw error;
-      return this.unlessRemote(id, 'change');
+      return this.unlessRemote(id, 'change', offline);
     }
   }
 
@@ -240,18 +244,18 @@ export class RedisBackplane extends Backplane {
     }
   }
 
-  private unlessRemote(id: string, what: string): void {
+  private unlessRemote<T>(id: string, what: string, result: T): T {
     const owner = ownerOf(id);
     if (owner !== undefined && owner !== this.nodeId) {
       throw new Error(`RedisBackplane: cannot ${what} connection ${id} of node ${owner} while Redis is unreachable; this node's own connections keep working`);
     }
+    return result;
   }
 
   private localOrUnknown<T>(id: string, what: string, map: (info: LocalConnection) => T): T | null {
     const local = this.localConnections().find((c) => c.id === id);
     if (local) return map(local);
-    this.unlessRemote(id, what);
-    return null;
+    return this.unlessRemote(id, what, null);
   }
 
   /** Writes this node's live connections, rooms and metadata into Redis and removes the ones it no longer holds. */

@@ -5,7 +5,7 @@ interface Entry {
   readonly node: string;
   readonly rooms: Set<string>;
   metadata: Readonly<Record<string, unknown>>;
-  metadataVersion: number;
+  version: number;
 }
 
 /**
@@ -26,7 +26,7 @@ export class ClusterRegistry {
 
   add(node: string, record: ConnectionRecord): void {
     this.remove(record.id);
-    this.connections.set(record.id, { record, node, rooms: new Set(), metadata: record.metadata, metadataVersion: 0 });
+    this.connections.set(record.id, { record, node, rooms: new Set(), metadata: record.metadata, version: 0 });
     let owned = this.byNode.get(node);
     if (!owned) this.byNode.set(node, (owned = new Set()));
     owned.add(record.id);
@@ -49,18 +49,23 @@ export class ClusterRegistry {
     return owned.length;
   }
 
-  join(id: string, room: string): void {
+  /** Puts a connection in a room; its new version, or 0 for an unknown id. */
+  join(id: string, room: string): number {
     const entry = this.connections.get(id);
-    if (!entry) return;
+    if (!entry) return 0;
     entry.rooms.add(room);
     let members = this.rooms.get(room);
     if (!members) this.rooms.set(room, (members = new Set()));
     members.add(id);
+    return ++entry.version;
   }
 
-  leave(id: string, room: string): void {
-    this.connections.get(id)?.rooms.delete(room);
+  /** Takes a connection out of a room; its new version, or 0 for an unknown id. */
+  leave(id: string, room: string): number {
+    const entry = this.connections.get(id);
+    entry?.rooms.delete(room);
     this.dropMember(room, id);
+    return entry ? ++entry.version : 0;
   }
 
   get(id: string): ConnectionInfo | null {

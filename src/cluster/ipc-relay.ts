@@ -114,11 +114,9 @@ export class ClusterIpcRelay {
         registry.remove(call.id);
         return null;
       case 'addToRoom':
-        registry.join(call.id, call.room);
-        return null;
+        return registry.join(call.id, call.room);
       case 'removeFromRoom':
-        registry.leave(call.id, call.room);
-        return null;
+        return registry.leave(call.id, call.room);
       case 'getConnection':
         return registry.get(call.id);
       case 'getConnections':

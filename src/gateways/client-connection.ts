@@ -8,6 +8,9 @@ import { FrameWriter, type PreparedFrame } from './frame-writer';
 import { RateLimiter } from './rate-limiter';
 import type { WsConnection } from './ws-connection';
 
+
+/** How many left rooms a connection keeps the version of (see `acceptRoomChange`). */
+const REMEMBERED_LEFT_ROOMS = 256;
 /** Close codes Switchboard uses. */
 export const CloseCode = {
   GOING_AWAY: 1001,
@@ -54,7 +57,10 @@ export class ClientConnection implements WsConnection {
   readonly rooms = new Set<string>();
   metadata: Readonly<Record<string, unknown>> = {};
   /** The registry's version of `metadata`; an older update arriving late is ignored. */
-  metadataVersion = 0;
+  private metadataVersion = 0;
+  /** Per room, the registry's version of the last join or leave of it applied here. */
+  private readonly roomVersions = new Map<string, number>();
+  private highestVersion = 0;
   /** Set by each pong; cleared by each heartbeat tick. */
   alive = true;
   /** Frames dropped because the client read too slowly (policy `drop`). */
@@ -134,11 +140,33 @@ export class ClientConnection implements WsConnection {
     };
   }
 
+  /** The highest version of this connection seen here: what a backplane writes back after losing its state. */
+  get version(): number {
+    return this.highestVersion;
+  }
+
   /** Takes a metadata update unless a newer one is already here. */
   updateMetadata(update: MetadataUpdate): void {
     if (update.version <= this.metadataVersion) return;
     this.metadata = update.metadata;
     this.metadataVersion = update.version;
+    this.highestVersion = Math.max(this.highestVersion, update.version);
+  }
+
+  /**
+   * Whether a join or leave of `room` that the registry counted as `version`
+   * is newer than the last one applied here; if so, it is recorded as applied.
+   */
+  acceptRoomChange(room: string, version: number): boolean {
+    if (version <= (this.roomVersions.get(room) ?? 0)) return false;
+    this.roomVersions.set(room, version);
+    this.highestVersion = Math.max(this.highestVersion, version);
+    // Left rooms are remembered only to refuse a late, older join; a client
+    // cycling through many room names must not grow this without bound.
+    if (this.roomVersions.size > this.rooms.size + REMEMBERED_LEFT_ROOMS) {
+      for (const known of this.roomVersions.keys()) if (known !== room && !this.rooms.has(known)) this.roomVersions.delete(known);
+    }
+    return true;
   }
 
   emit(event: string, message?: unknown): boolean {

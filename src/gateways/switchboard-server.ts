@@ -288,7 +288,7 @@ export class SwitchboardServer implements OnApplicationBootstrap, BeforeApplicat
   private localConnections(): LocalConnection[] {
     return [...this.hub.all()].map((connection) => ({
       ...connection.describe(this.backplane.nodeId),
-      metadataVersion: connection.metadataVersion,
+      version: connection.version,
     }));
   }
 

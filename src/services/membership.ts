@@ -26,9 +26,9 @@ export class Membership {
       await this.joinLocal(local, room);
       return true;
     }
-    if (!(await this.backplane.getConnection(id))) return false;
-    await this.backplane.addToRoom(id, room);
-    this.tellOwner({ type: 'join', id, room });
+    const version = await this.backplane.addToRoom(id, room);
+    if (version === 0) return false;
+    this.tellOwner({ type: 'join', id, room, version });
     return true;
   }
 
@@ -39,22 +39,29 @@ export class Membership {
       await this.leaveLocal(local, room);
       return true;
     }
-    if (!(await this.backplane.getConnection(id))) return false;
-    await this.backplane.removeFromRoom(id, room);
-    this.tellOwner({ type: 'leave', id, room });
+    const version = await this.backplane.removeFromRoom(id, room);
+    if (version === 0) return false;
+    this.tellOwner({ type: 'leave', id, room, version });
     return true;
   }
 
-  /** Joins a connection of this node to a room; when the registry refuses, the join is undone and the error thrown. */
+  /**
+   * Joins a connection of this node to a room, at once here (its next frame
+   * may be for the room) and then in the registry; when the registry refuses,
+   * the join is undone and the error thrown.
+   */
   async joinLocal(connection: ClientConnection, room: string): Promise<void> {
     if (!this.hub.join(connection, room)) return;
-    await orUndo(this.backplane.addToRoom(connection.id, room), () => this.hub.leave(connection, room));
+    const version = await orUndo(this.backplane.addToRoom(connection.id, room), () => this.hub.leave(connection, room));
+    // A leave from another node that the registry ran first may have arrived meanwhile: the join is the later one.
+    this.applyRoom(connection, room, 'join', version);
   }
 
-  /** Takes a connection of this node out of a room; when the registry refuses, the leave is undone and the error thrown. */
+  /** Takes a connection of this node out of a room, here and then in the registry; when the registry refuses, the leave is undone and the error thrown. */
   async leaveLocal(connection: ClientConnection, room: string): Promise<void> {
     if (!this.hub.leave(connection, room)) return;
-    await orUndo(this.backplane.removeFromRoom(connection.id, room), () => this.hub.join(connection, room));
+    const version = await orUndo(this.backplane.removeFromRoom(connection.id, room), () => this.hub.join(connection, room));
+    this.applyRoom(connection, room, 'leave', version);
   }
 
   /** Merges a patch into a connection's metadata; false when the connection is unknown. */
@@ -86,10 +93,8 @@ export class Membership {
     if (!connection) return;
     switch (message.type) {
       case 'join':
-        this.hub.join(connection, message.room);
-        break;
       case 'leave':
-        this.hub.leave(connection, message.room);
+        this.applyRoom(connection, message.room, message.type, message.version);
         break;
       case 'metadata':
         connection.updateMetadata(message);
@@ -98,6 +103,18 @@ export class Membership {
         connection.close(message.code, message.reason);
         break;
     }
+  }
+
+  /**
+   * Applies a join or leave the registry counted as `version`, unless one it
+   * counted later for the same room is already applied: changes made on two
+   * nodes reach the owner in either order, and the registry's order wins.
+   * Version 0 (uncounted, e.g. while Redis is away) changes nothing.
+   */
+  private applyRoom(connection: ClientConnection, room: string, change: 'join' | 'leave', version: number): void {
+    if (!connection.acceptRoomChange(room, version)) return;
+    if (change === 'join') this.hub.join(connection, room);
+    else this.hub.leave(connection, room);
   }
 
   private tellOwner(message: ControlMessage): void {
@@ -115,9 +132,9 @@ function closeReason(reason: string): string {
 }
 
 /** Awaits a registry write; when it fails, undoes the local change it mirrors, then passes the error on. */
-async function orUndo(write: Promise<void>, undo: () => unknown): Promise<void> {
+async function orUndo<T>(write: Promise<T>, undo: () => unknown): Promise<T> {
   try {
-    await write;
+    return await write;
   } catch (error) {
     undo();
     throw error;

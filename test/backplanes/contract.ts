@@ -252,6 +252,24 @@ export function backplaneContract(name: string, factory: TwoNodeFactory): void {
       expect((await target.request('whoami')).message.metadata).toEqual(registry);
     });
 
+    it('concurrent joins and leaves from both nodes leave the owner in the rooms the registry lists', async () => {
+      const target = await on(1);
+      const callers = [await on(0), await on(0), await on(1), await on(1)];
+      const rooms = [unique('room'), unique('room')];
+      // Every caller flips the target in and out of both rooms at once; each ends on a different change.
+      await Promise.all(
+        callers.flatMap((caller, c) =>
+          Array.from({ length: 8 }, (_, i) =>
+            call(caller, (i + c) % 2 === 0 ? 'joinRoom' : 'leaveRoom', target.id, rooms[Math.floor(i / 2) % rooms.length]),
+          ),
+        ),
+      );
+      for (const caller of callers) await settle(caller, [target]);
+      const listed = [...(await call<ConnectionInfo>(callers[0], 'getConnectionInfo', target.id)).rooms].sort();
+      expect([...(await target.request('whoami')).message.rooms].sort()).toEqual(listed);
+      for (const room of rooms) expect((await call<string[]>(callers[0], 'getRoomMembers', room)).includes(target.id)).toBe(listed.includes(room));
+    });
+
     it('disconnect() closes a connection the other node holds and it leaves the registry', async () => {
       const room = unique('room');
       const [caller, target] = [await on(0), await joined(await on(1), room)];

@@ -66,8 +66,8 @@ describe('the Redis registry', () => {
     await registry.join('n1.1', 'old');
     await registry.join('n1.2', 'old');
     const live = { ...record('n1.1', { k: 'v' }), rooms: ['new'] };
-    const n3 = { ...record('n1.3'), rooms: [], metadataVersion: 7 };
-    expect(await registry.resync('n1', 5000, [{ ...live, metadataVersion: 0 }, n3])).toEqual({ written: 2, removed: 1 });
+    const n3 = { ...record('n1.3'), rooms: [], version: 7 };
+    expect(await registry.resync('n1', 5000, [{ ...live, version: 0 }, n3])).toEqual({ written: 2, removed: 1 });
     expect(await registry.get('n1.1')).toEqual(live);
     expect(await registry.get('n1.2')).toBeNull();
     expect(await registry.members('old')).toEqual([]);
@@ -75,13 +75,13 @@ describe('the Redis registry', () => {
     expect((await registry.all()).map((c) => c.id).sort()).toEqual(['n1.1', 'n1.3', 'n2.1']);
     // Versions carry on from the higher of the node's and the registry's: never back.
     expect((await registry.patch('n1.3', { k: 1 }))?.version).toBe(8);
-    await registry.resync('n1', 5000, [{ ...live, metadataVersion: 0 }, { ...n3, metadataVersion: 3 }]);
+    await registry.resync('n1', 5000, [{ ...live, version: 0 }, { ...n3, version: 3 }]);
     expect((await registry.patch('n1.3', { k: 2 }))?.version).toBe(9);
   });
 
   it('a heartbeat reaps nodes whose heartbeat expired, with their connections and rooms, and lists the live ones', async () => {
-    await registry.resync('n2', 50, [{ ...record('n2.1'), rooms: ['lobby'], metadataVersion: 0 }]);
-    await registry.resync('n1', 5000, [{ ...record('n1.1'), rooms: ['lobby'], metadataVersion: 0 }]);
+    await registry.resync('n2', 50, [{ ...record('n2.1'), rooms: ['lobby'], version: 0 }]);
+    await registry.resync('n1', 5000, [{ ...record('n1.1'), rooms: ['lobby'], version: 0 }]);
     expect([...(await registry.tick('n1', 5000)).live].sort()).toEqual(['n1', 'n2']);
     const tick = await eventually(async () => {
       const result = await registry.tick('n1', 5000);

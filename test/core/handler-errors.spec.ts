@@ -91,7 +91,7 @@ const disconnects: string[] = [];
  * connection of `/unrecorded`.
  */
 class RefusingBackplane extends MemoryBackplane {
-  override async addToRoom(id: string, room: string): Promise<void> {
+  override async addToRoom(id: string, room: string): Promise<number> {
     if (room.startsWith('refused-')) throw new Error('registry write failed');
     return super.addToRoom(id, room);
   }
