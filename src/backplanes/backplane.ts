@@ -42,8 +42,8 @@ export function createNodeId(): string {
  * 4. override `init()` / `close()` to open and release connections, and
  *    `healthy` (plus `degradedDetail`) if the transport can fail.
  * 5. if the shared state can be lost (a restarted Redis), write this node's
- *    part back from `localConnections()`, the host's own view, keeping each
- *    metadata version at least as high as the node's.
+ *    part back from `localConnections()`, the host's own view, never lowering
+ *    a connection's version below the one the node reports.
  *
  * The host calls `start()` once before the first connection and `stop()`
  * after the last; nothing in the emitter or the realtime service knows which

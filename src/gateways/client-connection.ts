@@ -8,9 +8,9 @@ import { FrameWriter, type PreparedFrame } from './frame-writer';
 import { RateLimiter } from './rate-limiter';
 import type { WsConnection } from './ws-connection';
 
-
 /** How many left rooms a connection keeps the version of (see `acceptRoomChange`). */
 const REMEMBERED_LEFT_ROOMS = 256;
+
 /** Close codes Switchboard uses. */
 export const CloseCode = {
   GOING_AWAY: 1001,
@@ -58,8 +58,8 @@ export class ClientConnection implements WsConnection {
   metadata: Readonly<Record<string, unknown>> = {};
   /** The registry's version of `metadata`; an older update arriving late is ignored. */
   private metadataVersion = 0;
-  /** Per room, the registry's version of the last join or leave of it applied here. */
-  private readonly roomVersions = new Map<string, number>();
+  /** Per room, the registry's version of the last join or leave of it applied here; made on the first. */
+  private roomVersions?: Map<string, number>;
   private highestVersion = 0;
   /** Set by each pong; cleared by each heartbeat tick. */
   alive = true;
@@ -158,13 +158,14 @@ export class ClientConnection implements WsConnection {
    * is newer than the last one applied here; if so, it is recorded as applied.
    */
   acceptRoomChange(room: string, version: number): boolean {
-    if (version <= (this.roomVersions.get(room) ?? 0)) return false;
-    this.roomVersions.set(room, version);
+    if (version <= (this.roomVersions?.get(room) ?? 0)) return false;
+    const versions = (this.roomVersions ??= new Map<string, number>());
+    versions.set(room, version);
     this.highestVersion = Math.max(this.highestVersion, version);
     // Left rooms are remembered only to refuse a late, older join; a client
     // cycling through many room names must not grow this without bound.
-    if (this.roomVersions.size > this.rooms.size + REMEMBERED_LEFT_ROOMS) {
-      for (const known of this.roomVersions.keys()) if (known !== room && !this.rooms.has(known)) this.roomVersions.delete(known);
+    if (versions.size > this.rooms.size + REMEMBERED_LEFT_ROOMS) {
+      for (const known of versions.keys()) if (known !== room && !this.rooms.has(known)) versions.delete(known);
     }
     return true;
   }

@@ -66,6 +66,18 @@ describe("the owner's view of a connection changed from two nodes", () => {
     expect((await registry()).rooms).toEqual(['lobby']);
   });
 
+  it('still refuses that late leave after the connection passed through hundreds of other rooms', async () => {
+    const version = await peer.removeFromRoom(client.id, 'home');
+    await client.request('joinRoom', 'home');
+    // Versions of left rooms are forgotten past a bound; those of the rooms it is in are kept.
+    for (let i = 0; i < 300; i++) {
+      await client.request('joinRoom', `passing-${i}`);
+      await client.request('leaveRoom', `passing-${i}`);
+    }
+    peer.send({ type: 'leave', id: client.id, room: 'home', version }, owner());
+    expect((await view()).rooms).toEqual(['home']);
+  });
+
   it('ends in a room when a remote leave lands while its own join is on the way to the registry', async () => {
     backplane.released = new Promise<void>((release) => {
       backplane.entered = () => void (async () => {
