@@ -1,21 +1,14 @@
 import { Logger, type LoggerService } from '@nestjs/common';
 import { Redis } from 'ioredis';
 import { BootErrorCode, SwitchboardBootError } from '../errors/switchboard-error';
-import { ownerOf } from '../services/connection-id';
 import { Backplane } from './backplane';
-import {
-  mergeMetadata,
-  withoutVersion,
-  type ConnectionInfo,
-  type ConnectionRecord,
-  type LocalConnection,
-  type MetadataUpdate,
-} from './connection-info';
+import type { ConnectionInfo, ConnectionRecord, MetadataUpdate } from './connection-info';
 import { REDIS_BACKPLANE_DEFAULTS, REDIS_CLIENT_OPTIONS, type RedisBackplaneOptions } from './redis-backplane.options';
 import { RedisKeys } from './redis-keys';
 import { SeenSequences, frameMessage, parseFrame } from './redis-framing';
 import { RedisOutbox } from './redis-outbox';
 import { RedisRegistry } from './redis-registry';
+import { RedisRegistryAccess } from './redis-registry-access';
 
 /** How long the last sequence number of a silent node is kept: copies only follow a reconnect, within moments. */
 const SEQUENCE_MEMORY_MS = 60_000;
@@ -40,6 +33,8 @@ export class RedisBackplane extends Backplane {
   private readonly settings: Settings;
   private readonly keys: RedisKeys;
   private readonly registry: RedisRegistry;
+  /** The registry calls, answered locally while Redis is away. */
+  private readonly access: RedisRegistryAccess;
   private readonly outbox: RedisOutbox;
   private readonly seen = new SeenSequences();
   /**
@@ -72,6 +67,11 @@ export class RedisBackplane extends Backplane {
     this.publisher = options.publisher;
     this.subscriber = options.subscriber;
     this.registry = new RedisRegistry(this.publisher, this.keys);
+    this.access = new RedisRegistryAccess(this.registry, {
+      nodeId: this.nodeId,
+      isOnline: () => this.online,
+      localConnections: () => this.localConnections(),
+    });
   }
 
   /** A backplane with its own publisher and subscriber, connected to `url` with `REDIS_CLIENT_OPTIONS`. */
@@ -170,92 +170,35 @@ export class RedisBackplane extends Backplane {
   }
 
   addConnection(record: ConnectionRecord): Promise<void> {
-    return this.write(record.id, () => this.registry.add(record), undefined);
+    return this.access.addConnection(record);
   }
 
   removeConnection(id: string): Promise<void> {
-    return this.write(id, () => this.registry.remove(id), undefined);
+    return this.access.removeConnection(id);
   }
 
-  // Offline, a change is not counted (0): the owner keeps what it applied itself.
   addToRoom(id: string, room: string): Promise<number> {
-    return this.write(id, () => this.registry.join(id, room), 0);
+    return this.access.addToRoom(id, room);
   }
 
   removeFromRoom(id: string, room: string): Promise<number> {
-    return this.write(id, () => this.registry.leave(id, room), 0);
+    return this.access.removeFromRoom(id, room);
   }
 
   getConnection(id: string): Promise<ConnectionInfo | null> {
-    return this.read(
-      () => this.registry.get(id),
-      () => this.localOrUnknown(id, 'look up', withoutVersion),
-    );
+    return this.access.getConnection(id);
   }
 
   getConnections(): Promise<ConnectionInfo[]> {
-    return this.read(
-      () => this.registry.all(),
-      () => this.localConnections().map(withoutVersion),
-    );
+    return this.access.getConnections();
   }
 
   getRoomMembers(room: string): Promise<string[]> {
-    return this.read(
-      () => this.registry.members(room),
-      () => this.localConnections().flatMap((c) => (c.rooms.includes(room) ? [c.id] : [])),
-    );
+    return this.access.getRoomMembers(room);
   }
 
   updateMetadata(id: string, patch: Readonly<Record<string, unknown>>): Promise<MetadataUpdate | null> {
-    return this.read(
-      () => this.registry.patch(id, patch),
-      // Cut off from Redis, only a local connection can change; the write-back on reconnect stores it.
-      () =>
-        this.localOrUnknown(id, 'change', (info) => ({
-          metadata: mergeMetadata(info.metadata, patch),
-          version: info.version + 1,
-        })),
-    );
-  }
-
-  /**
-   * A registry write: skipped for this node's own connections while Redis is
-   * away (the reconnect writes them back), answering `offline` instead.
-   */
-  private async write<T>(id: string, command: () => Promise<T>, offline: T): Promise<T> {
-    if (!this.online) return this.unlessRemote(id, 'change', offline);
-    try {
-      return await command();
-    } catch (error) {
-      if (this.online) throw error;
-      return this.unlessRemote(id, 'change', offline);
-    }
-  }
-
-  /** A registry read: while Redis is away, answered from this node's own connections. */
-  private async read<T>(query: () => Promise<T>, offline: () => T): Promise<T> {
-    if (!this.online) return offline();
-    try {
-      return await query();
-    } catch (error) {
-      if (this.online) throw error;
-      return offline();
-    }
-  }
-
-  private unlessRemote<T>(id: string, what: string, result: T): T {
-    const owner = ownerOf(id);
-    if (owner !== undefined && owner !== this.nodeId) {
-      throw new Error(`RedisBackplane: cannot ${what} connection ${id} of node ${owner} while Redis is unreachable; this node's own connections keep working`);
-    }
-    return result;
-  }
-
-  private localOrUnknown<T>(id: string, what: string, map: (info: LocalConnection) => T): T | null {
-    const local = this.localConnections().find((c) => c.id === id);
-    if (local) return map(local);
-    return this.unlessRemote(id, what, null);
+    return this.access.updateMetadata(id, patch);
   }
 
   /** Writes this node's live connections, rooms and metadata into Redis and removes the ones it no longer holds. */
