@@ -4,6 +4,7 @@ import {
   decodeWorkerMessage,
   type PrimaryIpcMessage,
   type RegistryCall,
+  type RegistryResults,
   type WorkerIpcMessage,
 } from '../backplanes/cluster-ipc-message';
 import { ClusterRegistry } from './cluster-registry';
@@ -103,31 +104,34 @@ export class ClusterIpcRelay {
   }
 
   private run(node: string, call: RegistryCall): unknown {
-    const registry = this.registry;
-    switch (call.op) {
-      case 'hello':
-        return null;
-      case 'addConnection':
-        registry.add(node, call.record);
-        return null;
-      case 'removeConnection':
-        registry.remove(call.id);
-        return null;
-      case 'addToRoom':
-        return registry.join(call.id, call.room);
-      case 'removeFromRoom':
-        return registry.leave(call.id, call.room);
-      case 'getConnection':
-        return registry.get(call.id);
-      case 'getConnections':
-        return registry.all();
-      case 'getRoomMembers':
-        return registry.members(call.room);
-      case 'updateMetadata':
-        return registry.patch(call.id, call.patch);
-    }
+    // The table's type ties each answer to what the worker's call expects (RegistryResults).
+    const handler = this.handlers[call.op] as (call: RegistryCall, node: string) => unknown;
+    return handler(call, node);
   }
+
+  private readonly handlers: RegistryHandlers = {
+    hello: () => null,
+    addConnection: (call, node) => {
+      this.registry.add(node, call.record);
+      return null;
+    },
+    removeConnection: (call) => {
+      this.registry.remove(call.id);
+      return null;
+    },
+    addToRoom: (call) => this.registry.join(call.id, call.room),
+    removeFromRoom: (call) => this.registry.leave(call.id, call.room),
+    getConnection: (call) => this.registry.get(call.id),
+    getConnections: () => this.registry.all(),
+    getRoomMembers: (call) => this.registry.members(call.room),
+    updateMetadata: (call) => this.registry.patch(call.id, call.patch),
+  };
 }
+
+/** One handler per registry operation, answering what `RegistryResults` says that operation answers. */
+type RegistryHandlers = {
+  readonly [K in RegistryCall['op']]: (call: Extract<RegistryCall, { op: K }>, node: string) => RegistryResults[K];
+};
 
 function send(worker: Worker, message: PrimaryIpcMessage): void {
   // A worker that is exiting may have closed its channel; its entries go with forget().
