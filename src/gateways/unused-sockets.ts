@@ -29,7 +29,8 @@ export class UnusedSockets {
   stopAccepting(): void {
     this.closing = true;
     this.server.off('connection', this.track);
-    this.server.off('request', this.watch);
+    // Requests may still arrive on open keep-alive connections until the server has closed.
+    this.server.once('close', () => this.server.off('request', this.watch));
     // Nest's own close() comes later and waits for the same 'close' event.
     if (this.server.listening) this.server.close();
     for (const socket of this.sockets) if (socket.bytesRead === 0) socket.destroy();
