@@ -36,19 +36,6 @@ export function withoutVersion({ version: _, ...info }: LocalConnection): Connec
   return info;
 }
 
-/** A registry entry's metadata and version, as the in-process registries keep them. */
-export interface VersionedEntry {
-  readonly rooms: Set<string>;
-  metadata: Readonly<Record<string, unknown>>;
-  version: number;
-}
-
-/** Applies `patch` to an in-process registry entry (`mergeMetadata`) and counts the change. */
-export function patchEntry(entry: VersionedEntry, patch: Readonly<Record<string, unknown>>): MetadataUpdate {
-  entry.metadata = mergeMetadata(entry.metadata, patch);
-  return { metadata: entry.metadata, version: ++entry.version };
-}
-
 /**
  * Applies a metadata patch the way every backplane must: a shallow merge in
  * which a key set to `null` or `undefined` is removed (JSON, which crosses

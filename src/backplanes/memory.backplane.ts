@@ -1,12 +1,6 @@
 import { Backplane } from './backplane';
-import { patchEntry, type ConnectionInfo, type ConnectionRecord, type MetadataUpdate } from './connection-info';
-
-interface Entry {
-  readonly record: ConnectionRecord;
-  readonly rooms: Set<string>;
-  metadata: Readonly<Record<string, unknown>>;
-  version: number;
-}
+import type { ConnectionInfo, ConnectionRecord, MetadataUpdate } from './connection-info';
+import { InProcessRegistry } from './in-process-registry';
 
 /**
  * The shared state of memory backplanes in one process. Each backplane gets
@@ -15,8 +9,7 @@ interface Entry {
  */
 export class MemoryBus {
   /** @internal */ readonly nodes = new Map<string, MemoryBackplane>();
-  /** @internal */ readonly connections = new Map<string, Entry>();
-  /** @internal */ readonly rooms = new Map<string, Set<string>>();
+  /** @internal */ readonly registry = new InProcessRegistry();
 }
 
 /** Options of `MemoryBackplane`. */
@@ -59,59 +52,34 @@ export class MemoryBackplane extends Backplane {
   }
 
   async addConnection(record: ConnectionRecord): Promise<void> {
-    this.bus.connections.set(record.id, { record, rooms: new Set(), metadata: record.metadata, version: 0 });
+    this.bus.registry.add(this.nodeId, record);
   }
 
   async removeConnection(id: string): Promise<void> {
-    const entry = this.bus.connections.get(id);
-    if (!entry) return;
-    for (const room of entry.rooms) this.dropMember(room, id);
-    this.bus.connections.delete(id);
+    this.bus.registry.remove(id);
   }
 
   async addToRoom(id: string, room: string): Promise<number> {
-    const entry = this.bus.connections.get(id);
-    if (!entry) return 0;
-    entry.rooms.add(room);
-    let members = this.bus.rooms.get(room);
-    if (!members) this.bus.rooms.set(room, (members = new Set()));
-    members.add(id);
-    return ++entry.version;
+    return this.bus.registry.join(id, room);
   }
 
   async removeFromRoom(id: string, room: string): Promise<number> {
-    const entry = this.bus.connections.get(id);
-    entry?.rooms.delete(room);
-    this.dropMember(room, id);
-    return entry ? ++entry.version : 0;
+    return this.bus.registry.leave(id, room);
   }
 
   async getConnection(id: string): Promise<ConnectionInfo | null> {
-    const entry = this.bus.connections.get(id);
-    return entry ? toInfo(entry) : null;
+    return this.bus.registry.get(id);
   }
 
   async getConnections(): Promise<ConnectionInfo[]> {
-    return [...this.bus.connections.values()].map(toInfo);
+    return this.bus.registry.all();
   }
 
   async getRoomMembers(room: string): Promise<string[]> {
-    return [...(this.bus.rooms.get(room) ?? [])];
+    return this.bus.registry.members(room);
   }
 
   async updateMetadata(id: string, patch: Readonly<Record<string, unknown>>): Promise<MetadataUpdate | null> {
-    const entry = this.bus.connections.get(id);
-    return entry ? patchEntry(entry, patch) : null;
+    return this.bus.registry.patch(id, patch);
   }
-
-  private dropMember(room: string, id: string): void {
-    const members = this.bus.rooms.get(room);
-    if (!members) return;
-    members.delete(id);
-    if (members.size === 0) this.bus.rooms.delete(room);
-  }
-}
-
-function toInfo(entry: Entry): ConnectionInfo {
-  return { ...entry.record, rooms: [...entry.rooms], metadata: entry.metadata };
 }

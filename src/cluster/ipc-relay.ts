@@ -7,7 +7,7 @@ import {
   type RegistryResults,
   type WorkerIpcMessage,
 } from '../backplanes/cluster-ipc-message';
-import { ClusterRegistry } from './cluster-registry';
+import { InProcessRegistry } from '../backplanes/in-process-registry';
 
 /** The part of `node:cluster` the relay listens to. */
 export interface ClusterMessageSource {
@@ -18,11 +18,11 @@ export interface ClusterMessageSource {
 /**
  * The primary's half of `ClusterIpcBackplane`: relays each publish to the
  * other workers (or to the one node named) and answers the workers'
- * registry calls from one `ClusterRegistry`. Messages without Switchboard's
+ * registry calls from one `InProcessRegistry`. Messages without Switchboard's
  * tag are the application's and are left alone.
  */
 export class ClusterIpcRelay {
-  readonly registry = new ClusterRegistry();
+  readonly registry = new InProcessRegistry();
   /** Node ids of the backplanes each worker runs (usually one). */
   private readonly nodesOf = new Map<Worker, Set<string>>();
   private readonly workerOf = new Map<string, Worker>();

@@ -10,6 +10,7 @@ import {
   checkRoomName,
   decodeFrame,
   encodeFrame,
+  frameIdOf,
   type ExceptionBody,
   type FrameId,
   type InboundFrame,
@@ -84,8 +85,7 @@ export class MessageDispatcher {
    * inbox (while there is room), so `connected` stays the first frame.
    */
   private refuse(connection: ClientConnection, route: GatewayRoute, data: Buffer, isBinary: boolean, why: string): void {
-    const decoded = isBinary ? undefined : decodeFrame(data, false, route.limits);
-    const id = decoded === undefined ? undefined : decoded.ok ? (decoded.frame.kind === 'event' ? decoded.frame.id : undefined) : decoded.id;
+    const id = isBinary ? undefined : frameIdOf(decodeFrame(data, false, route.limits));
     if (connection.ready) return this.fail(connection, ErrorCode.RATE_LIMITED, why, id);
     if (connection.inbox.length < MAX_PENDING_FRAMES) connection.inbox.push({ refused: why, id });
   }

@@ -11,6 +11,12 @@ export type DecodeResult =
   | { readonly ok: true; readonly frame: InboundFrame }
   | { readonly ok: false; readonly code: ErrorCode; readonly reason: string; readonly id?: FrameId };
 
+/** The id of a decoded frame, good or bad, so an answer can be correlated to it; binary frames have none. */
+export function frameIdOf(decoded: DecodeResult): FrameId | undefined {
+  if (!decoded.ok) return decoded.id;
+  return decoded.frame.kind === 'event' ? decoded.frame.id : undefined;
+}
+
 /**
  * Decodes one client frame. Never throws: every malformed input becomes a
  * `BAD_FRAME` result that the dispatcher turns into an `exception` frame.

@@ -1,4 +1,4 @@
-import { patchEntry, type ConnectionInfo, type ConnectionRecord, type MetadataUpdate } from '../backplanes/connection-info';
+import { mergeMetadata, type ConnectionInfo, type ConnectionRecord, type MetadataUpdate } from './connection-info';
 
 interface Entry {
   readonly record: ConnectionRecord;
@@ -9,12 +9,14 @@ interface Entry {
 }
 
 /**
- * The cluster-wide registry the primary keeps for `ClusterIpcBackplane`
- * workers: connections, rooms and metadata, indexed by the node that owns
- * each connection so a dead worker's entries go in one call. The primary
- * handles one IPC message at a time, so every operation is atomic.
+ * The registry kept in one process: connections, rooms, metadata and each
+ * connection's version, indexed by the node that owns each connection so a
+ * dead node's entries go in one call. The memory backplanes of one
+ * `MemoryBus` share one, and a cluster's primary keeps one for its
+ * `ClusterIpcBackplane` workers. Nothing in it awaits, so every operation
+ * is atomic.
  */
-export class ClusterRegistry {
+export class InProcessRegistry {
   private readonly connections = new Map<string, Entry>();
   private readonly rooms = new Map<string, Set<string>>();
   private readonly byNode = new Map<string, Set<string>>();
@@ -81,10 +83,12 @@ export class ClusterRegistry {
     return [...(this.rooms.get(room) ?? [])];
   }
 
-  /** Merges `patch` into the metadata (`patchEntry`); returns the result, or null for an unknown id. */
+  /** Merges `patch` into the metadata (`mergeMetadata`) and counts the change; null for an unknown id. */
   patch(id: string, patch: Readonly<Record<string, unknown>>): MetadataUpdate | null {
     const entry = this.connections.get(id);
-    return entry ? patchEntry(entry, patch) : null;
+    if (!entry) return null;
+    entry.metadata = mergeMetadata(entry.metadata, patch);
+    return { metadata: entry.metadata, version: ++entry.version };
   }
 
   private dropMember(room: string, id: string): void {
