@@ -36,7 +36,7 @@ export interface QueueOptions {
 
 /** Options of `connect()`. Every field is optional; defaults are listed on each. */
 export interface ClientOptions {
-  /** The WebSocket implementation. Default: the global `WebSocket`; `ws` in the Node entry. */
+  /** The WebSocket implementation. Default: the global `WebSocket`; in the Node entry `ws` when installed, else Node 22+'s global one. */
   readonly WebSocket?: WebSocketConstructorLike;
   /** Subprotocols offered in the handshake. Default none. */
   readonly protocols?: string | string[];
@@ -87,7 +87,7 @@ export function resolveOptions(options: ClientOptions, fallback: WebSocketConstr
   const WebSocket = options.WebSocket ?? fallback;
   if (!WebSocket) {
     throw new TypeError(
-      'switchboard/client: no WebSocket implementation found. Pass `WebSocket` in the options, or in Node import "switchboard/client" (its Node entry uses the `ws` package).',
+      '@switchboard/client: no WebSocket implementation found. Pass `WebSocket` in the options; in Node before 22, install the `ws` package (npm install ws).',
     );
   }
   const dox: Partial<ReconnectOptions> = {

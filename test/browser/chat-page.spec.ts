@@ -31,7 +31,7 @@ jest.setTimeout(60_000);
   beforeAll(async () => {
     if (!haveChromium) throw new Error(MISSING);
     // The page loads the IIFE bundle; build it from the current sources.
-    execFileSync(process.execPath, [join(ROOT, 'scripts/build-client.mjs')], { cwd: ROOT, stdio: 'pipe' });
+    execFileSync(process.execPath, [join(ROOT, 'client/build.mjs')], { cwd: ROOT, stdio: 'pipe' });
     browser = await chromium.launch({
       executablePath: CHROMIUM,
       headless: true,

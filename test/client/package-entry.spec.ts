@@ -1,7 +1,8 @@
-// `switchboard/client` as an app imports it: a separate Node process that
-// resolves the package export (CommonJS: dist/client/node.js; ESM: the
-// node.mjs bundle) through Node's own resolver, against a real server. It
-// tests what `npm run build` produced, as an installed package would be.
+// `@switchboard/client` (and `switchboard/client`, which points at the same
+// files) as an app imports it: a separate Node process that resolves the
+// package export (CommonJS: client/dist/node.cjs; ESM: client/dist/node.mjs)
+// through Node's own resolver, against a real server. It tests what
+// `npm run build` produced, as an installed package would be.
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
@@ -36,12 +37,14 @@ describe('the switchboard/client package export', () => {
   const fixture = useApp(() => coreTestModule());
 
   beforeAll(() => {
-    if (!existsSync(join(ROOT, 'dist/client/node.js'))) throw new Error('the package is not built: run `npm run build` (npm install does it)');
+    if (!existsSync(join(ROOT, 'client/dist/node.cjs'))) throw new Error('the client is not built: run `npm run build` (npm test does it)');
   });
 
   it.each([
     ['require() (CommonJS)', ['-e', SCRIPT("const { connect } = require('switchboard/client');")]],
     ['import (ESM)', ['--input-type=module', '-e', SCRIPT("import { connect } from 'switchboard/client';")]],
+    ['require() of @switchboard/client', ['-e', SCRIPT("const { connect } = require('@switchboard/client');")]],
+    ['import of @switchboard/client', ['--input-type=module', '-e', SCRIPT("import connect from '@switchboard/client';")]],
   ])('works through %s: connects, and maps VALIDATION_FAILED with its fields', async (_how, args) => {
     const seen = await run(args, fixture.server.ws('/ws'));
     expect(seen).toEqual({ id: expect.any(String), state: 'connected', code: 'VALIDATION_FAILED', fields: ['age', 'name'] });

@@ -13,8 +13,8 @@ function repositoryRoot(from: string): string {
 
 const ROOT = repositoryRoot(__dirname);
 const PUBLIC = join(ROOT, 'examples/chat/public');
-/** Built by `npm run build` (scripts/build-client.mjs). */
-const CLIENT_BUNDLE = join(ROOT, 'dist/bundles/switchboard-client.iife.js');
+/** Built by `npm run build` (client/build.mjs). */
+const CLIENT_BUNDLE = join(ROOT, 'client/dist/switchboard-client.iife.js');
 
 /**
  * The chat page at `/` and its assets. Only these files are served, by
@@ -40,7 +40,7 @@ export class ChatPageController {
   @Get('switchboard-client.js')
   client(@Res() res: Response): void {
     if (!existsSync(CLIENT_BUNDLE)) {
-      res.status(503).type('text').send('The client bundle is not built yet: run `npm run build` (or `node scripts/build-client.mjs`).\n');
+      res.status(503).type('text').send('The client bundle is not built yet: run `npm run build` (or `npm run build -w @switchboard/client`).\n');
       return;
     }
     send(res, CLIENT_BUNDLE, 'js');
