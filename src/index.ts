@@ -28,6 +28,7 @@ export type {
   OnConnect,
   OnDisconnect,
 } from './gateways/hooks';
+export type { CanJoinFn, JoinOptions, RoomAuthorizer } from './gateways/room-authorizer';
 export { CloseCode } from './gateways/client-connection';
 export { SwitchboardAdapter } from './gateways/switchboard.adapter';
 export type { AckFn } from './controllers/handler-context';

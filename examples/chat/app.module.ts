@@ -9,6 +9,7 @@ import { RoomChatGateway } from './gateways/room-chat.gateway';
 import { ChatPageController } from './http/chat-page.controller';
 import { RealtimeApiController } from './http/realtime-api.controller';
 import { TokenService } from './services/token.service';
+import { UserRooms } from './services/user-rooms';
 
 /** The example chat app; `register()` takes the Switchboard options (e.g. another backplane). */
 @Module({})
@@ -20,6 +21,7 @@ export class ChatAppModule {
       controllers: [RealtimeApiController, ChatPageController],
       providers: [
         TokenService,
+        UserRooms,
         DoxChatController,
         RoomChatController,
         PrivateController,

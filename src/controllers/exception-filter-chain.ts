@@ -3,6 +3,7 @@ import { EXCEPTION_FILTERS_METADATA, FILTER_CATCH_EXCEPTIONS } from '@nestjs/com
 import type { ModuleRef } from '@nestjs/core';
 import { BootErrorCode, SwitchboardBootError } from '../errors/switchboard-error';
 import type { HandlerArgs } from './handler-context';
+import { replyingClient } from './replying-client';
 
 /** A filter instance and the exception types its `@Catch()` names (none: every exception). */
 interface BoundFilter {
@@ -36,9 +37,17 @@ export class ExceptionFilterChain {
   }
 }
 
-/** What `host.switchToWs()` gives a filter: the connection, the message, the event name. */
+/**
+ * What `host.switchToWs()` gives a filter: the connection, the message, the
+ * event name. When the frame carries an `id`, the first frame the filter
+ * emits to the client carries it too (see `replyingClient`), so the client's
+ * request settles with the filter's answer.
+ */
 export function wsArgumentsHost(args: HandlerArgs): ArgumentsHost {
-  const ws = { getClient: () => args[0], getData: () => args[1], getPattern: () => args[3] };
+  const [connection, message, { frame }, event] = args;
+  let client: unknown;
+  const getClient = () => (client ??= replyingClient(connection, frame.kind === 'event' ? frame.id : undefined));
+  const ws = { getClient, getData: () => message, getPattern: () => event };
   const unsupported = (kind: string) => () => {
     throw new Error(`a Switchboard handler runs in a "ws" context, not "${kind}"; use host.switchToWs()`);
   };

@@ -10,6 +10,7 @@ import { BuiltInEvent } from '../protocol';
 import { DEFAULT_LIMITS, SWITCHBOARD_OPTIONS, type ConnectionLimits, type SwitchboardOptions } from '../switchboard.options';
 import type { BoundHandler } from './handler-context';
 import { HandlerFactory } from './handler-factory';
+import { createJoinPolicy, type JoinPolicy } from './join-policy';
 
 /** Everything the server needs to serve one gateway route. */
 export interface GatewayRoute {
@@ -24,6 +25,8 @@ export interface GatewayRoute {
   readonly onDisconnect: readonly DisconnectHook[];
   /** Event name → handler; a Map so `__proto__` and friends are just unknown events. */
   readonly handlers: ReadonlyMap<string, BoundHandler>;
+  /** Whether and how client `joinRoom` frames are checked. */
+  readonly joins: JoinPolicy;
 }
 
 const RESERVED = new Set<string>([BuiltInEvent.CONNECTED, BuiltInEvent.EXCEPTION, BuiltInEvent.JOIN_ROOM, BuiltInEvent.LEAVE_ROOM]);
@@ -75,8 +78,10 @@ export class GatewayExplorer {
     const gatewayName = gateway.constructor.name;
     const handlers = new Map<string, BoundHandler>();
     const owners = new Map<string, string>();
+    const controllers = new Set<object>();
     for (const controller of metadata.controllers ?? []) {
       const instance = this.resolveController(controller, gatewayName, instances);
+      controllers.add(instance);
       const list: readonly HandlerMetadata[] = Reflect.getMetadata(HANDLERS_METADATA, controller) ?? [];
       for (const { event, methodName } of list) {
         const where = `${controller.name}.${String(methodName)}`;
@@ -105,7 +110,27 @@ export class GatewayExplorer {
       onConnect: hooks.flatMap((h) => (h.onConnect ? [h.onConnect] : [])),
       onDisconnect: hooks.flatMap((h) => (h.onDisconnect ? [h.onDisconnect] : [])),
       handlers,
+      joins: createJoinPolicy({
+        gateway,
+        path: metadata.path,
+        options: metadata.joins,
+        guard: this.handlerFactory.createJoinGuard([...controllers]),
+        provided: (type) => this.provided(type),
+      }),
     };
+  }
+
+  /** The instance of a class provider, for options that name a class (e.g. `joins.authorize`). */
+  private provided(type: abstract new (...args: never[]) => unknown): object | undefined {
+    const wrapper = this.discovery.getProviders().find((w) => w.metatype === type && !w.inject);
+    if (!wrapper) return undefined;
+    if (!wrapper.isDependencyTreeStatic() || !wrapper.instance) {
+      throw new SwitchboardBootError(
+        BootErrorCode.SCOPED_PROVIDER,
+        `${type.name} must be a singleton provider; remove the request or transient scope from it and from what it injects`,
+      );
+    }
+    return wrapper.instance as object;
   }
 
   private resolveController(controller: Type<unknown>, gatewayName: string, instances: Map<unknown, object>): object {

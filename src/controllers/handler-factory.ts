@@ -1,12 +1,16 @@
 import { Injectable } from '@nestjs/common';
-import { ROUTE_ARGS_METADATA } from '@nestjs/common/constants';
+import { GUARDS_METADATA, ROUTE_ARGS_METADATA } from '@nestjs/common/constants';
 import { ExternalContextCreator, ModuleRef } from '@nestjs/core';
-import type { IncomingMessage } from 'node:http';
 import { ExceptionFilterChain, wsArgumentsHost } from './exception-filter-chain';
 import { HANDLED_BY_FILTER, type BoundHandler } from './handler-context';
+import { createHandshakeGuard, type HandshakeGuard } from './handshake-guard';
+import { withWsContexts } from './ws-execution-context';
 import { WsParamsFactory } from './ws-params-factory';
 
-const HANDSHAKE_METHOD = 'beforeConnect';
+/** The name a join's guards are created under: no real method has it (Nest caches handler metadata per instance and name). */
+const JOIN_METHOD = '\u0000joinRoom';
+/** The handler a join's guards see as `context.getHandler()`: it carries no metadata of its own. */
+const joinRoom = (): undefined => undefined;
 
 /**
  * Wraps controller methods with Nest's guards, pipes and interceptors,
@@ -17,10 +21,15 @@ const HANDSHAKE_METHOD = 'beforeConnect';
 export class HandlerFactory {
   private readonly paramsFactory = new WsParamsFactory();
 
+  /** Nest's context creator, whose guards and interceptors get a `WsExecutionContext`. */
+  private readonly contextCreator: ExternalContextCreator;
+
   constructor(
-    private readonly contextCreator: ExternalContextCreator,
+    contextCreator: ExternalContextCreator,
     private readonly moduleRef: ModuleRef,
-  ) {}
+  ) {
+    this.contextCreator = withWsContexts(contextCreator);
+  }
 
   /** A controller method as a handler of frames. */
   createHandler(instance: object, methodName: string): BoundHandler {
@@ -52,32 +61,45 @@ export class HandlerFactory {
   }
 
   /**
-   * The guards put on a gateway class (and on its `beforeConnect` method), run
-   * on the upgrade request as an HTTP context: `switchToHttp().getRequest()`
-   * is the request, so guards shared with HTTP controllers work unchanged.
-   * Resolves when every guard passes; rejects with what the guard threw
-   * (a guard returning false throws `ForbiddenException`).
+   * The guards a client `joinRoom` passes on a route whose controllers are
+   * `controllers`: the global guards and each controller's class-level
+   * guards, run as for a handler of that controller with no decorators of
+   * its own (`ws` context; `getData()` is the room, `getPattern()` is
+   * `'joinRoom'`). Controllers without class-level guards are skipped, but
+   * the first one stands in when none has any, so global guards always run.
+   * Resolves when every guard passes; rejects with what a guard threw
+   * (`ForbiddenException` for one that returned false). Undefined for a route
+   * without controllers.
    */
-  createHandshakeGuard(gateway: object): (request: IncomingMessage) => Promise<unknown> {
-    // The context creator calls its callback once the guards pass; a no-op
-    // that carries the metadata of the gateway's own `beforeConnect` (if any)
-    // lets method-level guards apply without running the hook here.
-    const check = (): undefined => undefined;
-    const own = (gateway as Record<string, unknown>)[HANDSHAKE_METHOD];
-    if (typeof own === 'function') {
-      for (const key of Reflect.getMetadataKeys(own)) Reflect.defineMetadata(key, Reflect.getMetadata(key, own), check);
-    }
-    const guarded = this.contextCreator.create(
-      gateway as Record<string, unknown>,
-      check,
-      HANDSHAKE_METHOD,
-      undefined,
-      undefined,
-      undefined,
-      undefined,
-      { guards: true, interceptors: false, filters: false },
-      'http',
+  createJoinGuard(controllers: readonly object[]): BoundHandler | undefined {
+    const guarded = controllers.filter((c) => (Reflect.getMetadata(GUARDS_METADATA, c.constructor) ?? []).length > 0);
+    const hosts = guarded.length > 0 ? guarded : controllers.slice(0, 1);
+    if (hosts.length === 0) return undefined;
+    const checks = hosts.map((host) =>
+      this.contextCreator.create(
+        host as Record<string, unknown>,
+        joinRoom,
+        JOIN_METHOD,
+        undefined,
+        undefined,
+        undefined,
+        undefined,
+        { guards: true, interceptors: false, filters: false },
+        'ws',
+      ),
     );
-    return (request) => guarded(request, undefined);
+    if (checks.length === 1) return checks[0] as BoundHandler;
+    return async (...args) => {
+      for (const check of checks) await check(...args);
+    };
+  }
+
+  /**
+   * The guards a gateway declares for its upgrade request (on its class and
+   * its `beforeConnect` method), run as an HTTP context; global guards are
+   * not among them (see `createHandshakeGuard`).
+   */
+  createHandshakeGuard(gateway: object): HandshakeGuard {
+    return createHandshakeGuard(gateway, this.moduleRef);
   }
 }

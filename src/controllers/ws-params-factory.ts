@@ -1,7 +1,11 @@
 import { WsParamType } from '../decorators/param.decorators';
 import type { HandlerArgs } from './handler-context';
 
-/** Resolves `@Message()`, `@Emitter()`, `@Connection()`, `@Ack()` and `@Frame()` from a handler's arguments. */
+/**
+ * Resolves `@Message()`, `@Emitter()`, `@Connection()`, `@Ack()` and `@Frame()`
+ * from a handler's arguments, and `@MessageBody()`, `@ConnectedSocket()` and
+ * `@Ack()` of `@nestjs/websockets` as their Switchboard namesakes.
+ */
 export class WsParamsFactory {
   exchangeKeyForValue(type: number, data: unknown, args: HandlerArgs): unknown {
     const [connection, message, context] = args;
@@ -16,6 +20,7 @@ export class WsParamsFactory {
       case WsParamType.CONNECTION:
         return connection;
       case WsParamType.ACK:
+      case WsParamType.NEST_ACK:
         return context.ack;
       case WsParamType.FRAME:
         return context.frame;

@@ -1,5 +1,6 @@
 import { Injectable, SetMetadata, applyDecorators, type Type } from '@nestjs/common';
 import type { GatewayHooks } from '../gateways/hooks';
+import type { JoinOptions } from '../gateways/room-authorizer';
 import type { ConnectionLimits } from '../switchboard.options';
 import { GATEWAY_METADATA } from './metadata-keys';
 
@@ -16,6 +17,13 @@ export interface GatewayOptions {
   readonly subprotocols?: readonly string[];
   /** Overrides of the module-wide limits for this route only. */
   readonly limits?: Partial<ConnectionLimits>;
+  /**
+   * Who may join rooms with a client `joinRoom` frame: `clientJoins: false`
+   * refuses them all, `authorize` checks each one. By default every valid
+   * room may be joined, unless a guard of the route's controllers (or a
+   * global guard) or a `canJoin` method of the gateway refuses.
+   */
+  readonly joins?: JoinOptions;
 }
 
 /** The metadata `@Gateway()` writes and the explorer reads. */
@@ -27,8 +35,9 @@ export interface GatewayMetadata extends GatewayOptions {
  * Declares a WebSocket route. The path may hold parameters (`/ws/chat/:roomId`)
  * that hooks and handlers read from `connection.params`. The class is a Nest
  * provider: list it in a module's `providers`. It may implement
- * `OnBeforeConnect`, `OnConnect` and `OnDisconnect`, and guards put on it with
- * `@UseGuards()` run on the upgrade request.
+ * `OnBeforeConnect`, `OnConnect`, `OnDisconnect` and `RoomAuthorizer`
+ * (`canJoin`), and guards put on it with `@UseGuards()` run on the upgrade
+ * request.
  *
  * @example
  * ＠Gateway('/ws', { controllers: [ChatController] })

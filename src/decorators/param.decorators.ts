@@ -5,7 +5,9 @@ import { ROUTE_ARGS_METADATA } from '@nestjs/common/constants';
  * Kinds of handler parameters; the params factory turns each into a value.
  * The numbers follow Nest's route parameter types, which is how pipes learn
  * a parameter's kind: the message is a `body` (so `ValidationPipe` validates
- * it), everything else `custom` (so it is left alone).
+ * it), everything else `custom` (so it is left alone). They are also those
+ * of `@nestjs/websockets`' own decorators, so `@ConnectedSocket()` (0) is the
+ * connection, `@MessageBody()` (3) the message, and its `@Ack()` (13) the ack.
  */
 export enum WsParamType {
   CONNECTION = 0,
@@ -13,6 +15,8 @@ export enum WsParamType {
   ACK = 2,
   MESSAGE = 3,
   FRAME = 7,
+  /** What `@Ack()` of `@nestjs/websockets` writes. */
+  NEST_ACK = 13,
 }
 
 type PipeArg = Type<PipeTransform> | PipeTransform;

@@ -12,6 +12,8 @@ export const BootErrorCode = {
   BACKPLANE_MISCONFIGURED: 'SB_BACKPLANE_MISCONFIGURED',
   INVALID_CLUSTER_OPTIONS: 'SB_INVALID_CLUSTER_OPTIONS',
   INVALID_FILTER: 'SB_INVALID_FILTER',
+  INVALID_JOIN_OPTIONS: 'SB_INVALID_JOIN_OPTIONS',
+  JOIN_AUTHORIZER_NOT_PROVIDED: 'SB_JOIN_AUTHORIZER_NOT_PROVIDED',
 } as const;
 
 /** A mistake in how the application uses Switchboard, found at boot. The message says what to fix. */

@@ -96,6 +96,10 @@ export class ClientConnection implements WsConnection {
     return this.socket.protocol;
   }
 
+  get ip(): string | undefined {
+    return this.remoteAddress;
+  }
+
   /** Writes an already encoded frame; false when the socket is not open or the slow-client policy refused it. */
   write(bytes: Buffer, binary: boolean): boolean {
     if (!this.admits()) return false;

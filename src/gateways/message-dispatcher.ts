@@ -1,4 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
+import { WebSocket } from 'ws';
 import type { GatewayRoute } from '../controllers/gateway-explorer';
 import { HANDLED_BY_FILTER, type FrameContext } from '../controllers/handler-context';
 import { BINARY_EVENT } from '../decorators/metadata-keys';
@@ -19,6 +20,9 @@ import { Fanout } from '../services/fanout';
 import { Membership } from '../services/membership';
 import { SenderEmitter } from '../services/ws-emitter';
 import { CloseCode, type ClientConnection } from './client-connection';
+
+/** A join answers for itself once it happened: guards see an `ack` that does nothing. */
+const noAck = (): void => undefined;
 
 /** Frames a connection may have waiting while its handlers run; more are refused as `RATE_LIMITED`. */
 const MAX_PENDING_FRAMES = 256;
@@ -140,12 +144,21 @@ export class MessageDispatcher {
   }
 
   private async joinRoom(connection: ClientConnection, route: GatewayRoute, frame: Extract<InboundFrame, { kind: 'event' }>): Promise<void> {
+    const { joins } = route;
+    if (!joins.clientJoins) return this.fail(connection, ErrorCode.FORBIDDEN, `${route.matcher.pattern} does not let clients join rooms`, frame.id);
     const room = frame.message;
     const invalid = checkRoomName(room, route.limits.maxRoomNameLength);
     if (invalid !== undefined) return this.fail(connection, ErrorCode.INVALID_ROOM, invalid, frame.id);
     const name = room as string;
     if (!connection.rooms.has(name) && connection.rooms.size >= route.limits.maxRoomsPerConnection) {
       return this.fail(connection, ErrorCode.TOO_MANY_ROOMS, `a connection may be in at most ${route.limits.maxRoomsPerConnection} rooms`, frame.id);
+    }
+    if (joins.check) {
+      connection.emitter ??= new SenderEmitter(this.fanout, connection.id, connection.route);
+      const refused = await joins.check(connection, name, { frame, emitter: connection.emitter, ack: noAck }, frame.event);
+      if (refused) return this.send(connection, encodeFrame({ kind: 'exception', error: refused, id: frame.id }));
+      // The client is leaving (it closed while the join was being authorized): a join now would outlive its clean-up.
+      if (connection.socket.readyState !== WebSocket.OPEN) return;
     }
     if (!(await this.registry(connection, frame, () => this.membership.joinLocal(connection, name)))) return;
     if (frame.id !== undefined) this.send(connection, encodeFrame({ kind: 'event', event: frame.event, message: { room: name }, id: frame.id }));

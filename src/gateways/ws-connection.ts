@@ -28,6 +28,11 @@ export interface WsConnection {
   readonly metadata: Readonly<Record<string, unknown>>;
   readonly connectTime: Date;
   readonly remoteAddress: string | undefined;
+  /**
+   * The same address under the name Express gives it on a request, for guards
+   * that read `switchToHttp().getRequest().ip` (e.g. `ThrottlerGuard`'s tracker).
+   */
+  readonly ip: string | undefined;
   /** The underlying `ws` socket, for what Switchboard does not wrap. */
   readonly socket: WebSocket;
   /** Sends one frame to this connection only (what Nest exception filters call). */

@@ -9,7 +9,7 @@ export const ErrorCode = {
   UNKNOWN_EVENT: 'UNKNOWN_EVENT',
   /** A validation pipe rejected the message; `fields` says which properties failed. */
   VALIDATION_FAILED: 'VALIDATION_FAILED',
-  /** A guard refused the frame, or the handler threw a 403. */
+  /** A guard refused the frame, the route refused a client `joinRoom`, or the handler threw a 403. */
   FORBIDDEN: 'FORBIDDEN',
   /** The handler threw a 401. */
   UNAUTHORIZED: 'UNAUTHORIZED',

@@ -117,6 +117,7 @@ describe('handler errors', () => {
     expect(await client.next((f) => f.event === 'teapot')).toEqual({
       event: 'teapot',
       message: { message: 'short and stout', sound: 'whistle', data: 'brew' },
+      id: 't1',
     });
     expect((await client.request('echo')).message).toBe('still here');
     expect(events(client)).toEqual(['connected', 'teapot', 'echo']);

@@ -1,4 +1,4 @@
-import { BadRequestException } from '@nestjs/common';
+import { BadRequestException, ForbiddenException } from '@nestjs/common';
 import {
   Gateway,
   RealtimeService,
@@ -11,6 +11,7 @@ import {
   type WsConnection,
 } from '../../../src';
 import { RoomChatController } from '../controllers/room-chat.controller';
+import { UserRooms, isUserRoom } from '../services/user-rooms';
 
 const MAX_ROOM_NAME = 64;
 
@@ -19,14 +20,19 @@ const MAX_ROOM_NAME = 64;
  * connection joins the room in its path, gets `room_joined` with the members,
  * and the others get `user_joined`; `user_left` when it goes.
  */
-@Gateway('/ws/chat/:roomId', { controllers: [RoomChatController] })
+@Gateway('/ws/chat/:roomId', { controllers: [RoomChatController], joins: { authorize: UserRooms } })
 export class RoomChatGateway implements OnBeforeConnect, OnConnect, OnDisconnect {
   constructor(private readonly realtime: RealtimeService) {}
 
-  /** The room comes from the URL: one that could not be joined is refused with HTTP 400 before any connection exists. */
+  /**
+   * The room comes from the URL: one that could not be joined is refused with
+   * HTTP 400 before any connection exists, and a user's private room with 403
+   * (the server joins it in `onConnect`, past the route's room authorizer).
+   */
   beforeConnect(ctx: HandshakeContext): void {
     const invalid = checkRoomName(ctx.params.roomId, MAX_ROOM_NAME);
     if (invalid !== undefined) throw new BadRequestException(invalid);
+    if (isUserRoom(ctx.params.roomId)) throw new ForbiddenException('user:* rooms are private');
   }
 
   async onConnect(connection: WsConnection): Promise<void> {

@@ -36,7 +36,7 @@ export class Recorder {
       };
       check();
     });
-    return within(found, ms, `${what}; seen so far: ${JSON.stringify(this.frames.slice(-6))}`);
+    return within(found, ms, () => `${what}; seen so far: ${JSON.stringify(this.frames.slice(-6))}`);
   }
 }
 

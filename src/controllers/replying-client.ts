@@ -1,0 +1,31 @@
+import type { ClientConnection } from '../gateways/client-connection';
+import type { WsConnection } from '../gateways/ws-connection';
+import { encodeFrame, type FrameId } from '../protocol';
+
+/**
+ * The client an exception filter gets (`host.switchToWs().getClient()`) when
+ * the frame whose error it answers carries an `id`: the connection itself in
+ * everything but `emit()`, whose first text frame carries that id, so the
+ * sender's pending request settles with it (an `exception` event rejects it,
+ * any other event resolves it). Later frames go out as plain emits. Without
+ * an id, the connection itself.
+ */
+export function replyingClient(connection: ClientConnection, id: FrameId | undefined): WsConnection {
+  if (id === undefined) return connection;
+  let pending: FrameId | undefined = id;
+  const emit = (event: string, message?: unknown): boolean => {
+    if (pending === undefined) return connection.emit(event, message);
+    const frame = encodeFrame({ kind: 'event', event, message, id: pending });
+    // A binary message goes out as its bytes alone: it cannot carry the id, which waits for the next frame.
+    if (typeof frame !== 'string') return connection.write(frame, true);
+    pending = undefined;
+    return connection.write(Buffer.from(frame), false);
+  };
+  return new Proxy(connection, {
+    get(target, key) {
+      if (key === 'emit') return emit;
+      const value: unknown = Reflect.get(target, key, target);
+      return typeof value === 'function' ? value.bind(target) : value;
+    },
+  });
+}
