@@ -20,7 +20,7 @@ function runBench(args: string[]): Promise<{ code: number | null; stdout: string
   const exited = new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) =>
     child.once('exit', (code) => resolve({ code, stdout, stderr })),
   );
-  return within(exited, 50_000, `the bench to finish (stderr so far: ${stderr})`).catch((error: Error) => {
+  return within(exited, 50_000, () => `the bench to finish (stderr so far: ${stderr})`).catch((error: Error) => {
     child.kill('SIGKILL');
     throw error;
   });

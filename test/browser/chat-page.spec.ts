@@ -1,4 +1,3 @@
-import { execFileSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
@@ -30,8 +29,11 @@ jest.setTimeout(60_000);
 
   beforeAll(async () => {
     if (!haveChromium) throw new Error(MISSING);
-    // The page loads the IIFE bundle; build it from the current sources.
-    execFileSync(process.execPath, [join(ROOT, 'client/build.mjs')], { cwd: ROOT, stdio: 'pipe' });
+    // The page loads the IIFE bundle that `npm test` built before the suite; rebuilding here would
+    // delete client/dist under the specs that pack or import it.
+    if (!existsSync(join(ROOT, 'client/dist/switchboard-client.iife.js'))) {
+      throw new Error('client/dist/switchboard-client.iife.js is missing: run `npm run build` first (npm test does it)');
+    }
     browser = await chromium.launch({
       executablePath: CHROMIUM,
       headless: true,

@@ -87,7 +87,7 @@ export async function startCluster(run: ClusterRun = {}): Promise<ClusterProcess
       };
       check();
     });
-    return within(found, ms, `a "${type}" cluster event; events so far: ${JSON.stringify(events)}; output:\n${log}`);
+    return within(found, ms, () => `a "${type}" cluster event; events so far: ${JSON.stringify(events)}; output:\n${log}`);
   };
 
   const stop = async (ms = 8000): Promise<void> => {

@@ -145,7 +145,7 @@ export class TestClient {
       };
       check();
     });
-    return within(found, ms, `${what}; received so far: ${JSON.stringify(this.received.slice(-5))}`);
+    return within(found, ms, () => `${what}; received so far: ${JSON.stringify(this.received.slice(-5))}`);
   }
 
   private wake(): void {

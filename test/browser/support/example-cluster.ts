@@ -29,13 +29,13 @@ export async function startExampleCluster(): Promise<ExampleCluster> {
   const stop = async (): Promise<void> => {
     if (child.exitCode !== null || child.signalCode !== null) return;
     child.kill('SIGTERM');
-    await within(exited, 8000, `the example cluster to exit; output:\n${output}`).catch((error: unknown) => {
+    await within(exited, 8000, () => `the example cluster to exit; output:\n${output}`).catch((error: unknown) => {
       child.kill('SIGKILL');
       throw error;
     });
   };
   try {
-    await eventually(() => output.includes(`cluster ready: 2 workers share port ${port}`), 20_000, `the example cluster to be ready; output:\n${output}`);
+    await eventually(() => output.includes(`cluster ready: 2 workers share port ${port}`), 20_000, () => `the example cluster to be ready; output:\n${output}`);
   } catch (error) {
     child.kill('SIGKILL');
     throw error;

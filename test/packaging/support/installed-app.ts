@@ -84,7 +84,8 @@ function findCopies(dir: string, name: string): string[] {
 
 /**
  * The user's journey on one Nest version: connected, joinRoom with a reply,
- * a room emit except the sender, a reply from an injected service, a guard refusal.
+ * a room emit except the sender, a reply from an injected service, a guard refusal,
+ * and a global ThrottlerGuard (5 messages a minute per handler and address) refusing the 6th ping.
  */
 export async function exerciseGateway(base: string): Promise<void> {
   const [ada, bob] = await Promise.all([TestClient.connect(`${base}/ws`), TestClient.connect(`${base}/ws`)]);
@@ -104,6 +105,8 @@ export async function exerciseGateway(base: string): Promise<void> {
     expect(ada.framesOf('said')).toEqual([]);
     const refused = await ada.request('secret');
     expect(refused).toMatchObject({ event: 'exception', message: { code: 'FORBIDDEN' } });
+    for (let i = 0; i < 5; i++) expect(await bob.request('ping')).toMatchObject({ event: 'ping', message: 'pong' });
+    expect(await bob.request('ping')).toMatchObject({ event: 'exception', message: { code: 'RATE_LIMITED' } });
   } finally {
     await Promise.all([ada.close(), bob.close()]);
   }

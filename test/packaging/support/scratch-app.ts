@@ -25,6 +25,8 @@ export function writeScratchApp(root: string, flavour: ScratchFlavour, server: s
     dependencies: {
       ...flavour.nest,
       switchboard: `file:${server}`,
+      // A global APP_GUARD as Nest apps commonly have one: it must not break the handshake.
+      '@nestjs/throttler': '^6.5.0',
       'reflect-metadata': '^0.2.2',
       rxjs: '^7.8.1',
     },
@@ -84,6 +86,11 @@ export class ChatController {
     return this.greeter.greet(message);
   }
 
+  @On('ping')
+  ping(): string {
+    return 'pong';
+  }
+
   @On('secret')
   @UseGuards(DenyAll)
   secret(): string {
@@ -93,6 +100,8 @@ export class ChatController {
 `;
 
 const MODULE = (js: string): string => `import { Module } from '@nestjs/common';
+import { APP_GUARD } from '@nestjs/core';
+import { ThrottlerGuard, ThrottlerModule } from '@nestjs/throttler';
 import { Gateway, SwitchboardModule } from 'switchboard';
 import { ChatController, DenyAll } from './chat.controller${js}';
 import { GreeterService } from './greeter.service${js}';
@@ -101,8 +110,8 @@ import { GreeterService } from './greeter.service${js}';
 export class ChatGateway {}
 
 @Module({
-  imports: [SwitchboardModule.forRoot()],
-  providers: [ChatGateway, ChatController, GreeterService, DenyAll],
+  imports: [SwitchboardModule.forRoot(), ThrottlerModule.forRoot({ throttlers: [{ ttl: 60_000, limit: 5 }] })],
+  providers: [ChatGateway, ChatController, GreeterService, DenyAll, { provide: APP_GUARD, useClass: ThrottlerGuard }],
 })
 export class AppModule {}
 `;
