@@ -19,7 +19,6 @@ function loadDoxClient(): (url: string, config?: { maxRetries: number; retryAfte
   const g = globalThis as Record<string, unknown>;
   g.window ??= globalThis;
   g.WebSocket ??= WebSocket;
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
   return require('@dartondox/websocket').default;
 }
 
