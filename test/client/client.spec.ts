@@ -173,7 +173,7 @@ describe('client SDK against a server that never answers', () => {
     clients.push(client);
     await client.ready();
     const pending = client.request('slow', null).catch((e: unknown) => e);
-    await eventually(() => silent.received.length === 1, 3000, 'the server received the request');
+    await eventually(() => silent.received.length === 1, 3000, () => `the server received the request; it received ${JSON.stringify(silent.received)}`);
     silent.dropClients();
     expect(await pending).toMatchObject({
       code: 'DISCONNECTED',

@@ -28,7 +28,14 @@ async function run(args: string[], url: string): Promise<Record<string, unknown>
   let err = '';
   child.stdout.setEncoding('utf8').on('data', (chunk: string) => (out += chunk));
   child.stderr.setEncoding('utf8').on('data', (chunk: string) => (err += chunk));
-  const code = await within(new Promise<number | null>((resolve) => child.on('exit', resolve)), 10_000, `node ${args[0]} to finish`);
+  const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
+  const code = await within(exited, 10_000, () => `node ${args[0]} to finish; its stdout so far: ${JSON.stringify(out)}, stderr: ${JSON.stringify(err)}`).catch(
+    (error: unknown) => {
+      // A client that never finishes keeps reconnecting, and its process alive, after the test gave up on it.
+      child.kill();
+      throw error;
+    },
+  );
   if (code !== 0) throw new Error(`node exited with ${code}: ${err}`);
   return JSON.parse(out.trim()) as Record<string, unknown>;
 }

@@ -1,5 +1,5 @@
 import type { SwitchboardClient } from '../../../client/node';
-import { within } from '../../support/wait';
+import { within, type WaitDescription } from '../../support/wait';
 
 /** One frame as a client handler saw it. */
 export interface Seen {
@@ -41,7 +41,7 @@ export class Recorder {
 }
 
 /** Resolves with the arguments of the next call of a client callback, waiting up to `ms`. */
-export function nextCall<A extends unknown[]>(subscribe: (callback: (...args: A) => void) => () => void, what: string, ms = 3000): Promise<A> {
+export function nextCall<A extends unknown[]>(subscribe: (callback: (...args: A) => void) => () => void, what: WaitDescription, ms = 3000): Promise<A> {
   let off: (() => void) | undefined;
   const called = new Promise<A>((resolve) => {
     off = subscribe((...args) => resolve(args));
