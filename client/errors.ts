@@ -1,7 +1,7 @@
 /**
  * Codes of errors the client raises itself. Errors from the server's
  * `exception` frames keep the server's code (`UNKNOWN_EVENT`,
- * `VALIDATION_FAILED`, `INVALID_ROOM` …; see the README's error codes).
+ * `VALIDATION_FAILED`, `INVALID_ROOM` …; see docs/reference.md, Error codes).
  */
 export const ClientErrorCode = {
   /** A request or room change got no reply within its timeout. */

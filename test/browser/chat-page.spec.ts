@@ -124,7 +124,7 @@ jest.setTimeout(60_000);
 
     mkdirSync(join(ROOT, 'test-artifacts'), { recursive: true });
     await ann.screenshot({ path: SCREENSHOT });
-    // `UPDATE_SCREENSHOT=1 npm test` refreshes the README's copy.
+    // `UPDATE_SCREENSHOT=1 npm test` refreshes docs/chat-page.png, which docs/client.md shows.
     if (process.env.UPDATE_SCREENSHOT) copyFileSync(SCREENSHOT, join(ROOT, 'docs/chat-page.png'));
 
     // An admin ends Bob's session (close 1000): his page goes offline for good; Ann's stays connected.

@@ -1,4 +1,4 @@
-// What the README's "Client SDK" section promises about stopping, closing,
+// What docs/client.md promises about stopping, closing,
 // the offline queue, subprotocols and prompt retries, each against a real
 // Switchboard app over real sockets, through the Node entry (`client/node`,
 // which uses `ws` and sees the HTTP status of a refused handshake).
