@@ -9,10 +9,11 @@ export interface CliContext {
   readonly cwd: string;
   readonly output: CliOutput;
   /**
-   * Root of the Switchboard package the CLI belongs to; `new` points the app at it.
+   * Root of the `@switchboard/cli` package that runs: `new` tells from it where
+   * the app gets Switchboard (its checkout, or the registry at its version).
    * Default: found by walking up from the CLI's own files.
    */
-  readonly packageRoot?: string;
+  readonly cliRoot?: string;
 }
 
 /** Output to the process's stdout and stderr. */

@@ -3,11 +3,21 @@ import { dirname, relative } from 'node:path';
 import { CliError } from './cli-error';
 import type { CliOutput } from './cli-context';
 
+/**
+ * Bytes a command writes but makes only when it writes them (a packed
+ * tarball), so a dry run or a refusal never pays for them.
+ */
+export interface ProducedContent {
+  /** Where the bytes come from, shown instead of them (e.g. `packed from /path/to/checkout`). */
+  readonly origin: string;
+  readonly bytes: () => Buffer;
+}
+
 /** One file a command will write. */
 export interface PlannedFile {
   /** Absolute path. */
   readonly path: string;
-  readonly content: string;
+  readonly content: string | ProducedContent;
   /** `create` refuses to replace an existing file unless forced; `update` edits one the command has read. */
   readonly action: 'create' | 'update';
   /** What an update changes, shown to the user. */
@@ -37,6 +47,11 @@ export class FilePlan {
     this.files.push({ path, content, action: 'create' });
   }
 
+  /** A new file whose bytes are made only when the plan is written. */
+  produce(path: string, content: ProducedContent): void {
+    this.files.push({ path, content, action: 'create', note: content.origin });
+  }
+
   update(path: string, content: string, note: string): void {
     this.files.push({ path, content, action: 'update', note });
   }
@@ -54,18 +69,20 @@ export function applyPlan(plan: FilePlan, options: ApplyOptions, output: CliOutp
     const list = existing.map((f) => `  ${show(f.path)}`).join('\n');
     throw new CliError(`Refusing to overwrite existing file${existing.length > 1 ? 's' : ''}:\n${list}\nNothing was written. Pass --force to overwrite.`);
   }
-  for (const file of plan.files) {
+  // Make every produced file before writing any, so a failure to make one leaves nothing half-done.
+  const contents = options.dryRun ? [] : plan.files.map((f) => (typeof f.content === 'string' ? f.content : f.content.bytes()));
+  plan.files.forEach((file, index) => {
     const replaced = file.action === 'create' && existsSync(file.path);
     const verb = file.action === 'update' ? 'UPDATE' : replaced ? 'OVERWRITE' : 'CREATE';
     const line = `${verb} ${show(file.path)}${file.note ? ` (${file.note})` : ''}`;
     if (options.dryRun) {
-      output.out(`${line}\n${indent(file.content)}`);
-      continue;
+      output.out(typeof file.content === 'string' ? `${line}\n${indent(file.content)}` : line);
+      return;
     }
     mkdirSync(dirname(file.path), { recursive: true });
-    writeFileSync(file.path, file.content);
+    writeFileSync(file.path, contents[index]);
     output.out(line);
-  }
+  });
   for (const step of plan.manualSteps) output.err(`MANUAL STEP: ${step}`);
   if (options.dryRun) output.out('Dry run: nothing was written.');
 }

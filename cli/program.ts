@@ -1,11 +1,10 @@
 import { Command, CommanderError } from 'commander';
-import { join } from 'node:path';
 import type { CliContext } from './cli-context';
 import { CliError } from './cli-error';
 import type { GenerateOptions } from './commands/generate.command';
 import { newApp, type NewOptions } from './commands/new.command';
 import type { ArtifactKind } from './names';
-import { findPackageRoot, isRecord, readJson } from './workspace';
+import { findCliRoot, manifestOf } from './own-package';
 
 /** Nest's short aliases: `g co`, `g ga`, `g s`. */
 const KIND_ALIAS: Record<ArtifactKind, string> = { controller: 'co', gateway: 'ga', service: 's' };
@@ -47,17 +46,27 @@ function buildProgram(context: CliContext): Command {
     .exitOverride()
     .showSuggestionAfterError()
     .showHelpAfterError('(run "switchboard --help" for the commands)');
-  const version = ownVersion();
+  const version = ownVersion(context);
   if (version) program.version(version, '-v, --version');
 
   program
     .command('new <app-name>')
-    .description('create a runnable app: package.json, tsconfig, nest-cli.json, src/ with a gateway, controller and service, and a test')
+    .description('create a runnable app, in cluster mode out of the box: package.json, tsconfig, nest-cli.json, src/ with a gateway, controller and service, and tests')
     .option('-d, --directory <dir>', 'folder to create it in (default: the app name)')
-    .option('--switchboard <folder-or-version>', 'where the app gets Switchboard: a folder (file:) or a version range (default: this checkout)')
+    .option(
+      '--switchboard <spec>',
+      'where the app gets switchboard and @switchboard/cli: a checkout folder or a switchboard-x.y.z.tgz (packed into vendor/), ' +
+        'or an npm version range (default: the checkout this CLI runs from; for an installed CLI, the registry at its own version)',
+    )
     .option('--force', 'overwrite files that already exist')
     .option('--dry-run', 'print what would be written, write nothing')
-    .addHelpText('after', '\nExample:\n  switchboard new my-app && cd my-app && npm install && npm start')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  switchboard new my-app && cd my-app && npm install && npm start\n' +
+        '  switchboard new my-app --switchboard ../switchboard            # a checkout\n' +
+        '  switchboard new my-app --switchboard ./switchboard-0.1.0.tgz   # a tarball made by npm pack\n' +
+        '  switchboard new my-app --switchboard ^0.1.0                    # the npm registry',
+    )
     .action((name: string, options: NewOptions) => newApp(name, options, context));
 
   program
@@ -98,8 +107,8 @@ async function generate(kind: ArtifactKind, name: string, options: GenerateOptio
   run(kind, name, options, context);
 }
 
-function ownVersion(): string | undefined {
-  const root = findPackageRoot();
-  const manifest = root === undefined ? undefined : readJson(join(root, 'package.json'));
-  return isRecord(manifest) && typeof manifest.version === 'string' ? manifest.version : undefined;
+/** The version of the `@switchboard/cli` that runs. */
+function ownVersion(context: CliContext): string | undefined {
+  const root = context.cliRoot ?? findCliRoot();
+  return root === undefined ? undefined : manifestOf(root).version;
 }

@@ -31,19 +31,6 @@ export function findWorkspace(cwd: string): AppWorkspace {
   return { root, sourceRoot };
 }
 
-/**
- * Root of the Switchboard package these CLI files belong to (the package.json
- * named "switchboard" above them), or undefined when they are not inside it.
- */
-export function findPackageRoot(from: string = __dirname): string | undefined {
-  return findUp(from, (dir) => {
-    const path = join(dir, 'package.json');
-    if (!existsSync(path)) return false;
-    const manifest = readJson(path);
-    return isRecord(manifest) && manifest.name === 'switchboard';
-  });
-}
-
 /** Parses a JSON file; a `CliError` naming the file when it is not JSON. */
 export function readJson(path: string): unknown {
   try {
@@ -58,7 +45,8 @@ export function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-function findUp(from: string, found: (dir: string) => boolean): string | undefined {
+/** The nearest folder at or above `from` for which `found` holds. */
+export function findUp(from: string, found: (dir: string) => boolean): string | undefined {
   for (let dir = resolve(from); ; dir = dirname(dir)) {
     if (found(dir)) return dir;
     if (dirname(dir) === dir) return undefined;

@@ -1,7 +1,9 @@
 import { existsSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
+import type { AppStyle } from '../app-style';
 import type { CliContext } from '../cli-context';
 import { CliError } from '../cli-error';
+import { detectAppStyle } from '../detect-app-style';
 import { applyPlan, FilePlan } from '../file-plan';
 import { artifactNames, type ArtifactKind, type ArtifactNames } from '../names';
 import { addToClassList, type NewClass, type Registration } from '../register/add-to-class-list';
@@ -35,20 +37,24 @@ interface Generation {
   readonly plan: FilePlan;
   readonly item: NewClass;
   readonly options: GenerateOptions;
+  /** The app's module system and test runner, which the written files follow. */
+  readonly style: AppStyle;
 }
 
 /**
  * Writes a controller, gateway or service (and its spec) into the app's
  * `sourceRoot`, then registers it by editing the syntax tree of the gateway
- * and module it belongs in. Everything is planned first; a refusal writes nothing.
+ * and module it belongs in. Imports and specs follow the app's module system
+ * and test runner. Everything is planned first; a refusal writes nothing.
  */
 export function generate(kind: ArtifactKind, rawName: string, options: GenerateOptions, context: CliContext): void {
   const names = artifactNames(rawName, kind);
   const workspace = findWorkspace(context.cwd);
-  const sources = new AppSources(workspace.sourceRoot, workspace.root);
+  const style = detectAppStyle(workspace.root);
+  const sources = new AppSources(workspace.sourceRoot, workspace.root, style.importExtension);
   const folder = join(workspace.sourceRoot, `${kind}s`);
   const item = { className: names.className, path: join(folder, names.fileName) };
-  const run: Generation = { names, workspace, sources, plan: new FilePlan(), item, options };
+  const run: Generation = { names, workspace, sources, plan: new FilePlan(), item, options, style };
 
   if (kind === 'controller') planController(run);
   else if (kind === 'gateway') planGateway(run);
@@ -62,7 +68,7 @@ function planController(run: Generation): void {
   const { names, sources, plan, item } = run;
   const gateway = chooseGateway(run);
   plan.create(item.path, controllerTemplate(names));
-  if (run.options.spec !== false) plan.create(specPath(item), controllerSpecTemplate(names, supportImport(run)));
+  if (run.options.spec !== false) plan.create(specPath(item), controllerSpecTemplate(names, supportImport(run), run.style));
   planSupportFiles(run);
 
   if (gateway.kind === 'found') {
@@ -85,10 +91,12 @@ function planGateway(run: Generation): void {
     throw new CliError(`${taken.className} (${sources.show(taken.file.getFilePath())}) already serves ${path}; choose another route with --path.`);
   }
   const module = findRootModule(sources);
-  const specModule: SpecModule | undefined =
-    module && { className: module.className, importPath: relativeImport(item.path, module.file.getFilePath()) };
+  const specModule: SpecModule | undefined = module && {
+    className: module.className,
+    importPath: `${relativeImport(item.path, module.file.getFilePath())}${run.style.importExtension}`,
+  };
   plan.create(item.path, gatewayTemplate(names, path));
-  if (run.options.spec !== false) plan.create(specPath(item), gatewaySpecTemplate(names, path, supportImport(run), specModule));
+  if (run.options.spec !== false) plan.create(specPath(item), gatewaySpecTemplate(names, path, supportImport(run), specModule, run.style));
   planSupportFiles(run);
   registerProvider(run, module);
 }
@@ -96,7 +104,7 @@ function planGateway(run: Generation): void {
 function planService(run: Generation): void {
   const { names, plan, item } = run;
   plan.create(item.path, serviceTemplate(names));
-  if (run.options.spec !== false) plan.create(specPath(item), serviceSpecTemplate(names, supportImport(run)));
+  if (run.options.spec !== false) plan.create(specPath(item), serviceSpecTemplate(names, supportImport(run), run.style));
   planSupportFiles(run);
   registerProvider(run, findRootModule(run.sources));
 }

@@ -38,7 +38,7 @@ export function addToClassList(sources: AppSources, target: ListTarget, item: Ne
     kind: 'manual',
     step:
       `add ${item.className} to the "${property}" of @${owner.decorator.getName()}() on ${where}, ` +
-      `importing it from '${moduleSpecifier(owner.file, item.path)}' (${why}).`,
+      `importing it from '${moduleSpecifier(owner.file, item.path, sources.importExtension)}' (${why}).`,
   });
 
   let edit: () => void;
@@ -68,7 +68,7 @@ export function addToClassList(sources: AppSources, target: ListTarget, item: Ne
       edit = () => appendElement(list, item.className);
     }
   }
-  ensureImport(owner.file, item);
+  ensureImport(owner.file, item, sources.importExtension);
   edit();
   sources.noteEdit(owner.file, `${item.className} added to the ${property} of ${owner.className}`);
   return { kind: 'added' };
@@ -81,18 +81,18 @@ function appendElement(list: ArrayLiteralExpression, text: string): void {
   if (trailingComma && !list.compilerNode.elements.hasTrailingComma) list.getSourceFile().insertText(added.getEnd(), ',');
 }
 
-/** Imports `item` into `file` unless it is declared or imported there already. */
-export function ensureImport(file: SourceFile, item: NewClass): void {
+/** Imports `item` into `file` unless it is declared or imported there already; `extension` ends the path (`.js` in ES module apps). */
+export function ensureImport(file: SourceFile, item: NewClass, extension = ''): void {
   if (file.getFilePath() === item.path || file.getClass(item.className)) return;
   const imported = file.getImportDeclarations().some((d) => d.getNamedImports().some((n) => (n.getAliasNode() ?? n.getNameNode()).getText() === item.className));
   if (imported) return;
-  const specifier = moduleSpecifier(file, item.path);
+  const specifier = moduleSpecifier(file, item.path, extension);
   const sameModule = file.getImportDeclaration((d) => d.getModuleSpecifierValue() === specifier && !d.isTypeOnly() && d.getNamespaceImport() === undefined);
   if (sameModule) sameModule.addNamedImport(item.className);
   else file.addImportDeclaration({ namedImports: [item.className], moduleSpecifier: specifier });
 }
 
-/** `./controllers/chat.controller` for a file next to `from`'s folder. */
-export function moduleSpecifier(from: SourceFile, path: string): string {
-  return from.getRelativePathAsModuleSpecifierTo(path);
+/** `./controllers/chat.controller` (with `extension`, `./controllers/chat.controller.js`) for a file next to `from`'s folder. */
+export function moduleSpecifier(from: SourceFile, path: string, extension = ''): string {
+  return `${from.getRelativePathAsModuleSpecifierTo(path)}${extension}`;
 }

@@ -26,10 +26,14 @@ export class AppSources {
   private readonly originals = new Map<string, string>();
   private readonly notes = new Map<string, string[]>();
 
-  /** `base` is the folder paths in messages are relative to (the app's root). */
+  /**
+   * `base` is the folder paths in messages are relative to (the app's root);
+   * `importExtension` ends the relative imports the edits add (`.js` in ES module apps).
+   */
   constructor(
     readonly sourceRoot: string,
     private readonly base: string,
+    readonly importExtension: '' | '.js' = '',
   ) {
     for (const path of sourceFiles(sourceRoot)) {
       const text = readFileSync(path, 'utf8');

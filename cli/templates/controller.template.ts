@@ -1,4 +1,6 @@
+import { COMMONJS_JEST, type AppStyle } from '../app-style';
 import type { ArtifactNames } from '../names';
+import { testFunctionImports } from './spec-imports';
 
 /** A WebSocket controller: one handler that replies, one that uses the sender-bound emitter. */
 export function controllerTemplate(names: ArtifactNames): string {
@@ -29,16 +31,18 @@ export class ${names.className} {
 
 /**
  * The controller's spec: it serves the controller on a gateway of its own and
- * talks to it with real WebSocket clients. `support` is the import path of `test/support`.
+ * talks to it with real WebSocket clients. `support` is the import path of
+ * `test/support`; `style` says how the app writes imports and which runner it uses.
  */
-export function controllerSpecTemplate(names: ArtifactNames, support: string): string {
+export function controllerSpecTemplate(names: ArtifactNames, support: string, style: AppStyle = COMMONJS_JEST): string {
   const echo = `${names.camelName}:echo`;
   const broadcast = `${names.camelName}:broadcast`;
   const base = names.fileName.replace(/\.ts$/, '');
-  return `import { Gateway } from 'switchboard';
-import { startApp, type RunningApp } from '${support}/test-app';
-import { TestClient } from '${support}/test-client';
-import { ${names.className} } from './${base}';
+  const js = style.importExtension;
+  return `${testFunctionImports(style, ['afterAll', 'afterEach', 'beforeAll', 'describe', 'expect', 'it'])}import { Gateway } from 'switchboard';
+import { startApp, type RunningApp } from '${support}/test-app${js}';
+import { TestClient } from '${support}/test-client${js}';
+import { ${names.className} } from './${base}${js}';
 
 @Gateway('/spec', { controllers: [${names.className}] })
 class SpecGateway {}

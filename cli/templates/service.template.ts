@@ -1,4 +1,6 @@
+import { COMMONJS_JEST, type AppStyle } from '../app-style';
 import type { ArtifactNames } from '../names';
+import { testFunctionImports } from './spec-imports';
 
 /** An injectable service that reaches connections through `RealtimeService`. */
 export function serviceTemplate(names: ArtifactNames): string {
@@ -22,12 +24,13 @@ export class ${names.className} {
 }
 
 /** The service's spec: a real client joins a room and receives what the service sends there. */
-export function serviceSpecTemplate(names: ArtifactNames, support: string): string {
+export function serviceSpecTemplate(names: ArtifactNames, support: string, style: AppStyle = COMMONJS_JEST): string {
   const base = names.fileName.replace(/\.ts$/, '');
-  return `import { Gateway } from 'switchboard';
-import { startApp, type RunningApp } from '${support}/test-app';
-import { TestClient } from '${support}/test-client';
-import { ${names.className} } from './${base}';
+  const js = style.importExtension;
+  return `${testFunctionImports(style, ['afterAll', 'beforeAll', 'describe', 'expect', 'it'])}import { Gateway } from 'switchboard';
+import { startApp, type RunningApp } from '${support}/test-app${js}';
+import { TestClient } from '${support}/test-client${js}';
+import { ${names.className} } from './${base}${js}';
 
 @Gateway('/spec')
 class SpecGateway {}

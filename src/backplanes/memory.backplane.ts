@@ -1,3 +1,5 @@
+import { Logger, type LoggerService } from '@nestjs/common';
+import cluster from 'node:cluster';
 import { Backplane } from './backplane';
 import type { ConnectionInfo, ConnectionRecord, MetadataUpdate } from './connection-info';
 import { InProcessRegistry } from './in-process-registry';
@@ -18,16 +20,26 @@ export interface MemoryBackplaneOptions {
   readonly bus?: MemoryBus;
   /** Default: a random id. */
   readonly nodeId?: string;
+  /** Where the warning about running in a cluster worker goes. Default: Nest's `Logger` with context `MemoryBackplane`. */
+  readonly logger?: Pick<LoggerService, 'warn'>;
 }
+
+/** Logged when a memory backplane starts in a `node:cluster` worker, where it cannot reach the other workers. */
+export const MEMORY_IN_CLUSTER_WORKER =
+  'The memory backplane is running in a cluster worker: rooms, broadcasts and the connection registry are NOT shared ' +
+  'with the other workers, so clients on another worker miss what is sent here. Use SwitchboardModule.forRoot({ backplane: backplaneFromEnv() }) ' +
+  '(cluster IPC under runCluster(), Redis when REDIS_URL is set) or new ClusterIpcBackplane().';
 
 /** The default backplane: everything in this process, nothing to set up. */
 export class MemoryBackplane extends Backplane {
   readonly name = 'memory';
   private readonly bus: MemoryBus;
+  private readonly logger: Pick<LoggerService, 'warn'>;
 
   constructor(options: MemoryBackplaneOptions = {}) {
     super(options.nodeId);
     this.bus = options.bus ?? new MemoryBus();
+    this.logger = options.logger ?? new Logger('MemoryBackplane');
   }
 
   override get distributed(): boolean {
@@ -35,6 +47,9 @@ export class MemoryBackplane extends Backplane {
   }
 
   protected override async init(): Promise<void> {
+    // It is the default, so a cluster app that forgot to pick a backplane gets
+    // it: say so at boot instead of letting broadcasts stop at the worker's edge.
+    if (cluster.isWorker) this.logger.warn(MEMORY_IN_CLUSTER_WORKER);
     this.bus.nodes.set(this.nodeId, this);
   }
 

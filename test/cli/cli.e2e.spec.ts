@@ -1,15 +1,17 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
+import { REPO } from '../support/packed-packages';
+import { runNode, type ProcessResult } from '../support/run-process';
 import { TestClient } from '../support/test-client';
-import { within } from '../support/wait';
-import { childEnv, collect, runNode, type ProcessResult } from './support/run-process';
+import { expectRoomSharedAcrossWorkers, startApp } from './support/app-process';
 
-const REPO = join(__dirname, '..', '..');
+const BIN = join(REPO, 'cli', 'dist', 'main.js');
 const NODE_MODULES = join(REPO, 'node_modules');
 const TSC = join(NODE_MODULES, 'typescript', 'bin', 'tsc');
 const JEST = join(NODE_MODULES, 'jest', 'bin', 'jest.js');
+const VERSION = (JSON.parse(readFileSync(join(REPO, 'package.json'), 'utf8')) as { version: string }).version;
 
 /** Fails with the process's whole output, so a broken generated app shows why. */
 function succeeded(result: ProcessResult, what: string): ProcessResult {
@@ -18,51 +20,39 @@ function succeeded(result: ProcessResult, what: string): ProcessResult {
 }
 
 /*
- * The generated app resolves its packages from this repo's node_modules (a
- * symlink above it) and `switchboard` from a fresh build of this checkout, so
- * the test needs no registry and app and framework share one NestJS. That a
- * plain `npm install` of a generated app works is generated-app-install.spec.ts.
+ * The built CLI of this checkout, as a contributor runs it: `new` packs the
+ * checkout into the app's vendor/. Instead of `npm install`, the vendored
+ * server tarball is unpacked into the app's node_modules, and everything else
+ * resolves from this repo's node_modules (a symlink above the app), so the
+ * test needs no registry and app and framework share one NestJS. That a plain
+ * `npm install` of an app works is generated-app-install.spec.ts.
  */
-describe('switchboard CLI end to end: the built binary, a generated app, tsc, its tests and a real client', () => {
+describe('switchboard CLI end to end: the built binary, a generated app, tsc, its tests and real clients', () => {
   let tmp: string;
-  let pkg: string;
-  let bin: string;
   let app: string;
-  let server: ChildProcess | undefined;
   const read = (path: string) => readFileSync(join(app, path), 'utf8');
-  const switchboard = (args: string[], cwd = app) => runNode([bin, ...args], cwd, 20_000);
+  const switchboard = (args: string[], cwd = app) => runNode([BIN, ...args], cwd, 20_000);
 
-  beforeAll(async () => {
+  beforeAll(() => {
     tmp = mkdtempSync(join(tmpdir(), 'sb-cli-e2e-'));
     symlinkSync(NODE_MODULES, join(tmp, 'node_modules'), 'dir');
-    // The package as npm would install it: this package.json, and src + cli compiled to dist/.
-    pkg = join(tmp, 'switchboard');
-    mkdirSync(pkg);
-    writeFileSync(join(pkg, 'package.json'), readFileSync(join(REPO, 'package.json')));
-    const tsconfig = {
-      extends: join(REPO, 'tsconfig.build.json'),
-      compilerOptions: { rootDir: REPO, outDir: join(pkg, 'dist'), sourceMap: false },
-      include: [join(REPO, 'src'), join(REPO, 'cli')],
-      exclude: [join(REPO, '**/*.spec.ts')],
-    };
-    writeFileSync(join(pkg, 'tsconfig.json'), JSON.stringify(tsconfig));
-    succeeded(await runNode([TSC, '-p', join(pkg, 'tsconfig.json')], pkg, 90_000), 'building Switchboard');
-    bin = join(pkg, 'dist', 'cli', 'main.js');
-  }, 100_000);
-
-  afterAll(() => {
-    server?.kill('SIGKILL');
-    rmSync(tmp, { recursive: true, force: true });
-  });
-
-  it('new creates an app that depends, through file:, on the Switchboard the CLI belongs to', async () => {
-    const created = succeeded(await switchboard(['new', 'demo-app'], tmp), 'switchboard new');
-    expect(created.stdout).toContain('CREATE demo-app/src/main.ts');
     app = join(tmp, 'demo-app');
-    expect(JSON.parse(read('package.json')).dependencies.switchboard).toBe(`file:${pkg}`);
-    // What `npm install` would give it, without the registry.
-    mkdirSync(join(app, 'node_modules'));
-    symlinkSync(pkg, join(app, 'node_modules', 'switchboard'), 'dir');
+  });
+  afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+
+  it('new, run from the checkout, makes an app that installs Switchboard from tarballs packed into vendor/', async () => {
+    const created = succeeded(await switchboard(['new', 'demo-app'], tmp), 'switchboard new');
+    expect(created.stderr).toBe('');
+    expect(created.stdout).toContain('CREATE demo-app/src/main.ts');
+    expect(created.stdout).toContain(`CREATE demo-app/vendor/switchboard-${VERSION}.tgz (packed from ${REPO})`);
+    const manifest = JSON.parse(read('package.json'));
+    expect(manifest.dependencies.switchboard).toBe(`file:vendor/switchboard-${VERSION}.tgz`);
+    expect(manifest.devDependencies['@switchboard/cli']).toBe(`file:vendor/switchboard-cli-${VERSION}.tgz`);
+    // What `npm install` would put there, without the registry.
+    const target = join(app, 'node_modules', 'switchboard');
+    mkdirSync(target, { recursive: true });
+    const untar = spawnSync('tar', ['-xzf', join(app, 'vendor', `switchboard-${VERSION}.tgz`), '-C', target, '--strip-components=1'], { encoding: 'utf8', timeout: 20_000 });
+    expect({ status: untar.status, stderr: untar.stderr }).toEqual({ status: 0, stderr: '' });
   });
 
   it('create:controller -ws, g gateway and g service write their files and register them in the syntax tree', async () => {
@@ -72,7 +62,7 @@ describe('switchboard CLI end to end: the built binary, a generated app, tsc, it
     }
     expect(read('src/gateways/app.gateway.ts')).toContain("@Gateway('/ws', { controllers: [AppController, ChatController] })");
     expect(read('src/app.module.ts')).toBe(`import { Module } from '@nestjs/common';
-import { SwitchboardModule } from 'switchboard';
+import { backplaneFromEnv, SwitchboardModule } from 'switchboard';
 import { AppController } from './controllers/app.controller';
 import { AppGateway } from './gateways/app.gateway';
 import { AppService } from './services/app.service';
@@ -81,7 +71,9 @@ import { LobbyGateway } from './gateways/lobby.gateway';
 import { NotificationsService } from './services/notifications.service';
 
 @Module({
-  imports: [SwitchboardModule.forRoot()],
+  // Each app gets the backplane that fits how it runs: cluster IPC in a cluster
+  // worker, Redis when REDIS_URL is set, in-memory in a single process.
+  imports: [SwitchboardModule.forRootAsync({ useFactory: () => ({ backplane: backplaneFromEnv() }) })],
   providers: [AppGateway, AppController, AppService, ChatController, LobbyGateway, NotificationsService],
 })
 export class AppModule {}
@@ -99,38 +91,35 @@ export class AppModule {}
       'src/services/notifications.service.spec.ts passed',
       'test/app.e2e.spec.ts passed',
     ]);
-    expect([report.numPassedTests, report.numFailedTests]).toEqual([5, 0]);
+    expect([report.numPassedTests, report.numFailedTests]).toEqual([7, 0]);
   }, 90_000);
 
-  it('built and started as npm start does, it answers a real client with the generated handler', async () => {
+  it('built, its single-process entry (npm run start:single) answers a real client with the generated handlers', async () => {
     succeeded(await runNode([TSC, '-p', 'tsconfig.build.json'], app, 60_000), 'building the generated app');
-    const started = spawn(process.execPath, ['dist/main.js'], { cwd: app, env: childEnv({ PORT: '0', NO_COLOR: '1' }) });
-    server = started;
-    const output = collect(started);
-    const exited = new Promise<number | null>((resolve) => started.once('exit', (code) => resolve(code)));
-    const port = await within(
-      new Promise<string>((resolve, reject) => {
-        started.stdout.on('data', () => {
-          const match = /listening on ws:\/\/localhost:(\d+)\/ws/.exec(output.stdout);
-          if (match) resolve(match[1]);
-        });
-        void exited.then((code) => reject(new Error(`the app exited with ${code} before listening:\n${output.stdout}\n${output.stderr}`)));
-      }),
-      15_000,
-      'the generated app to log the port it listens on',
-    );
+    const single = await startApp(process.execPath, ['dist/single.js'], app, { PORT: '0' }, /listening on ws:\/\/localhost:(\d+)\/ws/, 15_000);
+    try {
+      const client = await TestClient.connect(`ws://127.0.0.1:${single.port}/ws`);
+      expect(await client.request('chat:echo', { text: 'hi' })).toEqual({ event: 'chat:echo', message: { text: 'hi' }, id: expect.any(String) });
+      expect((await client.request('hello', 'Ada')).message).toBe('Hello, Ada!');
+      const lobby = await TestClient.connect(`ws://127.0.0.1:${single.port}/lobby`);
+      expect(lobby.id).not.toBe(client.id);
+      await Promise.all([client.close(), lobby.close()]);
+    } finally {
+      await single.stop();
+    }
+    expect(single.output()).not.toContain('MemoryBackplane');
+  }, 40_000);
 
-    const client = await TestClient.connect(`ws://127.0.0.1:${port}/ws`);
-    expect(await client.request('chat:echo', { text: 'hi' })).toEqual({ event: 'chat:echo', message: { text: 'hi' }, id: expect.any(String) });
-    expect((await client.request('hello', 'Ada')).message).toBe('Hello, Ada!');
-    const lobby = await TestClient.connect(`ws://127.0.0.1:${port}/lobby`);
-    expect(lobby.id).not.toBe(client.id);
-    await Promise.all([client.close(), lobby.close()]);
-
-    started.kill('SIGTERM');
-    await within(exited, 10_000, 'the generated app to exit on SIGTERM');
-    server = undefined;
-  }, 90_000);
+  it('its cluster entry (npm start) runs two workers that share rooms over cluster IPC', async () => {
+    const cluster = await startApp(process.execPath, ['dist/main.js'], app, { PORT: '0', WORKERS: '2' }, /cluster ready: 2 workers share port (\d+)/, 20_000);
+    try {
+      await expectRoomSharedAcrossWorkers(cluster.port);
+    } finally {
+      await cluster.stop();
+    }
+    expect(cluster.output()).toContain('all workers stopped; primary exits');
+    expect(cluster.output()).not.toContain('MemoryBackplane');
+  }, 40_000);
 
   it('the binary exits non-zero with a clear message for an unknown command and outside an app', async () => {
     const unknown = await switchboard(['destroy', 'everything'], tmp);

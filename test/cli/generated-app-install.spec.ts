@@ -1,58 +1,81 @@
-// A generated app as its user gets it: `switchboard new`, then a plain
-// `npm install` from the registry (Switchboard itself through the `file:`
-// reference to this checkout), then its own `npm test` and `npx switchboard`.
-// Needs the npm registry, as `npm ci` does; npm's cache makes it quick.
-import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+// A generated app as a user gets it from published packages: the CLI
+// installed from its tarball, `switchboard new --switchboard <server tarball>`,
+// a plain `npm install`, then the app's own `npm test`, `npx switchboard` and
+// `npm start` in cluster mode. The tarballs are packed from this checkout
+// (packPackages); the other packages come from the npm registry, as `npm ci`
+// needs it; npm's cache (--prefer-offline) makes it quick.
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { within } from '../support/wait';
-import { childEnv, collect, runNode, type ProcessResult } from './support/run-process';
+import { join, relative } from 'node:path';
+import { packPackages, type PackedPackages } from '../support/packed-packages';
+import { runNode, runNpm } from '../support/run-process';
+import { expectRoomSharedAcrossWorkers, startApp } from './support/app-process';
 
-const REPO = join(__dirname, '..', '..');
-const BIN = join(REPO, 'dist', 'cli', 'main.js');
+const INSTALL = ['install', '--no-audit', '--no-fund', '--prefer-offline'];
 
-async function npm(args: string[], cwd: string, ms: number): Promise<ProcessResult> {
-  // Inherited npm_config_* (from the `npm test` running us) would steer the app's install; drop them.
-  const env = Object.fromEntries(Object.entries(childEnv()).filter(([key]) => !key.toLowerCase().startsWith('npm_')));
-  const child = spawn('npm', args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
-  const output = collect(child);
-  const code = await within(
-    new Promise<number | null>((resolve, reject) => child.once('error', reject).once('close', resolve)),
-    ms,
-    `"npm ${args.join(' ')}" in ${cwd} to finish`,
-  ).catch((error: Error) => {
-    child.kill('SIGKILL');
-    throw new Error(`${error.message}\nstdout:\n${output.stdout}\nstderr:\n${output.stderr}`);
-  });
-  if (code !== 0) throw new Error(`npm ${args.join(' ')} exited with ${code}\nstdout:\n${output.stdout}\nstderr:\n${output.stderr}`);
-  return { code, ...output };
+/** Every copy of `name` under `dir`'s node_modules, nested ones included, as paths relative to `dir`. */
+function copiesOf(dir: string, name: string): string[] {
+  const found: string[] = [];
+  const walk = (modules: string): void => {
+    if (!existsSync(modules)) return;
+    for (const entry of readdirSync(modules)) {
+      const packages = entry.startsWith('@') ? readdirSync(join(modules, entry)).map((p) => `${entry}/${p}`) : [entry];
+      for (const pkg of packages) {
+        if (pkg === name) found.push(relative(dir, join(modules, pkg)));
+        walk(join(modules, pkg, 'node_modules'));
+      }
+    }
+  };
+  walk(join(dir, 'node_modules'));
+  return found;
 }
 
-describe('a generated app installed with plain npm install', () => {
+describe('a generated app, from packed tarballs, installed with plain npm install', () => {
   let tmp: string;
+  let packs: PackedPackages;
   let app: string;
 
-  beforeAll(() => {
-    if (!existsSync(BIN)) throw new Error('the CLI is not built: run `npm run build` (npm install does it)');
+  beforeAll(async () => {
     tmp = mkdtempSync(join(tmpdir(), 'sb-cli-install-'));
+    mkdirSync(join(tmp, 'packs'));
+    packs = await packPackages(join(tmp, 'packs'));
     app = join(tmp, 'shop-floor');
-  });
+  }, 60_000);
   afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
-  it('installs, passes its own tests, and runs npx switchboard', async () => {
-    const created = await runNode([BIN, 'new', 'shop-floor'], tmp, 20_000);
+  it('new, run from the installed CLI tarball, makes an app that installs with one NestJS and passes its own tests', async () => {
+    // The CLI as a user installs it: from its tarball, into a folder of its own.
+    const tools = join(tmp, 'tools');
+    mkdirSync(tools);
+    await runNpm([...INSTALL, '--no-save', packs.cli], tools, 120_000);
+    const bin = join(tools, 'node_modules', '.bin', 'switchboard');
+    const created = await runNode([bin, 'new', 'shop-floor', '--switchboard', relative(tmp, packs.server)], tmp, 30_000);
     expect({ code: created.code, stderr: created.stderr }).toEqual({ code: 0, stderr: '' });
-    expect(JSON.parse(readFileSync(join(app, 'package.json'), 'utf8')).dependencies.switchboard).toBe(`file:${REPO}`);
+    const manifest = JSON.parse(readFileSync(join(app, 'package.json'), 'utf8'));
+    expect(manifest.dependencies.switchboard).toMatch(/^file:vendor\/switchboard-[\d.]+\.tgz$/);
+    expect(manifest.devDependencies['@switchboard/cli']).toMatch(/^file:vendor\/switchboard-cli-[\d.]+\.tgz$/);
 
-    await npm(['install', '--no-audit', '--no-fund', '--prefer-offline'], app, 240_000);
-    // install-links=true: a copy of the package, not a link back into this checkout.
-    expect(existsSync(join(app, 'node_modules', 'switchboard', 'dist', 'src', 'index.js'))).toBe(true);
+    await runNpm(INSTALL, app, 240_000);
+    // Switchboard's Nest is the app's: one @nestjs/core, which is what makes dependency injection work across them.
+    expect(copiesOf(app, '@nestjs/core')).toEqual(['node_modules/@nestjs/core']);
+    expect(copiesOf(app, 'switchboard')).toEqual(['node_modules/switchboard']);
 
-    const tested = await npm(['test'], app, 120_000);
-    expect(tested.stderr).toMatch(/Tests:\s+\d+ passed, \d+ total/);
-
-    const help = await npm(['exec', '--', 'switchboard', '--help'], app, 30_000);
+    const tested = await runNpm(['test'], app, 120_000);
+    expect(tested.stderr).toMatch(/Tests:\s+3 passed, 3 total/);
+    const help = await runNpm(['exec', '--', 'switchboard', '--help'], app, 30_000);
     expect(help.stdout).toContain('create:controller');
-  }, 420_000);
+  }, 480_000);
+
+  it('npm start runs it in cluster mode: a room broadcast from a client on one worker reaches a client on the other', async () => {
+    expect(existsSync(join(app, 'node_modules'))).toBe(true);
+    const cluster = await startApp('npm', ['start'], app, { PORT: '0', WORKERS: '2' }, /cluster ready: 2 workers share port (\d+)/, 60_000);
+    try {
+      await expectRoomSharedAcrossWorkers(cluster.port);
+    } finally {
+      await cluster.stop();
+    }
+    // SIGTERM drained the workers and ended the primary, rather than the final SIGKILL.
+    expect(cluster.output()).toContain('all workers stopped; primary exits');
+    expect(cluster.output()).not.toContain('MemoryBackplane');
+  }, 90_000);
 });

@@ -1,25 +1,19 @@
+import { APP_VERSIONS } from './app-versions';
+
 /** What the generated `package.json` and README depend on. */
 export interface AppConfig {
   /** npm package name, also the folder name. */
   readonly name: string;
-  /** How the app depends on Switchboard: `file:/path/to/switchboard` or a version range. */
+  /** How the app depends on `switchboard`: `file:vendor/switchboard-<version>.tgz` or a version range. */
   readonly switchboard: string;
-  /** Version ranges of the other packages the app uses, by package name. */
-  readonly versions: Readonly<Record<string, string>>;
+  /** How it depends on `@switchboard/cli`, from the same place as `switchboard`. */
+  readonly cli: string;
+  /** The checkout or folder of tarballs the vendored packages came from; undefined when they come from the registry. */
+  readonly vendoredFrom?: string;
 }
 
-/** Packages the app itself imports. */
-export const APP_DEPENDENCIES = ['@nestjs/common', '@nestjs/core', '@nestjs/platform-express', 'reflect-metadata', 'rxjs'] as const;
-/** Packages its build and tests need. */
-export const APP_DEV_DEPENDENCIES = ['@swc/core', '@swc/jest', '@types/jest', '@types/node', '@types/ws', 'jest', 'typescript', 'ws'] as const;
-
-/** Whether the app gets Switchboard from a folder rather than from the registry. */
-export function isFileDependency(config: AppConfig): boolean {
-  return config.switchboard.startsWith('file:');
-}
-
+/** `package.json`: `npm start` runs the cluster, `npm run start:single` one process. */
 export function packageJsonTemplate(config: AppConfig): string {
-  const pick = (names: readonly string[]) => Object.fromEntries(names.map((n) => [n, config.versions[n]]));
   const manifest = {
     name: config.name,
     version: '0.0.1',
@@ -28,10 +22,11 @@ export function packageJsonTemplate(config: AppConfig): string {
     scripts: {
       build: 'tsc -p tsconfig.build.json',
       start: 'npm run build && node dist/main.js',
+      'start:single': 'npm run build && node dist/single.js',
       test: 'tsc -p tsconfig.json && jest',
     },
-    dependencies: { ...pick(APP_DEPENDENCIES), switchboard: config.switchboard },
-    devDependencies: pick(APP_DEV_DEPENDENCIES),
+    dependencies: sorted({ ...APP_VERSIONS.dependencies, switchboard: config.switchboard }),
+    devDependencies: sorted({ ...APP_VERSIONS.devDependencies, '@switchboard/cli': config.cli }),
     jest: {
       testEnvironment: 'node',
       roots: ['<rootDir>/src', '<rootDir>/test'],
@@ -52,6 +47,11 @@ export function packageJsonTemplate(config: AppConfig): string {
     },
   };
   return `${JSON.stringify(manifest, null, 2)}\n`;
+}
+
+/** In name order, as npm itself writes them. */
+function sorted(deps: Readonly<Record<string, string>>): Record<string, string> {
+  return Object.fromEntries(Object.entries(deps).sort(([a], [b]) => (a < b ? -1 : 1)));
 }
 
 /** `tsconfig.json`: strict, type-checks sources and tests, emits nothing. */
@@ -99,58 +99,18 @@ export function nestCliTemplate(): string {
   return `${JSON.stringify(config, null, 2)}\n`;
 }
 
+/** `.gitignore`: vendor/ stays in, so a clone installs the same Switchboard. */
 export function gitignoreTemplate(): string {
   return 'node_modules/\ndist/\ncoverage/\n';
 }
 
-/**
- * `.npmrc` for a `file:` dependency. npm links a folder by default, and the
- * linked Switchboard would then load its own copy of NestJS beside the app's;
- * two copies of `@nestjs/core` break dependency injection. Installing it as a
- * copy lets npm share one NestJS between them.
- */
-export function npmrcTemplate(): string {
+/** The app's configuration files, as [path, content]. */
+export function appConfigFiles(config: AppConfig): [string, string][] {
   return [
-    '# Switchboard comes from a folder (file:). Installing it as a copy, not a symlink,',
-    '# gives the app and Switchboard one shared copy of NestJS.',
-    'install-links=true',
-    '',
-  ].join('\n');
-}
-
-export function readmeTemplate(config: AppConfig): string {
-  const source = isFileDependency(config)
-    ? `\nSwitchboard is installed from \`${config.switchboard}\` as a copy (see \`.npmrc\`), built\nas it was then. After changing and rebuilding it there, copy it in again with\n\`npm install switchboard@${config.switchboard}\`.\n`
-    : '';
-  return `# ${config.name}
-
-A WebSocket back end built with Switchboard on NestJS.
-
-## Run it
-
-\`\`\`sh
-npm install
-npm start
-\`\`\`
-
-Clients connect to \`ws://localhost:3000/ws\` (\`PORT\` changes the port). Send
-\`{"event":"hello","message":"Ada","id":1}\` and the reply is
-\`{"event":"hello","message":"Hello, Ada!","id":1}\`.
-
-## Test it
-
-\`\`\`sh
-npm test
-\`\`\`
-
-It type-checks everything, then runs the specs in \`src/\` and \`test/\`, which talk to the app with real WebSocket clients.
-
-## Grow it
-
-\`\`\`sh
-npx switchboard create:controller Chat --ws   # src/controllers/chat.controller.ts, added to AppGateway
-npx switchboard g gateway Lobby               # src/gateways/lobby.gateway.ts on /lobby, added to AppModule
-npx switchboard g service Notifications       # src/services/notifications.service.ts, added to AppModule
-\`\`\`
-${source}`;
+    ['package.json', packageJsonTemplate(config)],
+    ['tsconfig.json', tsconfigTemplate()],
+    ['tsconfig.build.json', tsconfigBuildTemplate()],
+    ['nest-cli.json', nestCliTemplate()],
+    ['.gitignore', gitignoreTemplate()],
+  ];
 }

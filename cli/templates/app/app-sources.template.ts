@@ -1,36 +1,15 @@
-/** `src/main.ts`: boots the app, with shutdown hooks so clients are closed cleanly. */
-export function mainTemplate(): string {
-  return `import { Logger } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
-import type { AddressInfo } from 'node:net';
-import { AppModule } from './app.module';
-
-async function bootstrap(): Promise<void> {
-  const app = await NestFactory.create(AppModule);
-  // On SIGTERM or Ctrl-C, Switchboard closes WebSocket clients before the process exits.
-  app.enableShutdownHooks();
-  await app.listen(Number(process.env.PORT ?? 3000));
-  const { port } = app.getHttpServer().address() as AddressInfo;
-  new Logger('Bootstrap').log(\`WebSocket gateway listening on ws://localhost:\${port}/ws\`);
-}
-
-bootstrap().catch((error: unknown) => {
-  console.error(error);
-  process.exit(1);
-});
-`;
-}
-
 /** `src/app.module.ts`: the root module the generators register gateways and providers in. */
 export function appModuleTemplate(): string {
   return `import { Module } from '@nestjs/common';
-import { SwitchboardModule } from 'switchboard';
+import { backplaneFromEnv, SwitchboardModule } from 'switchboard';
 import { AppController } from './controllers/app.controller';
 import { AppGateway } from './gateways/app.gateway';
 import { AppService } from './services/app.service';
 
 @Module({
-  imports: [SwitchboardModule.forRoot()],
+  // Each app gets the backplane that fits how it runs: cluster IPC in a cluster
+  // worker, Redis when REDIS_URL is set, in-memory in a single process.
+  imports: [SwitchboardModule.forRootAsync({ useFactory: () => ({ backplane: backplaneFromEnv() }) })],
   providers: [AppGateway, AppController, AppService],
 })
 export class AppModule {}
@@ -50,7 +29,8 @@ export class AppGateway {}
 
 /** `src/controllers/app.controller.ts` */
 export function appControllerTemplate(): string {
-  return `import { Message, On, WsController } from 'switchboard';
+  return `import { BadRequestException } from '@nestjs/common';
+import { Emitter, Message, On, WsController, type WsEmitter } from 'switchboard';
 import { AppService } from '../services/app.service';
 
 @WsController()
@@ -61,6 +41,18 @@ export class AppController {
   @On('hello')
   hello(@Message() name: unknown): string {
     return this.greetings.greet(name);
+  }
+
+  /**
+   * \`{"event":"say","message":{"room":"lobby","text":"hi"}}\` sends "hi" to every other
+   * member of the room (joined with \`{"event":"joinRoom","message":"lobby"}\`), on any worker.
+   */
+  @On('say')
+  say(@Emitter() emitter: WsEmitter, @Message() message: unknown): void {
+    const { room, text } = (message ?? {}) as { room?: unknown; text?: unknown };
+    // A client may send anything; the sender gets VALIDATION_FAILED with this text.
+    if (typeof room !== 'string' || typeof text !== 'string') throw new BadRequestException('say needs {"room": string, "text": string}');
+    emitter.room(room).emitExceptSender('say', text);
   }
 }
 `;
@@ -88,16 +80,39 @@ import { TestClient } from './support/test-client';
 
 describe('the app', () => {
   let app: RunningApp;
+  const clients: TestClient[] = [];
+  const connect = async (): Promise<TestClient> => {
+    const client = await TestClient.connect(app.url('/ws'));
+    clients.push(client);
+    return client;
+  };
 
   beforeAll(async () => {
     app = await startApp(AppModule);
   });
+  afterEach(() => Promise.all(clients.splice(0).map((c) => c.close())));
   afterAll(() => app.close());
 
   it('answers "hello" on /ws with a greeting', async () => {
-    const client = await TestClient.connect(app.url('/ws'));
+    const client = await connect();
     expect(await client.request('hello', 'Ada')).toMatchObject({ event: 'hello', message: 'Hello, Ada!' });
-    await client.close();
+  });
+
+  it('sends "say" to the other members of the room, not back to the sender', async () => {
+    const [alice, bob] = [await connect(), await connect()];
+    await alice.request('joinRoom', 'lobby');
+    await bob.request('joinRoom', 'lobby');
+    alice.send('say', { room: 'lobby', text: 'hi' });
+    expect(await bob.next((f) => f.event === 'say')).toMatchObject({ message: 'hi', room: 'lobby', sender: alice.id });
+    // Frames to one connection arrive in order: once this reply is back, a "say" to alice would be too.
+    await alice.request('hello', 'marker');
+    expect(alice.received('say')).toEqual([]);
+  });
+
+  it('refuses a "say" without a room and a text, and tells the sender why', async () => {
+    const client = await connect();
+    const reply = await client.request('say', 'hi');
+    expect(reply).toMatchObject({ event: 'exception', message: { code: 'VALIDATION_FAILED' } });
   });
 });
 `;
