@@ -24,7 +24,8 @@ export class ClusterPrimary {
   private readonly slots: Slot[] = [];
   private draining = false;
   private killTimer?: NodeJS.Timeout;
-  private killed = 0;
+  /** Workers the drain had to kill (after `shutdownTimeout`, or on a second signal): the primary then exits 1. */
+  private readonly killed = new Set<Worker>();
   private readonly listeningSlots = new Set<number>();
   private allListening?: () => void;
 
@@ -61,8 +62,7 @@ export class ClusterPrimary {
     this.killTimer = setTimeout(() => {
       for (const worker of this.live()) {
         this.settings.logger.warn(`worker ${worker.process.pid} did not drain within ${this.settings.shutdownTimeout} ms; killing it`);
-        this.killed++;
-        worker.process.kill('SIGKILL');
+        this.kill(worker);
       }
     }, this.settings.shutdownTimeout);
     this.killTimer.unref();
@@ -134,7 +134,7 @@ export class ClusterPrimary {
   private readonly onSignal = (signal: NodeJS.Signals): void => {
     if (this.draining) {
       this.settings.logger.warn(`${signal} again: killing the workers now`);
-      for (const worker of this.live()) worker.process.kill('SIGKILL');
+      for (const worker of this.live()) this.kill(worker);
       return;
     }
     this.drain(signal);
@@ -147,9 +147,16 @@ export class ClusterPrimary {
     this.cluster.off('exit', this.onExit);
     this.cluster.off('listening', this.onListening);
     for (const signal of this.settings.signals) process.off(signal, this.onSignal);
-    this.settings.logger.log(`all workers stopped${this.killed ? ` (${this.killed} killed)` : ''}; primary exits`);
-    this.emit({ type: 'stopped', killed: this.killed });
-    process.exit(this.killed > 0 ? 1 : 0);
+    const killed = this.killed.size;
+    this.settings.logger.log(`all workers stopped${killed ? ` (${killed} killed)` : ''}; primary exits`);
+    this.emit({ type: 'stopped', killed });
+    process.exit(killed > 0 ? 1 : 0);
+  }
+
+  /** Kills a worker that did not drain; counted once, however many times it is killed before its exit is seen. */
+  private kill(worker: Worker): void {
+    this.killed.add(worker);
+    worker.process.kill('SIGKILL');
   }
 
   private emit(event: ClusterEvent): void {

@@ -32,7 +32,8 @@ export async function runCluster(bootstrap: ClusterBootstrap, options: ClusterOp
     if (!Number.isInteger(settings.workers) || settings.workers < 1) {
       throw new SwitchboardBootError(
         BootErrorCode.INVALID_CLUSTER_OPTIONS,
-        `runCluster() needs a whole number of workers >= 1, got ${String(settings.workers)}`,
+        // A string (an environment variable not converted, say) is shown as one: "got 2" would read as valid.
+        `runCluster() needs a whole number of workers >= 1, got ${typeof settings.workers === 'string' ? `the string "${settings.workers}"` : String(settings.workers)}`,
       );
     }
     await new ClusterPrimary(cluster, settings).start();

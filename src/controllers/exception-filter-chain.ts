@@ -85,7 +85,8 @@ function instanceOf(type: Type<ExceptionFilter>, moduleRef: ModuleRef, instance:
   } catch {
     throw new SwitchboardBootError(
       BootErrorCode.INVALID_FILTER,
-      `${instance.constructor.name}: the exception filter ${type.name} could not be resolved; make it @Injectable() or pass an instance to @UseFilters()`,
+      // Nest finds every @UseFilters() class (it registers them), so what fails here is a scoped one: get() refuses those.
+      `${instance.constructor.name}: the exception filter ${type.name} could not be resolved as a singleton; remove its request or transient scope (and that of what it injects), or pass an instance to @UseFilters()`,
     );
   }
 }

@@ -4,6 +4,10 @@ import { TestClient } from '../support/test-client';
 import { RealtimeService } from '../../src';
 import { openNonReadingSocket } from '../support/raw-socket';
 import { eventually, within } from '../support/wait';
+import { RawFrameReader } from '../fixtures/raw-frames';
+
+/** How long a client closed for reading too slowly has before the server cuts its socket (client-connection.ts). */
+const SLOW_CLIENT_GRACE_MS = 1000;
 
 describe('bad input gets a clear error and nothing else', () => {
   const fixture = useApp(() => 
@@ -166,21 +170,42 @@ describe('flow limits', () => {
     await healthy.close();
   });
 
-  it('disconnects a client that stops reading once its send buffer passes the high-water mark', async () => {
-    server = await startApp(coreTestModule({ limits: { highWaterMark: 256 * 1024 } }));
+  it('closes a client that stops reading with 1013 once its send buffer passes the high-water mark, and cuts it 1 s later', async () => {
+    const highWaterMark = 256 * 1024;
+    server = await startApp(coreTestModule({ limits: { highWaterMark } }));
     const realtime = server.app.get(RealtimeService);
     const { socket, id } = await openNonReadingSocket(server.port, '/ws');
+    const reader = new RawFrameReader(socket);
     const bystander = await TestClient.connect(server.ws('/ws'));
     const chunk = 'z'.repeat(60_000);
     // At most 64 MiB are offered; once the kernel's socket buffers and the
-    // high-water mark are full, the policy must refuse further frames.
-    let sends = 0;
-    while (sends < 1100 && (await realtime.emitTo(id, 'bulk', chunk)) === 1) {
-      sends++;
-      if (sends % 50 === 0) await new Promise((resolve) => setImmediate(resolve));
+    // high-water mark are full, the policy must refuse the next frame.
+    let accepted = 0;
+    while (accepted < 1100 && (await realtime.emitTo(id, 'bulk', chunk)) === 1) {
+      accepted++;
+      if (accepted % 50 === 0) await new Promise((resolve) => setImmediate(resolve));
     }
-    await eventually(async () => (await realtime.getConnectionInfo(id)) === null, 5000, 'the slow client leaves the registry');
-    expect(sends).toBeLessThan(1100);
+    const firedAt = Date.now();
+    expect(accepted).toBeLessThan(1100);
+    expect(accepted).toBeGreaterThan(highWaterMark / chunk.length);
+
+    // The client reads again: every frame the server took comes first, then the close frame if it got
+    // through before the cut; the client never answers it, so the server cuts the TCP stream 1 s after
+    // the policy fired (SLOW_CLIENT_GRACE_MS), not earlier and not at ws' own 30 s close timeout.
+    reader.resume();
+    const endedAt = await within(reader.ended, SLOW_CLIENT_GRACE_MS * 3, () => `the server to cut the slow client; ${reader.state()}`);
+    if (reader.close) {
+      expect(reader.close).toMatchObject({ code: 1013, reason: 'client reads too slowly' });
+      expect(reader.texts.filter((f) => f.event === 'bulk')).toHaveLength(accepted);
+      expect(reader.texts.every((f) => f.event === 'bulk' && f.message === chunk)).toBe(true);
+    }
+    process.stdout.write(
+      `[figures] slow client: ${accepted} frames taken, close frame ${reader.close ? `${reader.close.code} read ${reader.close.at - firedAt} ms` : 'not read'}` +
+        ` and TCP cut ${endedAt - firedAt} ms after the policy fired\n`,
+    );
+    expect(endedAt - firedAt).toBeGreaterThanOrEqual(SLOW_CLIENT_GRACE_MS - 20);
+    expect(endedAt - firedAt).toBeLessThanOrEqual(SLOW_CLIENT_GRACE_MS * 1.5);
+    await eventually(async () => (await realtime.getConnectionInfo(id)) === null, 3000, 'the slow client leaves the registry');
     expect(await bystander.request('echo', 'unaffected')).toMatchObject({ message: 'unaffected' });
     socket.destroy();
     await bystander.close();

@@ -100,8 +100,10 @@ describe('wire protocol v1', () => {
 
   it('puts one message listener on a socket, however many controllers share its route', async () => {
     const a = await connect();
-    // /ws has two controllers; both answer on the same socket.
-    expect((await a.request('everyone', 'x')).id).toBeDefined();
+    // /ws has two controllers; both answer on the same socket. The reply is found by its event, so its id is checked, not assumed.
+    a.send({ event: 'everyone', message: 'x', id: 'both-1' });
+    expect(await a.next((f) => f.event === 'everyone' && f.id !== undefined, 3000, 'the reply to everyone (id both-1)')).toEqual({ event: 'everyone', message: null, id: 'both-1' });
+    expect(await a.next((f) => f.event === 'everyone')).toEqual({ event: 'everyone', message: 'x', sender: a.id });
     expect((await a.request('messageListeners')).message).toBe(1);
   });
 
