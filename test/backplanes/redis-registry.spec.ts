@@ -3,6 +3,7 @@ import { RedisKeys } from '../../src/backplanes/redis-keys';
 import { RedisRegistry } from '../../src/backplanes/redis-registry';
 import { deleteKeysUnder, keysUnder, testPrefix, testRedis } from '../fixtures/cluster-redis';
 import { eventually } from '../support/wait';
+import { SLACK_MS } from './redis-nodes';
 
 const record = (id: string, metadata: Record<string, unknown> = {}) => ({
   id,
@@ -80,13 +81,29 @@ describe('the Redis registry', () => {
   });
 
   it('a heartbeat reaps nodes whose heartbeat expired, with their connections and rooms, and lists the live ones', async () => {
-    await registry.resync('n2', 50, [{ ...record('n2.1'), rooms: ['lobby'], version: 0 }]);
-    await registry.resync('n1', 5000, [{ ...record('n1.1'), rooms: ['lobby'], version: 0 }]);
-    expect([...(await registry.tick('n1', 5000)).live].sort()).toEqual(['n1', 'n2']);
-    const tick = await eventually(async () => {
-      const result = await registry.tick('n1', 5000);
-      return result.reaped > 0 && result;
-    }, 2000, "n2's heartbeat to expire and n2 to be reaped");
+    // Far longer than the few round trips before n2's heartbeat is made to run out below.
+    const ttl = 60_000;
+    await registry.resync('n2', ttl, [{ ...record('n2.1'), rooms: ['lobby'], version: 0 }]);
+    await registry.resync('n1', ttl, [{ ...record('n1.1'), rooms: ['lobby'], version: 0 }]);
+    expect([...(await registry.tick('n1', ttl)).live].sort()).toEqual(['n1', 'n2']);
+    // A heartbeat (n2's by resync, n1's by tick) lives `ttl` ms from its renewal.
+    for (const node of ['n1', 'n2']) {
+      const left = await client.pttl(`${prefix}node:${node}`);
+      expect(left).toBeGreaterThan(0);
+      expect(left).toBeLessThanOrEqual(ttl);
+    }
+    const heartbeat = `${prefix}node:n2`;
+    // n2's heartbeat runs out now, expired by Redis itself: no test time rides on a TTL outliving round trips.
+    const expireIn = 1;
+    await client.pexpire(heartbeat, expireIn);
+    const tick = await eventually(
+      async () => {
+        const result = await registry.tick('n1', ttl);
+        return result.reaped > 0 && result;
+      },
+      expireIn + SLACK_MS,
+      "n2's heartbeat has expired and n2 is reaped",
+    );
     expect(tick).toEqual({ wasAlive: true, reaped: 1, live: ['n1'] });
     expect(await registry.members('lobby')).toEqual(['n1.1']);
     expect((await registry.all()).map((c) => c.id)).toEqual(['n1.1']);

@@ -20,13 +20,19 @@ export interface TwoNodes {
 /** Makes the two nodes a contract run tests against. */
 export type TwoNodeFactory = () => Promise<TwoNodes>;
 
-async function inProcess(backplanes: [Backplane, Backplane], cleanup: () => Promise<void> = async () => undefined): Promise<TwoNodes> {
+/** One Nest app in this process per backplane, each serving the contract app, started in order. */
+export async function startNodeApps(backplanes: readonly Backplane[]): Promise<RunningApp[]> {
   const apps: RunningApp[] = [];
   for (const backplane of backplanes) {
     @Module(clusterAppModule(backplane))
     class NodeModule {}
     apps.push(await startApp(NodeModule));
   }
+  return apps;
+}
+
+async function inProcess(backplanes: [Backplane, Backplane], cleanup: () => Promise<void> = async () => undefined): Promise<TwoNodes> {
+  const apps = await startNodeApps(backplanes);
   return {
     connect: (node, path = '/ws') => TestClient.connect(apps[node].ws(path)),
     close: async () => {
