@@ -10,6 +10,7 @@ import {
 import type { RunningApp } from '../support/test-app';
 import { TestClient } from '../support/test-client';
 import { eventually } from '../support/wait';
+import { call } from './node-calls';
 import { RedisProxy } from './redis-proxy';
 import { startNodeApps } from './two-nodes';
 
@@ -26,13 +27,6 @@ export const SLACK_MS = 1000;
 /** How long a node may take to be back after Redis answers again: one reconnect attempt, `peerWait`, slack. */
 export const resumeWithin = (peerWait: number = REDIS_BACKPLANE_DEFAULTS.peerWait): number => RECONNECT_MAX_MS + peerWait + SLACK_MS;
 
-/** Runs one realtime-service call on the node `via` is connected to (the contract app's `rt` event). */
-export async function call<T>(via: TestClient, name: string, ...args: unknown[]): Promise<T> {
-  const reply = await via.request('rt', { call: name, args });
-  if (reply.event === 'exception') throw new Error(`${name} failed on the server: ${JSON.stringify(reply.message)}`);
-  return reply.message as T;
-}
-
 /** The backplane status of the node `via` is connected to; answered locally, so it works while Redis is away. */
 export async function backplaneStatus(via: TestClient): Promise<BackplaneStatus> {
   return (await via.request('status')).message.backplane as BackplaneStatus;
@@ -46,17 +40,6 @@ export async function untilHealthy(via: TestClient, healthy: boolean, ms: number
     ms,
     () => `the node of ${via.id} reports healthy: ${healthy}; its last status ${JSON.stringify(last)}; its log: ${logs ?? '(not kept)'}`,
   );
-}
-
-/**
- * Sends a marker from `sender` to each receiver and waits for it: frames of
- * one sender stay in order, so once it is there, whatever `sender` caused
- * before has arrived, and a frame that is missing was never delivered.
- */
-export async function settle(sender: TestClient, receivers: readonly TestClient[], ms = 3000): Promise<void> {
-  const tag = `mark-${Date.now()}-${Math.random()}`;
-  await sender.request('mark', { to: receivers.map((r) => r.id), tag });
-  for (const receiver of receivers) await receiver.next((f) => f.event === 'mark' && f.message === tag, ms, `marker ${tag} from ${sender.id}`);
 }
 
 /** The numbered `seq` frames a client received, in arrival order. */
@@ -184,3 +167,5 @@ export class RedisNodes {
     await Promise.all(this.proxies.map((proxy) => proxy?.stop()));
   }
 }
+
+export { call, settle } from './node-calls';
