@@ -39,7 +39,8 @@ export function withoutVersion({ version: _, ...info }: LocalConnection): Connec
 /**
  * Applies a metadata patch the way every backplane must: a shallow merge in
  * which a key set to `null` or `undefined` is removed (JSON, which crosses
- * IPC, HTTP and Redis, cannot carry `undefined`).
+ * IPC, HTTP and Redis, cannot carry `undefined`), and `__proto__`,
+ * `constructor` and `prototype` are never set.
  */
 export function mergeMetadata(
   metadata: Readonly<Record<string, unknown>>,
@@ -47,6 +48,8 @@ export function mergeMetadata(
 ): Readonly<Record<string, unknown>> {
   const merged: Record<string, unknown> = { ...metadata };
   for (const [key, value] of Object.entries(patch)) {
+    // RealtimeService refuses these keys; a patch from another node that still holds one must not set a prototype.
+    if (key === '__proto__' || key === 'constructor' || key === 'prototype') continue;
     if (value === undefined || value === null) delete merged[key];
     else merged[key] = value;
   }

@@ -4,6 +4,7 @@ import type { ConnectionInfo } from '../backplanes/connection-info';
 import { Fanout } from './fanout';
 import { LocalHub } from './local-hub';
 import { Membership } from './membership';
+import { metadataPatchProblem } from './metadata-patch';
 
 /** Options of `emitToRoom()`. */
 export interface EmitToRoomOptions {
@@ -100,8 +101,14 @@ export class RealtimeService {
     return [...this.hub.all()].map((c) => c.describe(this.serverInstanceId));
   }
 
-  /** Merges `patch` into a connection's metadata; false when no such connection exists. */
+  /**
+   * Merges `patch` into a connection's metadata; false when no such connection
+   * exists. Rejects with a `TypeError`, storing nothing, when the patch is not
+   * a plain object or holds a `__proto__`, `constructor` or `prototype` key.
+   */
   updateConnectionMetadata(id: string, patch: Readonly<Record<string, unknown>>): Promise<boolean> {
+    const problem = metadataPatchProblem(patch);
+    if (problem) return Promise.reject(new TypeError(problem));
     return this.membership.updateMetadata(id, patch);
   }
 

@@ -105,6 +105,12 @@ describe('the example chat app', () => {
       body: JSON.stringify(['mood']),
     });
     expect(notAnObject.status).toBe(400);
+    const prototypeKey = await json(`/api/ws/connections/${ann.id}/metadata`, {
+      method: 'PUT',
+      headers: { 'content-type': 'application/json' },
+      body: '{"__proto__": {"admin": true}}',
+    });
+    expect(prototypeKey).toMatchObject({ status: 400, body: { message: expect.stringContaining('"__proto__" are not allowed') } });
     expect((await json(`/api/ws/connections/${ann.id}`)).body.metadata).toEqual({ name: 'Ann', mood: 'busy' });
 
     const broadcast = await json('/api/broadcast', {

@@ -32,7 +32,11 @@ export class RealtimeApiController {
   @Put('ws/connections/:id/metadata')
   async metadata(@Param('id') id: string, @Body() patch: Record<string, unknown>) {
     if (typeof patch !== 'object' || patch === null || Array.isArray(patch)) throw new BadRequestException('Body must be a JSON object');
-    if (!(await this.realtime.updateConnectionMetadata(id, patch))) throw new NotFoundException('Connection not found');
+    const updated = await this.realtime.updateConnectionMetadata(id, patch).catch((error: unknown) => {
+      // A patch the realtime service refuses (a __proto__ key, say) is the caller's mistake.
+      throw error instanceof TypeError ? new BadRequestException(error.message) : error;
+    });
+    if (!updated) throw new NotFoundException('Connection not found');
     return { updated: true };
   }
 

@@ -1,0 +1,37 @@
+// SPEC §5: a metadata patch with `__proto__`, `constructor` or `prototype`
+// keys is refused with a clear error, and nothing is stored.
+import { RealtimeService } from '../../src';
+import { mergeMetadata } from '../../src/backplanes/connection-info';
+import { coreTestModule } from '../fixtures/core-test.module';
+import { useApp } from '../support/test-app';
+
+describe('metadata patches with prototype keys', () => {
+  const fixture = useApp(() => coreTestModule());
+  const realtime = (): RealtimeService => fixture.server.app.get(RealtimeService);
+
+  it.each(['__proto__', 'constructor', 'prototype'])('refuses a patch with a "%s" key and stores nothing of it', async (key) => {
+    const client = await fixture.connect();
+    await realtime().updateConnectionMetadata(client.id, { name: 'Ann' });
+    // As an HTTP body or a client frame arrives: JSON.parse makes "__proto__" an ordinary own key.
+    const patch = JSON.parse(`{"${key}": {"admin": true}, "mood": "busy"}`) as Record<string, unknown>;
+    await expect(realtime().updateConnectionMetadata(client.id, patch)).rejects.toThrow(
+      new TypeError(`metadata keys "${key}" are not allowed (__proto__, constructor and prototype are refused); nothing was stored`),
+    );
+    const info = await realtime().getConnectionInfo(client.id);
+    expect(info?.metadata).toEqual({ name: 'Ann' });
+    expect(Object.getPrototypeOf(info?.metadata)).toBe(Object.prototype);
+  });
+
+  it('refuses a patch that is not a plain object', async () => {
+    const client = await fixture.connect();
+    const notAPatch = ['mood'] as unknown as Record<string, unknown>;
+    await expect(realtime().updateConnectionMetadata(client.id, notAPatch)).rejects.toThrow(TypeError);
+  });
+
+  it('never sets a prototype when a patch from another node still holds such a key', () => {
+    const merged = mergeMetadata({ name: 'Ann' }, JSON.parse('{"__proto__": {"admin": true}, "constructor": 1, "mood": "busy"}'));
+    expect(merged).toEqual({ name: 'Ann', mood: 'busy' });
+    expect(Object.getPrototypeOf(merged)).toBe(Object.prototype);
+    expect((merged as { admin?: unknown }).admin).toBeUndefined();
+  });
+});
