@@ -27,7 +27,12 @@ export interface ConnectionLimits {
   readonly highWaterMark: number;
   /** `drop` skips frames for a slow client; `disconnect` closes it with 1013. Default `disconnect`. */
   readonly slowClientPolicy: SlowClientPolicy;
-  /** Origins allowed to open a connection; others get HTTP 403. Undefined allows any. Default undefined. */
+  /**
+   * Other sites' origins allowed to open a connection from a browser
+   * (`https://app.example`; `'*'` for any). A handshake with no `Origin`
+   * (not a browser) or one of the request's own host is always allowed;
+   * any other gets HTTP 403. Default undefined: same host only.
+   */
   readonly allowedOrigins?: readonly string[];
 }
 

@@ -12,10 +12,26 @@ export type HandshakeOutcome =
 
 const logger = new Logger('SwitchboardHandshake');
 
-/** True when the request's Origin may connect: no allowlist, no Origin header (not a browser), or listed. */
-export function originAllowed(origin: string | undefined, allowed: readonly string[] | undefined): boolean {
-  if (!allowed || origin === undefined) return true;
-  return allowed.includes('*') || allowed.includes(origin);
+/**
+ * True when a handshake's `Origin` may connect: none (not a browser), the
+ * same host as the request's `Host` (a page served by this app), or listed
+ * in `allowed` (`'*'` lists every origin). Any other site is refused, so a
+ * page elsewhere cannot open a connection with a visitor's cookies
+ * (cross-site WebSocket hijacking).
+ */
+export function originAllowed(origin: string | undefined, host: string | undefined, allowed: readonly string[] | undefined): boolean {
+  if (origin === undefined) return true;
+  if (allowed && (allowed.includes('*') || allowed.includes(origin))) return true;
+  return host !== undefined && hostOf(origin) === host.toLowerCase();
+}
+
+/** `host[:port]` of an origin as browsers send it (`https://chat.example:8443`), or undefined for `null` and garbage. */
+function hostOf(origin: string): string | undefined {
+  try {
+    return new URL(origin).host;
+  } catch {
+    return undefined;
+  }
 }
 
 /**

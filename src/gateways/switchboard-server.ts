@@ -190,7 +190,7 @@ export class SwitchboardServer implements OnApplicationBootstrap, BeforeApplicat
     const { route, wss } = served;
     socket.on('error', ignoreSocketError);
     if (!this.accepting) return refuseUpgrade(socket, 503, 'Server is shutting down');
-    if (!originAllowed(request.headers.origin, route.limits.allowedOrigins)) {
+    if (!originAllowed(request.headers.origin, request.headers.host, route.limits.allowedOrigins)) {
       return refuseUpgrade(socket, 403, 'Origin not allowed');
     }
     const ctx: HandshakeContext = {
