@@ -1,4 +1,4 @@
+import { clusterIpcNodes } from '../support/two-nodes';
 import { backplaneContract } from './contract';
-import { clusterIpcNodes } from './two-nodes';
 
 backplaneContract('cluster IPC (two forked workers)', clusterIpcNodes);

@@ -1,10 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import type { ConnectionInfo } from '../../src';
 import { ownerOf } from '../../src/services/connection-id';
+import { call, settle } from '../support/node-calls';
 import type { Frame, TestClient } from '../support/test-client';
+import type { NodeIndex, TwoNodeFactory, TwoNodes } from '../support/two-nodes';
 import { eventually } from '../support/wait';
-import { call, settle } from './node-calls';
-import type { NodeIndex, TwoNodeFactory, TwoNodes } from './two-nodes';
 
 const unique = (name: string): string => `${name}-${randomBytes(3).toString('hex')}`;
 

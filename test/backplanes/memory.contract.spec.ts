@@ -1,4 +1,4 @@
+import { memoryNodes } from '../support/two-nodes';
 import { backplaneContract } from './contract';
-import { memoryNodes } from './two-nodes';
 
 backplaneContract('memory (two apps, one bus)', memoryNodes);

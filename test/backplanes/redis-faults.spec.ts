@@ -1,10 +1,13 @@
 import { Redis } from 'ioredis';
 import { RedisBackplane, type ConnectionInfo } from '../../src';
 import { ownerOf } from '../../src/services/connection-id';
-import { deleteKeysUnder, freePort, startOwnRedis, testPrefix, testRedis, type OwnRedis } from '../fixtures/cluster-redis';
+import { freePort } from '../support/free-port';
+import { call, settle } from '../support/node-calls';
+import { deleteKeysUnder, startOwnRedis, testRedis, type OwnRedis } from '../support/redis-server';
 import type { TestClient } from '../support/test-client';
+import { testPrefix } from '../support/test-prefix';
 import { eventually } from '../support/wait';
-import { RedisNodes, backplaneStatus, call, resumeWithin, seqOf, sequenceFaults, settle, untilHealthy } from './redis-nodes';
+import { RedisNodes, backplaneStatus, resumeWithin, seqOf, sequenceFaults, untilHealthy } from './redis-nodes';
 
 describe('Redis backplane faults', () => {
   it('drops garbage and forged frames published on its channels, counts them, and delivers none', async () => {

@@ -10,9 +10,9 @@ import {
 import type { RunningApp } from '../support/test-app';
 import { TestClient } from '../support/test-client';
 import { eventually } from '../support/wait';
-import { call } from './node-calls';
+import { startNodeApps } from '../support/two-nodes';
+import { Waiters } from '../support/waiters';
 import { RedisProxy } from './redis-proxy';
-import { startNodeApps } from './two-nodes';
 
 /** The longest ioredis waits between two reconnect attempts with `REDIS_CLIENT_OPTIONS` (its retryStrategy caps the delay). */
 export const RECONNECT_MAX_MS = ((): number => {
@@ -72,7 +72,11 @@ function ranges(numbers: readonly number[]): string {
 /** What a backplane logged, and when. */
 export class LogLines {
   readonly entries: { readonly at: number; readonly line: string }[] = [];
-  readonly log = (line: string): void => void this.entries.push({ at: Date.now(), line });
+  private readonly waiters = new Waiters();
+  readonly log = (line: string): void => {
+    this.entries.push({ at: Date.now(), line });
+    this.waiters.wake();
+  };
   readonly warn = this.log;
   readonly error = this.log;
 
@@ -82,10 +86,8 @@ export class LogLines {
   }
 
   /** The first line that starts with `start`, once there is one; the error shows the log at the timeout. */
-  async waitFor(start: string, ms: number, what: string): Promise<{ readonly at: number; readonly line: string }> {
-    const entry = await eventually(() => this.find(start), ms, () => `${what}; the log so far: ${this}`);
-    if (!entry) throw new Error('eventually() resolves with truthy values only');
-    return entry;
+  waitFor(start: string, ms: number, what: string): Promise<{ readonly at: number; readonly line: string }> {
+    return this.waiters.until(() => this.find(start), ms, () => `${what}; the log so far: ${this}`);
   }
 
   toString(): string {
@@ -167,5 +169,3 @@ export class RedisNodes {
     await Promise.all(this.proxies.map((proxy) => proxy?.stop()));
   }
 }
-
-export { call, settle } from './node-calls';

@@ -1,7 +1,9 @@
-import { deleteKeysUnder, testPrefix, testRedis } from '../fixtures/cluster-redis';
+import { settle } from '../support/node-calls';
+import { deleteKeysUnder, testRedis } from '../support/redis-server';
 import type { TestClient } from '../support/test-client';
+import { testPrefix } from '../support/test-prefix';
 import { eventually, within } from '../support/wait';
-import { RedisNodes, SLACK_MS, backplaneStatus, resumeWithin, seqOf, settle, untilHealthy, type NodeSpec } from './redis-nodes';
+import { RedisNodes, SLACK_MS, backplaneStatus, resumeWithin, seqOf, untilHealthy, type NodeSpec } from './redis-nodes';
 
 /**
  * What a node cut off from Redis answers and holds. A `RedisProxy` cuts node

@@ -1,5 +1,5 @@
 import { connect, createServer, type Server, type Socket } from 'node:net';
-import { freePort } from '../fixtures/cluster-redis';
+import { freePort } from '../support/free-port';
 
 interface Relayed {
   readonly client: Socket;

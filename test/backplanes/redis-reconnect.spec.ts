@@ -1,6 +1,8 @@
 import { Redis } from 'ioredis';
-import { deleteKeysUnder, testPrefix, testRedis } from '../fixtures/cluster-redis';
+import { settle } from '../support/node-calls';
+import { deleteKeysUnder, testRedis } from '../support/redis-server';
 import type { TestClient } from '../support/test-client';
+import { testPrefix } from '../support/test-prefix';
 import { eventually } from '../support/wait';
 import {
   RECONNECT_MAX_MS,
@@ -11,7 +13,6 @@ import {
   resumeWithin,
   seqOf,
   sequenceFaults,
-  settle,
   untilHealthy,
 } from './redis-nodes';
 

@@ -1,7 +1,8 @@
 import { Redis } from 'ioredis';
 import { RedisKeys } from '../../src/backplanes/redis-keys';
 import { RedisRegistry } from '../../src/backplanes/redis-registry';
-import { deleteKeysUnder, keysUnder, testPrefix, testRedis } from '../fixtures/cluster-redis';
+import { deleteKeysUnder, keysUnder, testRedis } from '../support/redis-server';
+import { testPrefix } from '../support/test-prefix';
 import { eventually } from '../support/wait';
 import { SLACK_MS } from './redis-nodes';
 

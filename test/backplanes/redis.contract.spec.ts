@@ -1,4 +1,4 @@
+import { redisNodes } from '../support/two-nodes';
 import { backplaneContract } from './contract';
-import { redisNodes } from './two-nodes';
 
 backplaneContract('Redis (two apps, two client pairs)', redisNodes);

@@ -1,29 +1,16 @@
 // Smoke test of `npm run bench`: the script starts real servers and the real
 // load generator, and writes a well-formed row and JSON file. Tiny C, one
 // run, two servers; no figure is judged (speed belongs to the bench itself).
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { BenchResults } from '../../bench/report/results';
 import { FIGURES } from '../../bench/report/summary';
-import { within } from '../support/wait';
+import { REPO } from '../support/repo';
+import { runNode, TS_NODE, type ProcessResult } from '../support/run-process';
 
-const ROOT = join(__dirname, '../..');
-
-function runBench(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const child = spawn(process.execPath, ['-r', '@swc-node/register', 'bench/main.ts', ...args], { cwd: ROOT });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  const exited = new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) =>
-    child.once('exit', (code) => resolve({ code, stdout, stderr })),
-  );
-  return within(exited, 50_000, () => `the bench to finish (stderr so far: ${stderr})`).catch((error: Error) => {
-    child.kill('SIGKILL');
-    throw error;
-  });
+function runBench(args: string[]): Promise<ProcessResult> {
+  return runNode([...TS_NODE, 'bench/main.ts', ...args], REPO, 50_000);
 }
 
 describe('npm run bench (smoke)', () => {

@@ -2,16 +2,16 @@ import { copyFileSync, existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { ownerOf } from '../../src/services/connection-id';
-import { ChatServer } from '../client/support/chat-server';
-import { startExampleCluster } from './support/example-cluster';
+import { ChatServer } from '../support/chat-server';
+import { startExampleCluster } from '../support/example-cluster';
+import { REPO } from '../support/repo';
 import { startLazyProxy } from './support/lazy-proxy';
 
-const ROOT = join(__dirname, '../..');
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const MISSING = `The browser tests need Chromium at ${CHROMIUM}. Install it with: apt-get update && apt-get install -y chromium (or set CHROMIUM_PATH).`;
 /** Every wait in the page is bounded by this; a reconnect with the page's default backoff takes a few seconds at most. */
 const WAIT = 15_000;
-const SCREENSHOT = join(ROOT, 'test-artifacts/chat-page.png');
+const SCREENSHOT = join(REPO, 'test-artifacts/chat-page.png');
 
 const haveChromium = existsSync(CHROMIUM);
 if (!haveChromium && !process.env.REQUIRE_BROWSER) {
@@ -31,7 +31,7 @@ jest.setTimeout(60_000);
     if (!haveChromium) throw new Error(MISSING);
     // The page loads the IIFE bundle that `npm test` built before the suite; rebuilding here would
     // delete client/dist under the specs that pack or import it.
-    if (!existsSync(join(ROOT, 'client/dist/switchboard-client.iife.js'))) {
+    if (!existsSync(join(REPO, 'client/dist/switchboard-client.iife.js'))) {
       throw new Error('client/dist/switchboard-client.iife.js is missing: run `npm run build` first (npm test does it)');
     }
     browser = await chromium.launch({
@@ -122,10 +122,10 @@ jest.setTimeout(60_000);
     await bob.locator('#text').pressSequentially('great');
     await ann.locator('#typing', { hasText: 'Bob is typing…' }).waitFor();
 
-    mkdirSync(join(ROOT, 'test-artifacts'), { recursive: true });
+    mkdirSync(join(REPO, 'test-artifacts'), { recursive: true });
     await ann.screenshot({ path: SCREENSHOT });
     // `UPDATE_SCREENSHOT=1 npm test` refreshes docs/chat-page.png, which docs/client.md shows.
-    if (process.env.UPDATE_SCREENSHOT) copyFileSync(SCREENSHOT, join(ROOT, 'docs/chat-page.png'));
+    if (process.env.UPDATE_SCREENSHOT) copyFileSync(SCREENSHOT, join(REPO, 'docs/chat-page.png'));
 
     // An admin ends Bob's session (close 1000): his page goes offline for good; Ann's stays connected.
     const bobId = (await bob.getAttribute('#members li.me', 'data-id')) ?? '';

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { APP_VERSIONS } from '../../cli/templates/app/app-versions';
-import { REPO } from '../support/packed-packages';
+import { REPO } from '../support/repo';
 
 interface Manifest {
   dependencies: Record<string, string>;

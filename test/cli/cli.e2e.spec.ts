@@ -2,10 +2,10 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
-import { REPO } from '../support/packed-packages';
+import { REPO } from '../support/repo';
 import { runNode, type ProcessResult } from '../support/run-process';
 import { TestClient } from '../support/test-client';
-import { expectRoomSharedAcrossWorkers, startApp } from './support/app-process';
+import { expectClusterSharesRoomsAndDrains, startApp } from './support/app-process';
 
 const BIN = join(REPO, 'cli', 'dist', 'main.js');
 const NODE_MODULES = join(REPO, 'node_modules');
@@ -112,13 +112,7 @@ export class AppModule {}
 
   it('its cluster entry (npm start) runs two workers that share rooms over cluster IPC', async () => {
     const cluster = await startApp(process.execPath, ['dist/main.js'], app, { PORT: '0', WORKERS: '2' }, /cluster ready: 2 workers share port (\d+)/, 20_000);
-    try {
-      await expectRoomSharedAcrossWorkers(cluster.port);
-    } finally {
-      await cluster.stop();
-    }
-    expect(cluster.output()).toContain('all workers stopped; primary exits');
-    expect(cluster.output()).not.toContain('MemoryBackplane');
+    await expectClusterSharesRoomsAndDrains(cluster);
   }, 40_000);
 
   it('the binary exits non-zero with a clear message for an unknown command and outside an app', async () => {

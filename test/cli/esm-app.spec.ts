@@ -1,7 +1,7 @@
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { REPO } from '../support/packed-packages';
+import { REPO } from '../support/repo';
 import { runNode } from '../support/run-process';
 import { writeEsmFixtureApp } from './support/esm-fixture-app';
 import { cli } from './support/run-cli';

@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { readPackedManifest } from '../../cli/source/packed-manifest';
-import { packPackages, REPO, type PackedPackages } from '../support/packed-packages';
+import { packPackages, type PackedPackages } from '../support/packed-packages';
+import { REPO } from '../support/repo';
 import { cli } from './support/run-cli';
 
 const VERSION = (JSON.parse(readFileSync(join(REPO, 'package.json'), 'utf8')) as { version: string }).version;

@@ -1,8 +1,8 @@
 import { connect, SwitchboardClientError, type ClientOptions, type SwitchboardClient } from '../../client/node';
-import { ChatServer } from './support/chat-server';
+import { ChatServer } from '../support/chat-server';
+import { eventually } from '../support/wait';
 import { nextCall, Recorder } from './support/recorder';
 import { startSilentServer, type SilentServer } from './support/silent-server';
-import { eventually } from '../support/wait';
 
 /** Fast retries so a test never waits long for a reconnect. */
 const FAST: ClientOptions = { reconnect: { initialDelay: 20, maxDelay: 100 } };

@@ -3,10 +3,10 @@
 // Switchboard app over real sockets, through the Node entry (`client/node`,
 // which uses `ws` and sees the HTTP status of a refused handshake).
 import { connect, type ClientOptions, type SwitchboardClient } from '../../client/node';
+import { ProbeLog, probeModule } from '../fixtures/probe-app.module';
+import { ChatServer } from '../support/chat-server';
 import { startApp, type RunningApp } from '../support/test-app';
 import { eventually, within } from '../support/wait';
-import { ChatServer } from './support/chat-server';
-import { ProbeLog, probeModule } from './support/probe-app';
 import { Recorder } from './support/recorder';
 import { Timeline } from './support/timeline';
 

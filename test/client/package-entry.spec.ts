@@ -3,14 +3,12 @@
 // package export (CommonJS: client/dist/node.cjs; ESM: client/dist/node.mjs)
 // through Node's own resolver, against a real server. It tests what
 // `npm run build` produced, as an installed package would be.
-import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { coreTestModule } from '../fixtures/core-test.module';
+import { REPO } from '../support/repo';
+import { runNode } from '../support/run-process';
 import { useApp } from '../support/test-app';
-import { within } from '../support/wait';
-
-const ROOT = join(__dirname, '../..');
 
 /** Connects, fails a validated request, prints what it saw as one JSON line. */
 const SCRIPT = (importLine: string): string => `
@@ -23,28 +21,17 @@ client.ready().then(async (id) => {
 });`;
 
 async function run(args: string[], url: string): Promise<Record<string, unknown>> {
-  const child = spawn(process.execPath, [...args, url], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
-  let out = '';
-  let err = '';
-  child.stdout.setEncoding('utf8').on('data', (chunk: string) => (out += chunk));
-  child.stderr.setEncoding('utf8').on('data', (chunk: string) => (err += chunk));
-  const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
-  const code = await within(exited, 10_000, () => `node ${args[0]} to finish; its stdout so far: ${JSON.stringify(out)}, stderr: ${JSON.stringify(err)}`).catch(
-    (error: unknown) => {
-      // A client that never finishes keeps reconnecting, and its process alive, after the test gave up on it.
-      child.kill();
-      throw error;
-    },
-  );
-  if (code !== 0) throw new Error(`node exited with ${code}: ${err}`);
-  return JSON.parse(out.trim()) as Record<string, unknown>;
+  // A client that never finishes keeps reconnecting: runNode() kills it when the wait gives up.
+  const { code, stdout, stderr } = await runNode([...args, url], REPO, 10_000);
+  if (code !== 0) throw new Error(`node exited with ${code}: ${stderr}`);
+  return JSON.parse(stdout.trim()) as Record<string, unknown>;
 }
 
 describe('the switchboard/client package export', () => {
   const fixture = useApp(() => coreTestModule());
 
   beforeAll(() => {
-    if (!existsSync(join(ROOT, 'client/dist/node.cjs'))) throw new Error('the client is not built: run `npm run build` (npm test does it)');
+    if (!existsSync(join(REPO, 'client/dist/node.cjs'))) throw new Error('the client is not built: run `npm run build` (npm test does it)');
   });
 
   it.each([

@@ -1,6 +1,6 @@
 import { connect, type ClientOptions, type SwitchboardClient } from '../../client/node';
 import { MemoryBackplane, MemoryBus } from '../../src';
-import { ChatServer } from './support/chat-server';
+import { ChatServer } from '../support/chat-server';
 import { nextCall, Recorder } from './support/recorder';
 
 const FAST = { initialDelay: 20, maxDelay: 100 };

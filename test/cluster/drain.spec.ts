@@ -1,10 +1,11 @@
 import { Redis } from 'ioredis';
-import { clusterNodes } from '../backplanes/two-nodes';
-import { keysUnder, testPrefix, testRedis } from '../fixtures/cluster-redis';
+import { startCluster, type ClusterRun } from '../support/cluster-process';
 import { openSilentSocket } from '../support/raw-socket';
+import { keysUnder, testRedis } from '../support/redis-server';
 import { TestClient } from '../support/test-client';
+import { testPrefix } from '../support/test-prefix';
+import { clusterNodes } from '../support/two-nodes';
 import { within } from '../support/wait';
-import { startCluster, type ClusterRun } from './cluster-process';
 
 /**
  * SIGTERM to the primary of a cluster with clients on both workers: every

@@ -1,31 +1,13 @@
-import { spawn } from 'node:child_process';
-import { join } from 'node:path';
 import { ownerOf } from '../../src/services/connection-id';
-import { freePort } from '../fixtures/cluster-redis';
+import { startExampleCluster } from '../support/example-cluster';
 import { TestClient } from '../support/test-client';
 import { eventually, within } from '../support/wait';
-
-const ROOT = join(__dirname, '../..');
 
 /** `npm start` runs examples/chat/cluster.ts (built); here it runs from source through the same entry. */
 describe('the example app in cluster mode (npm start)', () => {
   it('serves on two workers over the IPC backplane with no external service, and drains on SIGTERM', async () => {
-    const port = await freePort();
-    const env: NodeJS.ProcessEnv = { ...process.env, PORT: String(port), NO_COLOR: '1' };
-    delete env.REDIS_URL;
-    delete env.WORKERS;
-    const child = spawn(
-      process.execPath,
-      ['-r', '@swc-node/register', join(ROOT, 'examples/chat/cluster.ts'), '--workers', '2'],
-      { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] },
-    );
-    let output = '';
-    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
-    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
-    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    const { port, primary } = await startExampleCluster();
     try {
-      await eventually(() => output.includes(`cluster ready: 2 workers share port ${port}`), 15_000, () => `the example cluster to be ready; output:\n${output}`);
-
       // Connections go to the workers in turn: a few connections reach both.
       const clients: TestClient[] = [];
       for (let attempt = 0; attempt < 6 && new Set(clients.map((c) => ownerOf(c.id))).size < 2; attempt++) {
@@ -52,12 +34,13 @@ describe('the example app in cluster mode (npm start)', () => {
       clients[0].send({ event: 'noti', message: 'across workers' });
       expect(await clients[1].next((f) => f.event === 'noti')).toMatchObject({ message: 'across workers', sender: clients[0].id });
 
-      child.kill('SIGTERM');
+      primary.signal('SIGTERM');
       for (const client of clients) expect((await within(client.closed, 5000, 'the drain to close the client')).code).toBe(1001);
-      expect(await within(exited, 8000, 'the example primary to exit')).toBe(0);
-      expect(output).toContain('all workers stopped; primary exits');
+      // Once its pipes closed, everything the cluster printed has been read too.
+      expect((await within(primary.closed, 8000, 'the example primary to exit')).code).toBe(0);
+      expect(primary.output()).toContain('all workers stopped; primary exits');
     } finally {
-      if (child.exitCode === null) child.kill('SIGKILL');
+      primary.kill();
     }
   }, 30_000);
 });

@@ -6,96 +6,29 @@
 // - on SIGTERM the primary kills the workers still there after
 //   `shutdownTimeout` and exits 1;
 // - a second signal kills them at once.
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ClusterEvent } from '../../src';
-import { childEnv } from '../support/run-process';
+import { forkCluster, type ClusterProcess } from '../support/cluster-process';
+import { REPO } from '../support/repo';
 import { within } from '../support/wait';
 
-const ROOT = join(__dirname, '../..');
-const MAIN = join(ROOT, 'test/fixtures/lifecycle-cluster.ts');
+const MAIN = join(REPO, 'test/fixtures/lifecycle-cluster.ts');
 /** How late a timer may fire in the primary on a busy 2-core machine; measured: under 10 ms. */
 const TIMER_SLACK = 250;
 /** How long a worker may take to load and boot the contract app on a busy machine. */
 const BOOT_MS = 15_000;
 
+/** The fixture adds when the primary saw each event. */
 type Timed<E = ClusterEvent> = E & { readonly at: number };
 type EventOf<T extends ClusterEvent['type']> = Timed<Extract<ClusterEvent, { type: T }>>;
-
-interface LifecycleCluster {
-  readonly events: Timed[];
-  readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
-  /** The runner's log lines (`level message`) and everything else the processes printed. */
-  output(): string;
-  /** The `nth` (0-based) event of `type` that matches, past or future. */
-  waitFor<T extends ClusterEvent['type']>(type: T, match?: (e: EventOf<T>) => boolean, ms?: number, nth?: number): Promise<EventOf<T>>;
-  signal(signal: NodeJS.Signals): void;
-  /** SIGTERM, then SIGKILL if the primary is still there after `ms`. */
-  stop(ms?: number): Promise<void>;
-}
+type LifecycleCluster = ClusterProcess<Timed>;
 
 function startLifecycleCluster(settings: Record<string, string | number>): LifecycleCluster {
-  const env = childEnv(Object.fromEntries(Object.entries(settings).map(([k, v]) => [k, String(v)])));
-  delete env.REDIS_URL;
-  const child = spawn(process.execPath, ['-r', '@swc-node/register', MAIN], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
-  const events: Timed[] = [];
-  let log = '';
-  let pending = '';
-  let wakers: (() => void)[] = [];
-  const wake = (): void => {
-    const now = wakers;
-    wakers = [];
-    now.forEach((w) => w());
-  };
-  child.stdout!.setEncoding('utf8').on('data', (chunk: string) => {
-    pending += chunk;
-    const lines = pending.split('\n');
-    pending = lines.pop() ?? '';
-    for (const line of lines) {
-      if (line.startsWith('@@cluster-event ')) events.push(JSON.parse(line.slice('@@cluster-event '.length)) as Timed);
-      else log += `${line.replace(/^@@cluster-log /, '')}\n`;
-    }
-    wake();
-  });
-  child.stderr!.setEncoding('utf8').on('data', (chunk: string) => (log += chunk));
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
-    child.once('exit', (code, signal) => {
-      resolve({ code, signal });
-      wake();
-    }),
-  );
-  const gone = (): boolean => child.exitCode !== null || child.signalCode !== null;
-
-  const waitFor: LifecycleCluster['waitFor'] = (type, match = () => true, ms = BOOT_MS, nth = 0) => {
-    type E = EventOf<typeof type>;
-    const found = new Promise<E>((resolve, reject) => {
-      const check = (): void => {
-        const hits = events.filter((e): e is E => e.type === type && match(e as E));
-        if (hits.length > nth) return resolve(hits[nth]);
-        if (gone()) return reject(new Error(`the primary exited before "${type}" event #${nth + 1}; events: ${JSON.stringify(events)}\n${log}`));
-        wakers.push(check);
-      };
-      check();
-    });
-    return within(found, ms, () => `"${type}" cluster event #${nth + 1}; events so far: ${JSON.stringify(events)}; output:\n${log}`);
-  };
-
-  return {
-    events,
-    exited,
-    output: () => log,
-    waitFor,
-    signal: (signal) => child.kill(signal),
-    async stop(ms = 8000) {
-      if (gone()) return;
-      child.kill('SIGTERM');
-      await within(exited, ms, 'the primary to exit after SIGTERM').catch(() => {
-        child.kill('SIGKILL');
-      });
-    },
-  };
+  const cluster = forkCluster<Timed>(MAIN, settings);
+  // A test that failed half-way may leave a worker that never drains: SIGKILL ends it without a second failure.
+  return { ...cluster, stop: (ms) => cluster.stop(ms).catch(() => undefined) };
 }
 
 /** For each 'restarting' event, the delay it announced and how long the primary actually took to fork the next worker. */
@@ -155,7 +88,7 @@ describe('restart backoff', () => {
     expect(cluster.output()).toMatch(/warn worker \d+ died \(code 1\) after \d+ ms; removed its 0 registry entries; restarting in 400 ms/);
 
     // The next worker boots (the crash file is gone) and lives past stableAfter before it is killed.
-    const up = await cluster.waitFor('listening');
+    const up = await cluster.waitFor('listening', undefined, BOOT_MS);
     const forked = [...cluster.events].reverse().find((e): e is EventOf<'forked'> => e.type === 'forked' && e.pid === up.pid)!;
     // The documented threshold is the worker's age, so the test lets it age: what is measured, not a wait for an event.
     await new Promise((resolve) => setTimeout(resolve, Math.max(0, forked.at + stableAfter + 100 - Date.now())));
@@ -182,8 +115,8 @@ describe('shutdown of a cluster with a worker that does not drain', () => {
   it('kills the worker still there after shutdownTimeout and exits 1; the worker that drained exits 0', async () => {
     const shutdownTimeout = 1000;
     cluster = startLifecycleCluster({ WORKERS: 2, HANG_SLOTS: '1', SHUTDOWN_TIMEOUT: shutdownTimeout });
-    await cluster.waitFor('listening', (e) => e.slot === 0);
-    const stuck = await cluster.waitFor('listening', (e) => e.slot === 1);
+    await cluster.waitFor('listening', (e) => e.slot === 0, BOOT_MS);
+    const stuck = await cluster.waitFor('listening', (e) => e.slot === 1, BOOT_MS);
     cluster.signal('SIGTERM');
 
     const draining = await cluster.waitFor('draining', undefined, 5000);
@@ -205,8 +138,8 @@ describe('shutdown of a cluster with a worker that does not drain', () => {
     // Long enough that a kill inside this test can only come from the second signal.
     const shutdownTimeout = 30_000;
     cluster = startLifecycleCluster({ WORKERS: 2, HANG_SLOTS: '1', SHUTDOWN_TIMEOUT: shutdownTimeout });
-    await cluster.waitFor('listening', (e) => e.slot === 0);
-    const stuck = await cluster.waitFor('listening', (e) => e.slot === 1);
+    await cluster.waitFor('listening', (e) => e.slot === 0, BOOT_MS);
+    const stuck = await cluster.waitFor('listening', (e) => e.slot === 1, BOOT_MS);
     cluster.signal('SIGTERM');
     await cluster.waitFor('draining', undefined, 5000);
     // The worker that drains is gone; the stuck one would wait out shutdownTimeout.

@@ -1,16 +1,13 @@
 import type { ConnectionInfo } from '../../src';
 import { ownerOf } from '../../src/services/connection-id';
-import { clusterNodes, type TwoNodes } from '../backplanes/two-nodes';
-import { deleteKeysUnder, freePort, testPrefix, testRedis } from '../fixtures/cluster-redis';
+import { startCluster, type ClusterRun, type ContractCluster } from '../support/cluster-process';
+import { freePort } from '../support/free-port';
+import { call } from '../support/node-calls';
+import { deleteKeysUnder, testRedis } from '../support/redis-server';
 import { TestClient } from '../support/test-client';
+import { testPrefix } from '../support/test-prefix';
+import { clusterNodes, type TwoNodes } from '../support/two-nodes';
 import { eventually, within } from '../support/wait';
-import { startCluster, type ClusterProcess, type ClusterRun } from './cluster-process';
-
-async function call<T>(via: TestClient, name: string, ...args: unknown[]): Promise<T> {
-  const reply = await via.request('rt', { call: name, args });
-  if (reply.event === 'exception') throw new Error(`${name} failed: ${JSON.stringify(reply.message)}`);
-  return reply.message as T;
-}
 
 /**
  * SIGKILL one of two workers while its clients sit in a room with a client
@@ -28,7 +25,7 @@ interface Scenario {
 
 function killWorkerScenario(name: string, run: () => Promise<Scenario>): void {
   describe(`a worker killed with SIGKILL (${name})`, () => {
-    let cluster: ClusterProcess;
+    let cluster: ContractCluster;
     let nodes: TwoNodes & { owners: string[] };
     let setup: Scenario;
     const open: TestClient[] = [];
@@ -115,7 +112,7 @@ killWorkerScenario('Redis', async () => {
 });
 
 describe('a cluster whose only worker dies', () => {
-  let cluster: ClusterProcess | undefined;
+  let cluster: ContractCluster | undefined;
   afterAll(() => cluster?.stop(), 20_000);
 
   it('keeps the primary alive and restarts the worker, which serves clients', async () => {

@@ -2,9 +2,8 @@ import { coreTestModule } from '../fixtures/core-test.module';
 import { startApp, useApp, type RunningApp } from '../support/test-app';
 import { TestClient } from '../support/test-client';
 import { RealtimeService } from '../../src';
-import { openNonReadingSocket } from '../support/raw-socket';
+import { openNonReadingSocket, RawFrameReader } from '../support/raw-socket';
 import { eventually, within } from '../support/wait';
-import { RawFrameReader } from '../fixtures/raw-frames';
 
 /** How long a client closed for reading too slowly has before the server cuts its socket (client-connection.ts). */
 const SLOW_CLIENT_GRACE_MS = 1000;

@@ -4,26 +4,9 @@ import { Catch, Injectable, Module, Scope, UseFilters, type ArgumentsHost, type 
 import { NestFactory } from '@nestjs/core';
 import { join } from 'node:path';
 import { Gateway, On, SwitchboardBootError, SwitchboardModule, WsController } from '../../src';
-import { childEnv, runNode } from '../support/run-process';
-
-/** Creates the app of `module` with `create` and initialises it; resolves to the error that stopped it. */
-async function bootError(
-  module: Type<unknown>,
-  create: (module: Type<unknown>) => Promise<{ init(): Promise<unknown>; close(): Promise<void> }> = (m) =>
-    NestFactory.create(m, { logger: false }),
-): Promise<SwitchboardBootError> {
-  let app: Awaited<ReturnType<typeof create>> | undefined;
-  try {
-    // createApplicationContext() initialises the app itself; create() leaves it to init().
-    app = await create(module);
-    await app.init();
-  } catch (error) {
-    return error as SwitchboardBootError;
-  } finally {
-    await app?.close().catch(() => undefined);
-  }
-  throw new Error('expected the app to refuse to boot');
-}
+import { bootError } from '../support/boot-error';
+import { REPO } from '../support/repo';
+import { childEnv, runNode, TS_NODE } from '../support/run-process';
 
 describe('SB_SCOPED_PROVIDER: gateways and controllers must be singletons', () => {
   @Injectable({ scope: Scope.REQUEST })
@@ -139,8 +122,8 @@ describe('SB_INVALID_CLUSTER_OPTIONS: runCluster() with a workers count that is 
     ['NaN', 'NaN'],
     ['a string', '"2"'],
   ])('refuses %s before forking anything, saying what it needs and what it got', async (_what, workers) => {
-    const script = join(__dirname, '../fixtures/cluster-invalid-options.ts');
-    const result = await runNode(['-r', '@swc-node/register', script], join(__dirname, '../..'), 20_000, childEnv({ INVALID_WORKERS: String(workers) }));
+    const script = join(REPO, 'test/fixtures/cluster-invalid-options.ts');
+    const result = await runNode([...TS_NODE, script], REPO, 20_000, childEnv({ INVALID_WORKERS: String(workers) }));
     const line = result.stdout.split('\n').find((l) => l.startsWith('@@boot-error '));
     if (!line) throw new Error(`no boot error reported; exit code ${result.code}\nstdout:\n${result.stdout}\nstderr:\n${result.stderr}`);
     const reported = JSON.parse(line.slice('@@boot-error '.length)) as { code: string; message: string; forked: number };

@@ -1,18 +1,6 @@
-import { Module, type Type } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
-import { Gateway, On, SwitchboardBootError, SwitchboardModule, WsController } from '../../src';
-
-async function bootError(module: Type<unknown>): Promise<SwitchboardBootError> {
-  const app = await NestFactory.create(module, { logger: false });
-  try {
-    await app.init();
-  } catch (error) {
-    return error as SwitchboardBootError;
-  } finally {
-    await app.close().catch(() => undefined);
-  }
-  throw new Error('expected the app to refuse to boot');
-}
+import { Module } from '@nestjs/common';
+import { Gateway, On, SwitchboardModule, WsController } from '../../src';
+import { bootError } from '../support/boot-error';
 
 describe('programming mistakes are refused at boot with a code and what to fix', () => {
   @WsController()

@@ -3,8 +3,7 @@
 // the close is terminated `closeTimeout` ms later (default 2 s), and
 // `app.close()` waits for that, not longer.
 import { coreTestModule } from '../fixtures/core-test.module';
-import { RawFrameReader } from '../fixtures/raw-frames';
-import { openNonReadingSocket } from '../support/raw-socket';
+import { openNonReadingSocket, RawFrameReader } from '../support/raw-socket';
 import { startApp } from '../support/test-app';
 import { TestClient } from '../support/test-client';
 import { within } from '../support/wait';

@@ -58,7 +58,7 @@ describe('hooks', () => {
       await new Promise((resolve) => setTimeout(resolve, LIFETIME_MS));
       const closing = Date.now();
       a.socket.close(4000, 'bye now');
-      const info: DisconnectInfo = await within(fixture.server.app.get(DisconnectLog).waitFor(a.id), 3000, 'the on-disconnect hook');
+      const info: DisconnectInfo = await fixture.server.app.get(DisconnectLog).waitFor(a.id, 3000);
       const reportedAt = Date.now();
       expect(info).toMatchObject({
         id: a.id,

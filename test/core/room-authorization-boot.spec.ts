@@ -1,18 +1,7 @@
 import { Injectable, Module, type Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { Gateway, SwitchboardModule, type JoinOptions, type RoomAuthorizer, type SwitchboardBootError } from '../../src';
-
-async function bootError(module: Type<unknown>): Promise<SwitchboardBootError> {
-  const app = await NestFactory.create(module, { logger: false });
-  try {
-    await app.init();
-  } catch (error) {
-    return error as SwitchboardBootError;
-  } finally {
-    await app.close().catch(() => undefined);
-  }
-  throw new Error('expected the app to refuse to boot');
-}
+import { Gateway, SwitchboardModule, type JoinOptions, type RoomAuthorizer } from '../../src';
+import { bootError } from '../support/boot-error';
 
 /** A module serving one gateway with these `joins` options, plus `providers`. */
 function withJoins(joins: JoinOptions, providers: Type<unknown>[] = []): Type<unknown> {

@@ -6,8 +6,7 @@
 //   and frames sent once it has caught up arrive.
 import { RealtimeService, type DisconnectInfo, type WsConnection } from '../../src';
 import { coreTestModule } from '../fixtures/core-test.module';
-import { RawFrameReader } from '../fixtures/raw-frames';
-import { openNonReadingSocket } from '../support/raw-socket';
+import { openNonReadingSocket, RawFrameReader } from '../support/raw-socket';
 import { startApp, type RunningApp } from '../support/test-app';
 import { TestClient } from '../support/test-client';
 import { eventually, within } from '../support/wait';

@@ -8,8 +8,8 @@ import { mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileS
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import ts from 'typescript';
+import { REPO } from '../support/repo';
 
-const ROOT = join(__dirname, '..', '..');
 const SKIP_MARKER = '<!-- snippet: not compiled -->';
 const OPENING = /^(\s*)```(ts|typescript)\s*$/;
 const CLOSING = /^\s*```\s*$/;
@@ -28,7 +28,7 @@ interface Snippet {
 function docFiles(): string[] {
   const found = ['README.md'];
   const walk = (dir: string): void => {
-    for (const entry of readdirSync(join(ROOT, dir), { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
+    for (const entry of readdirSync(join(REPO, dir), { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
       const path = `${dir}/${entry.name}`;
       if (entry.isDirectory()) walk(path);
       else if (entry.name.endsWith('.md')) found.push(path);
@@ -78,11 +78,11 @@ function compilerOptions(): ts.CompilerOptions {
     noEmit: true,
     lib: ['lib.es2022.d.ts', 'lib.dom.d.ts'],
     types: ['node', 'jest'],
-    typeRoots: [join(ROOT, 'node_modules/@types')],
+    typeRoots: [join(REPO, 'node_modules/@types')],
     paths: {
-      switchboard: [join(ROOT, 'src/index.ts')],
-      '@switchboard/client': [join(ROOT, 'client/index.ts')],
-      'switchboard/client': [join(ROOT, 'client/index.ts')],
+      switchboard: [join(REPO, 'src/index.ts')],
+      '@switchboard/client': [join(REPO, 'client/index.ts')],
+      'switchboard/client': [join(REPO, 'client/index.ts')],
     },
   };
 }
@@ -92,7 +92,7 @@ function describeDiagnostic(diagnostic: ts.Diagnostic, snippet: Snippet | undefi
   const text = ts.flattenDiagnosticMessageText(diagnostic.messageText, '\n');
   if (!diagnostic.file || diagnostic.start === undefined) return `error TS${diagnostic.code}: ${text}`;
   const { line, character } = diagnostic.file.getLineAndCharacterOfPosition(diagnostic.start);
-  const at = `${relative(ROOT, diagnostic.file.fileName)}:${line + 1}:${character + 1}`;
+  const at = `${relative(REPO, diagnostic.file.fileName)}:${line + 1}:${character + 1}`;
   if (!snippet) return `${at}: error TS${diagnostic.code}: ${text}`;
   const source = snippet.code.split('\n')[line] ?? '';
   return `${snippet.doc}:${snippet.line + line}: error TS${diagnostic.code}: ${text}\n    ${source.trim()}\n    (the snippet starting at ${snippet.doc}:${snippet.line}, written to ${diagnostic.file.fileName}:${line + 1}:${character + 1})`;
@@ -100,7 +100,7 @@ function describeDiagnostic(diagnostic: ts.Diagnostic, snippet: Snippet | undefi
 
 describe('code snippets in README.md and docs/', () => {
   const snippets: Snippet[] = docFiles().flatMap((doc) =>
-    extractSnippets(doc, readFileSync(join(ROOT, doc), 'utf8')).map((snippet) => ({ ...snippet, file: '' })),
+    extractSnippets(doc, readFileSync(join(REPO, doc), 'utf8')).map((snippet) => ({ ...snippet, file: '' })),
   );
   let dir: string;
   let diagnostics: ts.Diagnostic[] = [];
@@ -110,7 +110,7 @@ describe('code snippets in README.md and docs/', () => {
   beforeAll(() => {
     dir = mkdtempSync(join(tmpdir(), 'switchboard-doc-snippets-'));
     // Bare imports (`@nestjs/common` …) resolve from the repository's packages.
-    symlinkSync(join(ROOT, 'node_modules'), join(dir, 'node_modules'), 'dir');
+    symlinkSync(join(REPO, 'node_modules'), join(dir, 'node_modules'), 'dir');
     snippets.forEach((snippet, index) => {
       const name = `${String(index + 1).padStart(2, '0')}-${snippet.doc.replace(/[^A-Za-z0-9]+/g, '-')}-L${snippet.line}.ts`;
       snippet.file = join(dir, name);

@@ -1,7 +1,7 @@
 import type { INestApplication } from '@nestjs/common';
 import WebSocket from 'ws';
+import { ChatServer } from '../support/chat-server';
 import { eventually, within } from '../support/wait';
-import { startExample } from './start-example';
 
 type DoxApp = {
   onConnected(cb: () => void): void;
@@ -28,7 +28,7 @@ describe('the Dox browser client (@dartondox/websocket), unchanged, against the 
   let http: (path: string) => string;
 
   beforeAll(async () => {
-    const example = await startExample();
+    const example = await new ChatServer().start();
     app = example.app;
     url = example.ws('/ws');
     http = example.http;

@@ -1,7 +1,7 @@
 import type { INestApplication } from '@nestjs/common';
+import { ChatServer } from '../support/chat-server';
 import { TestClient } from '../support/test-client';
 import { eventually, within } from '../support/wait';
-import { startExample } from './start-example';
 
 describe('the example chat app', () => {
   let app: INestApplication;
@@ -19,7 +19,7 @@ describe('the example chat app', () => {
   };
 
   beforeAll(async () => {
-    ({ app, ws, http } = await startExample());
+    ({ app, ws, http } = await new ChatServer().start());
   });
   afterEach(async () => {
     await Promise.all(clients.splice(0).map((c) => c.close()));

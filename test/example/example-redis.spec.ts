@@ -2,34 +2,34 @@
 // as the README shows), and what its server-info endpoint says while that
 // Redis is down. Uses a redis-server of the test's own, since it stops it.
 import { RedisBackplane } from '../../src';
-import { startOwnRedis, testPrefix, type OwnRedis } from '../fixtures/cluster-redis';
+import { ChatServer } from '../support/chat-server';
+import { startOwnRedis, type OwnRedis } from '../support/redis-server';
 import { TestClient } from '../support/test-client';
+import { testPrefix } from '../support/test-prefix';
 import { eventually } from '../support/wait';
-import { startExample } from './start-example';
-
-type Example = Awaited<ReturnType<typeof startExample>>;
 
 describe('the example on two instances sharing one Redis', () => {
   let redis: OwnRedis;
-  const instances: Example[] = [];
+  const instances: ChatServer[] = [];
   const clients: TestClient[] = [];
 
   beforeAll(async () => {
     redis = await startOwnRedis();
     const prefix = testPrefix('example');
     for (let i = 0; i < 2; i++) {
-      instances.push(await startExample({ backplane: RedisBackplane.fromUrl(redis.url, { prefix, heartbeatInterval: 200, heartbeatTtl: 800 }) }));
+      const backplane = RedisBackplane.fromUrl(redis.url, { prefix, heartbeatInterval: 200, heartbeatTtl: 800 });
+      instances.push(await new ChatServer(() => ({ backplane })).start());
     }
   }, 20_000);
   afterAll(async () => {
     await Promise.all(clients.map((c) => c.close()));
-    await Promise.all(instances.map((i) => i.app.close()));
+    await Promise.all(instances.map((i) => i.stop()));
     await redis?.stop();
   });
 
-  const serverInfo = async (instance: Example): Promise<{ allConnections: number; backplane: { healthy: boolean; detail?: string } }> =>
+  const serverInfo = async (instance: ChatServer): Promise<{ allConnections: number; backplane: { healthy: boolean; detail?: string } }> =>
     (await fetch(instance.http('/api/ws/server-info'))).json() as never;
-  const join = async (instance: Example, name: string): Promise<TestClient> => {
+  const join = async (instance: ChatServer, name: string): Promise<TestClient> => {
     const client = await TestClient.connect(instance.ws(`/ws/chat/floor?name=${name}`));
     clients.push(client);
     await client.next((f) => f.event === 'room_joined');

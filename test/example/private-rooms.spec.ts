@@ -1,6 +1,6 @@
 import type { INestApplication } from '@nestjs/common';
+import { ChatServer } from '../support/chat-server';
 import { TestClient } from '../support/test-client';
-import { startExample } from './start-example';
 
 describe('the example /ws/private route: user:<name> rooms', () => {
   let app: INestApplication;
@@ -18,7 +18,7 @@ describe('the example /ws/private route: user:<name> rooms', () => {
   };
 
   beforeAll(async () => {
-    ({ app, ws } = await startExample());
+    ({ app, ws } = await new ChatServer().start());
   });
   afterAll(async () => {
     await Promise.all(clients.map((c) => c.close()));

@@ -2,10 +2,8 @@
 // install Switchboard into scratch apps the way a user does.
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { REPO } from './repo';
 import { runNpm } from './run-process';
-
-/** Repository root. */
-export const REPO = join(__dirname, '..', '..');
 
 /** Paths of the packed tarballs. */
 export interface PackedPackages {

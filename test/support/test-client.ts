@@ -1,6 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import WebSocket, { type ClientOptions } from 'ws';
 import { within } from './wait';
+import { Waiters } from './waiters';
 
 /** A frame as a client sees it on the wire. */
 export interface Frame {
@@ -24,18 +25,18 @@ export class TestClient {
   readonly closed: Promise<{ code: number; reason: string }>;
   id = '';
   private readonly consumed = new Set<number>();
-  private waiters: (() => void)[] = [];
+  private readonly waiters = new Waiters();
   private nextId = 1;
 
   private constructor(readonly socket: WebSocket) {
     socket.on('message', (data: Buffer, isBinary: boolean) => {
       this.received.push(isBinary ? { kind: 'binary', data } : { kind: 'text', frame: JSON.parse(data.toString()) });
-      this.wake();
+      this.waiters.wake();
     });
     this.closed = new Promise((resolve) => {
       socket.on('close', (code, reason) => {
         resolve({ code, reason: reason.toString() });
-        this.wake();
+        this.waiters.wake();
       });
     });
     socket.on('error', () => undefined);
@@ -124,7 +125,8 @@ export class TestClient {
     await within(this.closed, DEFAULT_WAIT, 'the connection to close');
   }
 
-  private async waitFor(match: (r: Received) => boolean, ms: number, what: string): Promise<Received> {
+  /** The first frame not consumed yet that matches, consumed once found. */
+  private waitFor(match: (r: Received) => boolean, ms: number, what: string): Promise<Received> {
     const scan = (): Received | undefined => {
       for (let i = 0; i < this.received.length; i++) {
         if (!this.consumed.has(i) && match(this.received[i])) {
@@ -134,23 +136,11 @@ export class TestClient {
       }
       return undefined;
     };
-    const immediate = scan();
-    if (immediate) return immediate;
-    const found = new Promise<Received>((resolve, reject) => {
-      const check = (): void => {
-        const hit = scan();
-        if (hit) return resolve(hit);
-        if (this.socket.readyState === WebSocket.CLOSED) return reject(new Error(`connection closed while waiting for ${what}`));
-        this.waiters.push(check);
-      };
-      check();
-    });
-    return within(found, ms, () => `${what}; received so far: ${JSON.stringify(this.received.slice(-5))}`);
-  }
-
-  private wake(): void {
-    const waiters = this.waiters;
-    this.waiters = [];
-    for (const w of waiters) w();
+    return this.waiters.until(
+      scan,
+      ms,
+      () => `${what}; received so far: ${JSON.stringify(this.received.slice(-5))}`,
+      () => (this.socket.readyState === WebSocket.CLOSED ? `connection closed while waiting for ${what}` : undefined),
+    );
   }
 }

@@ -5,7 +5,8 @@
  */
 export type WaitDescription = string | (() => string);
 
-const describeWait = (what: WaitDescription): string => (typeof what === 'function' ? what() : what);
+/** The text of a description: a function's answer now, or the string. */
+export const describeWait = (what: WaitDescription): string => (typeof what === 'function' ? what() : what);
 
 /** Resolves with `promise`, or rejects after `ms` with a message that says what was awaited. */
 export function within<T>(promise: Promise<T>, ms: number, what: WaitDescription): Promise<T> {

@@ -1,10 +1,8 @@
 // A generated app started the way its user starts it (`npm start`, or node on
 // its build), and the check that its cluster shares rooms between workers.
-import { spawn } from 'node:child_process';
 import { ownerOf } from '../../../src/services/connection-id';
-import { childEnv, collect } from '../../support/run-process';
+import { childEnv, RunningProcess, withoutNpmConfig } from '../../support/run-process';
 import { TestClient } from '../../support/test-client';
-import { within } from '../../support/wait';
 
 /** A running app and what it printed. */
 export interface AppProcess {
@@ -24,47 +22,34 @@ export interface AppProcess {
  * and resolves once the output matches `ready`, whose first group is the port.
  */
 export async function startApp(command: string, args: readonly string[], cwd: string, env: Record<string, string>, ready: RegExp, ms: number): Promise<AppProcess> {
-  // npm_config_* inherited from an `npm test` running us would steer the app's npm.
-  const base = Object.fromEntries(Object.entries(childEnv({ NO_COLOR: '1', ...env })).filter(([key]) => !key.toLowerCase().startsWith('npm_')));
-  const child = spawn(command, args, { cwd, env: base, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
-  const output = collect(child);
-  const printed = () => `${output.stdout}${output.stderr}`;
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  // Every process of the group writes to these pipes; they close once the last one has exited.
-  const pipesClosed = Promise.all([child.stdout, child.stderr].map((pipe) => new Promise<void>((resolve) => pipe.once('close', () => resolve()))));
-  const signal = (name: NodeJS.Signals) => {
-    try {
-      process.kill(-child.pid!, name);
-    } catch {
-      // The group is gone already.
-    }
-  };
-  const port = await within(
-    new Promise<number>((resolve, reject) => {
-      const check = () => {
-        const match = ready.exec(printed());
-        if (match) resolve(Number(match[1]));
-      };
-      child.stdout.on('data', check);
-      child.stderr.on('data', check);
-      void exited.then((code) => reject(new Error(`"${command} ${args.join(' ')}" exited with ${code} before it was ready:\n${printed()}`)));
-    }),
-    ms,
-    `"${command} ${args.join(' ')}" to print ${ready}`,
-  ).catch((error: Error) => {
-    signal('SIGKILL');
-    throw new Error(`${error.message}\noutput:\n${printed()}`);
+  const app = new RunningProcess(command, args, { cwd, env: withoutNpmConfig(childEnv({ NO_COLOR: '1', ...env })), group: true });
+  const [, port] = await app.waitForOutput(ready, ms).catch((error: unknown) => {
+    app.kill();
+    throw error;
   });
   return {
-    port,
-    output: printed,
+    port: Number(port),
+    output: () => app.output(),
     stop: async () => {
-      signal('SIGTERM');
-      await within(Promise.all([exited, pipesClosed]), 15_000, `every process of the app to exit after SIGTERM; output:\n${printed()}`).finally(() =>
-        signal('SIGKILL'),
-      );
+      await app.stop(15_000);
     },
   };
+}
+
+/**
+ * A generated app's cluster, started with `startApp()`: shares a room between
+ * its workers (see below), then stops on SIGTERM by draining the workers and
+ * ending the primary (rather than by the final SIGKILL), and none of its
+ * workers warned of a memory backplane.
+ */
+export async function expectClusterSharesRoomsAndDrains(cluster: AppProcess): Promise<void> {
+  try {
+    await expectRoomSharedAcrossWorkers(cluster.port);
+  } finally {
+    await cluster.stop();
+  }
+  expect(cluster.output()).toContain('all workers stopped; primary exits');
+  expect(cluster.output()).not.toContain('MemoryBackplane');
 }
 
 /**
@@ -72,7 +57,7 @@ export async function startApp(command: string, args: readonly string[], cwd: st
  * starts with its worker's node id), puts both in a room and checks that a
  * `say` from one reaches the other, and not the sender.
  */
-export async function expectRoomSharedAcrossWorkers(port: number): Promise<void> {
+async function expectRoomSharedAcrossWorkers(port: number): Promise<void> {
   const url = `ws://127.0.0.1:${port}/ws`;
   const clients: TestClient[] = [];
   try {

@@ -5,7 +5,7 @@
 // so `tsc` type-checks what the generators write without an install.
 import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { REPO } from '../../support/packed-packages';
+import { REPO } from '../../support/repo';
 
 const FILES: Record<string, string> = {
   'package.json': JSON.stringify({

@@ -1,5 +1,6 @@
 import type { SwitchboardClient } from '../../../client/node';
 import { within, type WaitDescription } from '../../support/wait';
+import { Waiters } from '../../support/waiters';
 
 /** One frame as a client handler saw it. */
 export interface Seen {
@@ -12,12 +13,12 @@ export interface Seen {
 /** Records every frame a client's handlers receive, and waits for the ones a test expects. */
 export class Recorder {
   readonly frames: Seen[] = [];
-  private waiters: (() => void)[] = [];
+  private readonly waiters = new Waiters();
 
   constructor(client: SwitchboardClient) {
     client.on('*', (message, sender, room, event) => {
       this.frames.push({ event, message, sender, room });
-      for (const wake of this.waiters.splice(0)) wake();
+      this.waiters.wake();
     });
   }
 
@@ -28,15 +29,7 @@ export class Recorder {
 
   /** Resolves with the first recorded frame that matches, waiting up to `ms`. */
   waitFor(match: (frame: Seen) => boolean, what: string, ms = 3000): Promise<Seen> {
-    const found = new Promise<Seen>((resolve) => {
-      const check = (): void => {
-        const hit = this.frames.find(match);
-        if (hit) resolve(hit);
-        else this.waiters.push(check);
-      };
-      check();
-    });
-    return within(found, ms, () => `${what}; seen so far: ${JSON.stringify(this.frames.slice(-6))}`);
+    return this.waiters.until(() => this.frames.find(match), ms, () => `${what}; seen so far: ${JSON.stringify(this.frames.slice(-6))}`);
   }
 }
 

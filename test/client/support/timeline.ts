@@ -1,5 +1,6 @@
 import type { ConnectionState, SwitchboardClient, SwitchboardClientError } from '../../../client/node';
-import { within, type WaitDescription } from '../../support/wait';
+import { describeWait, type WaitDescription } from '../../support/wait';
+import { Waiters } from '../../support/waiters';
 
 /** One lifecycle callback of a client, with when it ran (ms since the timeline began). */
 export type Happening =
@@ -22,12 +23,12 @@ type Of<K extends Kind> = Extract<Happening, { kind: K }>;
 export class Timeline {
   readonly happenings: Happening[] = [];
   private readonly began = Date.now();
-  private wakers = new Set<() => void>();
+  private readonly waiters = new Waiters();
 
   constructor(client: SwitchboardClient) {
     const add = (happening: Happening): void => {
       this.happenings.push(happening);
-      for (const wake of [...this.wakers]) wake();
+      this.waiters.wake();
     };
     client.onStateChange((state) => add({ kind: 'state', state, at: this.now() }));
     client.onConnected((id) => add({ kind: 'connected', id, at: this.now() }));
@@ -52,20 +53,7 @@ export class Timeline {
    * did happen by then.
    */
   waitFor<K extends Kind>(kind: K, match: (happening: Of<K>) => boolean, what: WaitDescription, ms: number): Promise<Of<K>> {
-    let waker: (() => void) | undefined;
-    const found = new Promise<Of<K>>((resolve) => {
-      const check = (): void => {
-        const hit = this.of(kind).find(match);
-        if (!hit) return;
-        if (waker) this.wakers.delete(waker);
-        resolve(hit);
-      };
-      waker = check;
-      this.wakers.add(check);
-      check();
-    });
-    const describe = (): string => `${typeof what === 'function' ? what() : what}; the client's timeline so far: ${this.toString()}`;
-    return within(found, ms, describe).finally(() => waker && this.wakers.delete(waker));
+    return this.waiters.until(() => this.of(kind).find(match), ms, () => `${describeWait(what)}; the client's timeline so far: ${this.toString()}`);
   }
 
   /**

@@ -1,13 +1,12 @@
 // Installs, compiles, boots and drives a scratch app (see scratch-app.ts)
 // against the packed Switchboard: what a user on that Nest version sees.
-import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { packPackages, REPO } from '../../support/packed-packages';
-import { childEnv, collect, runNode, runNpm } from '../../support/run-process';
+import { packPackages } from '../../support/packed-packages';
+import { REPO } from '../../support/repo';
+import { runNode, runNpm, startNode, type RunningProcess } from '../../support/run-process';
 import { TestClient } from '../../support/test-client';
-import { within } from '../../support/wait';
 import { writeScratchApp, type ScratchFlavour } from './scratch-app';
 
 const TSC = join(REPO, 'node_modules', 'typescript', 'bin', 'tsc');
@@ -32,7 +31,7 @@ export async function installScratchApp(flavour: ScratchFlavour): Promise<Instal
   const { server } = await packPackages(tmp);
   writeScratchApp(root, flavour, server);
   await runNpm(['install', '--no-audit', '--no-fund', '--prefer-offline', '--loglevel=error'], root, 180_000);
-  let child: ChildProcess | undefined;
+  let app: RunningProcess | undefined;
 
   return {
     root,
@@ -42,28 +41,13 @@ export async function installScratchApp(flavour: ScratchFlavour): Promise<Instal
       return { code: result.code, output: result.stdout + result.stderr };
     },
     async boot() {
-      child = spawn(process.execPath, ['dist/main.js'], { cwd: root, env: childEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
-      const output = collect(child);
-      const started = child;
-      const port = await within(
-        new Promise<number>((resolve, reject) => {
-          started.stdout?.on('data', () => {
-            const line = /\{"listening":(\d+)\}/.exec(output.stdout);
-            if (line) resolve(Number(line[1]));
-          });
-          started.once('exit', (code) => reject(new Error(`the app exited with ${code} before listening:\n${output.stderr}`)));
-        }),
-        20_000,
-        `the ${flavour.modules} app to listen (stderr so far: ${output.stderr})`,
-      );
+      app = startNode(['dist/main.js'], { cwd: root });
+      const [, port] = await app.waitForOutput(/\{"listening":(\d+)\}/, 20_000, `the ${flavour.modules} app to listen`);
       return `ws://127.0.0.1:${port}`;
     },
     async dispose() {
-      if (child && child.exitCode === null) {
-        const exited = new Promise((resolve) => child?.once('exit', resolve));
-        child.kill('SIGTERM');
-        await within(exited, 10_000, 'the app to exit after SIGTERM').catch(() => child?.kill('SIGKILL'));
-      }
+      // SIGKILL past 10 s; the folder goes either way.
+      await app?.stop(10_000).catch(() => undefined);
       rmSync(tmp, { recursive: true, force: true });
     },
   };

@@ -1,6 +1,6 @@
 // Talking to a node of the contract app (test/fixtures/cluster-app.module.ts)
 // through one of its clients: the calls every backplane spec makes.
-import type { TestClient } from '../support/test-client';
+import type { TestClient } from './test-client';
 
 /** Runs one realtime-service call on the node `via` is connected to (the contract app's `rt` event). */
 export async function call<T = unknown>(via: TestClient, name: string, ...args: unknown[]): Promise<T> {

@@ -1,11 +1,12 @@
 import { Module } from '@nestjs/common';
 import { MemoryBackplane, MemoryBus, RedisBackplane, type Backplane } from '../../src';
 import { ownerOf } from '../../src/services/connection-id';
-import { startCluster, type ClusterProcess } from '../cluster/cluster-process';
 import { clusterAppModule } from '../fixtures/cluster-app.module';
-import { deleteKeysUnder, testPrefix, testRedis } from '../fixtures/cluster-redis';
-import { startApp, type RunningApp } from '../support/test-app';
-import { TestClient } from '../support/test-client';
+import { startCluster, type ContractCluster } from './cluster-process';
+import { deleteKeysUnder, testRedis } from './redis-server';
+import { startApp, type RunningApp } from './test-app';
+import { TestClient } from './test-client';
+import { testPrefix } from './test-prefix';
 
 /** Which of the two nodes. */
 export type NodeIndex = 0 | 1;
@@ -69,7 +70,7 @@ export const clusterIpcNodes: TwoNodeFactory = async () => {
 };
 
 /** `connect(node)` for a cluster whose workers share a port: node 0 and 1 are the first two workers seen. */
-export async function clusterNodes(cluster: ClusterProcess): Promise<TwoNodes & { owners: string[] }> {
+export async function clusterNodes(cluster: ContractCluster): Promise<TwoNodes & { owners: string[] }> {
   const owners: string[] = [];
   const connect = async (node: NodeIndex, path = '/ws'): Promise<TestClient> => {
     for (let attempt = 0; attempt < 10; attempt++) {
