@@ -95,3 +95,33 @@ export async function exerciseGateway(base: string): Promise<void> {
     await Promise.all([ada.close(), bob.close()]);
   }
 }
+
+/**
+ * The checks every supported Nest version gets: one copy of Nest shared with
+ * the app, none of the CLI's or the client's dependencies, and the gateway
+ * served end to end after a compile and a boot.
+ */
+export function describeInstalledApp(title: string, flavour: ScratchFlavour): void {
+  describe(title, () => {
+    let app: InstalledApp;
+
+    beforeAll(async () => {
+      app = await installScratchApp(flavour);
+    }, 240_000);
+    afterAll(() => app?.dispose());
+
+    it("shares the app's one copy of Nest", () => {
+      expect(app.copiesOf('@nestjs/core')).toEqual([`${app.root}/node_modules/@nestjs/core`]);
+      expect(app.copiesOf('@nestjs/common')).toHaveLength(1);
+    });
+
+    it("brings none of the CLI's or the client's dependencies", () => {
+      expect([...app.copiesOf('ts-morph'), ...app.copiesOf('commander'), ...app.copiesOf('esbuild')]).toEqual([]);
+    });
+
+    it('compiles, boots and serves a gateway end to end', async () => {
+      expect(await app.compile()).toEqual({ code: 0, output: '' });
+      await exerciseGateway(await app.boot());
+    }, 60_000);
+  });
+}
