@@ -139,14 +139,18 @@ describe('flow limits', () => {
   let server: RunningApp;
   afterEach(() => server?.close());
 
-  it('answers a flood with RATE_LIMITED, then closes with 1008 if it persists', async () => {
-    server = await startApp(coreTestModule({ limits: { rateLimit: 5, rateBurst: 5, rateLimitCloseAfter: 10 } }));
+  it('answers a flood with RATE_LIMITED, then closes with 1008 at the rateLimitCloseAfter-th refusal in a row', async () => {
+    // One token a second: the 30 frames arrive well within it, so exactly the burst gets through.
+    const rateLimitCloseAfter = 10;
+    server = await startApp(coreTestModule({ limits: { rateLimit: 1, rateBurst: 5, rateLimitCloseAfter } }));
     const a = await TestClient.connect(server.ws('/ws'));
     const other = await TestClient.connect(server.ws('/ws'));
     for (let i = 0; i < 30; i++) a.send({ event: 'echo', message: i });
     expect(await a.next((f) => f.event === 'exception')).toMatchObject({ message: { code: 'RATE_LIMITED' } });
     expect((await within(a.closed, 3000, 'the 1008 close')).code).toBe(1008);
     expect(a.framesOf('echo').map((f) => f.message)).toEqual([0, 1, 2, 3, 4]);
+    // The refusals before the one that closed it were each answered.
+    expect(a.framesOf('exception')).toHaveLength(rateLimitCloseAfter - 1);
     expect(await other.request('echo', 'unaffected')).toMatchObject({ message: 'unaffected' });
     await other.close();
   });
