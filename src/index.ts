@@ -1,13 +1,7 @@
 // Module and options
 export { SwitchboardModule } from './switchboard.module';
-export {
-  DEFAULT_LIMITS,
-  SWITCHBOARD_OPTIONS,
-  type ConnectionLimits,
-  type SlowClientPolicy,
-  type SwitchboardAsyncOptions,
-  type SwitchboardOptions,
-} from './switchboard.options';
+export { DEFAULT_LIMITS, type ConnectionLimits, type SlowClientPolicy } from './options/connection-limits';
+export { SWITCHBOARD_OPTIONS, type SwitchboardAsyncOptions, type SwitchboardOptions } from './options/switchboard-options';
 
 // Decorators
 export { Gateway, type GatewayOptions } from './decorators/gateway.decorator';
@@ -16,7 +10,7 @@ export { On, OnBinary } from './decorators/on.decorator';
 export { Ack, Connection, Emitter, Frame, Message } from './decorators/param.decorators';
 
 // Gateways: connections and hooks
-export type { WsConnection } from './gateways/ws-connection';
+export type { WsConnection } from './services/ws-connection';
 export type {
   BeforeConnectHook,
   ConnectHook,
@@ -27,9 +21,9 @@ export type {
   OnBeforeConnect,
   OnConnect,
   OnDisconnect,
-} from './gateways/hooks';
-export type { CanJoinFn, JoinOptions, RoomAuthorizer } from './gateways/room-authorizer';
-export { CloseCode } from './gateways/client-connection';
+} from './options/gateway-hooks';
+export type { CanJoinFn, JoinOptions, RoomAuthorizer } from './options/join-options';
+export { CloseCode } from './protocol/close-codes';
 export { SwitchboardAdapter } from './gateways/switchboard.adapter';
 export type { AckFn } from './controllers/handler-context';
 
@@ -77,6 +71,6 @@ export {
 } from './cluster/cluster-options';
 
 // Errors and protocol
-export { SwitchboardBootError, BootErrorCode } from './errors/switchboard-error';
+export { SwitchboardBootError, BootErrorCode } from './protocol/switchboard-error';
 export { WsValidationPipe, WsValidationException } from './errors/ws-validation.exception';
 export { ErrorCode, BuiltInEvent, checkRoomName, type ExceptionBody, type FrameId, type WireFrame } from './protocol';

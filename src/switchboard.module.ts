@@ -10,7 +10,7 @@ import { Fanout } from './services/fanout';
 import { LocalHub } from './services/local-hub';
 import { Membership } from './services/membership';
 import { RealtimeService } from './services/realtime.service';
-import { SWITCHBOARD_OPTIONS, type SwitchboardAsyncOptions, type SwitchboardOptions } from './switchboard.options';
+import { SWITCHBOARD_OPTIONS, type SwitchboardAsyncOptions, type SwitchboardOptions } from './options/switchboard-options';
 
 const backplaneProvider: Provider = {
   provide: Backplane,

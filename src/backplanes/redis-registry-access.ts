@@ -1,4 +1,4 @@
-import { ownerOf } from '../services/connection-id';
+import { ownerOf } from '../protocol/connection-id';
 import {
   mergeMetadata,
   withoutVersion,

@@ -1,7 +1,7 @@
 import type { ArgumentsHost, ExceptionFilter, Type } from '@nestjs/common';
 import { EXCEPTION_FILTERS_METADATA, FILTER_CATCH_EXCEPTIONS } from '@nestjs/common/constants';
 import type { ModuleRef } from '@nestjs/core';
-import { BootErrorCode, SwitchboardBootError } from '../errors/switchboard-error';
+import { BootErrorCode, SwitchboardBootError } from '../protocol/switchboard-error';
 import type { HandlerArgs } from './handler-context';
 import { replyingClient } from './replying-client';
 

@@ -1,8 +1,8 @@
 import { Logger } from '@nestjs/common';
-import { BootErrorCode, SwitchboardBootError } from '../errors/switchboard-error';
+import { BootErrorCode, SwitchboardBootError } from '../protocol/switchboard-error';
 import { stackOf } from '../errors/stack-of';
 import { toExceptionBody } from '../errors/to-exception-body';
-import type { CanJoinFn, JoinOptions, RoomAuthorizer } from '../gateways/room-authorizer';
+import type { CanJoinFn, JoinOptions, RoomAuthorizer } from '../options/join-options';
 import { ErrorCode, type ExceptionBody } from '../protocol';
 import type { BoundHandler, HandlerArgs } from './handler-context';
 

@@ -1,5 +1,5 @@
-import type { ClientConnection } from '../gateways/client-connection';
-import type { WsConnection } from '../gateways/ws-connection';
+import type { HubConnection } from '../services/hub-connection';
+import type { WsConnection } from '../services/ws-connection';
 import { encodeFrame, type FrameId } from '../protocol';
 
 /**
@@ -10,7 +10,7 @@ import { encodeFrame, type FrameId } from '../protocol';
  * any other event resolves it). Later frames go out as plain emits. Without
  * an id, the connection itself.
  */
-export function replyingClient(connection: ClientConnection, id: FrameId | undefined): WsConnection {
+export function replyingClient(connection: HubConnection, id: FrameId | undefined): WsConnection {
   if (id === undefined) return connection;
   let pending: FrameId | undefined = id;
   const emit = (event: string, message?: unknown): boolean => {

@@ -1,25 +1,17 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import { WebSocket } from 'ws';
-import { encodeFrame, type FrameId } from '../protocol';
-import type { ConnectionLimits } from '../switchboard.options';
+import { CloseCode, encodeFrame, type FrameId } from '../protocol';
+import type { ConnectionLimits } from '../options/connection-limits';
 import type { WsEmitter } from '../services/ws-emitter';
 import type { ConnectionInfo, MetadataUpdate } from '../backplanes/connection-info';
-import { FrameWriter, type PreparedFrame } from './frame-writer';
+import { FrameWriter } from './frame-writer';
+import type { HubConnection } from '../services/hub-connection';
+import type { PreparedFrame } from '../services/prepared-frame';
 import { RateLimiter } from './rate-limiter';
-import type { WsConnection } from './ws-connection';
+import type { WsConnection } from '../services/ws-connection';
 
 /** How many left rooms a connection keeps the version of (see `acceptRoomChange`). */
 const REMEMBERED_LEFT_ROOMS = 256;
-
-/** Close codes Switchboard uses. */
-export const CloseCode = {
-  GOING_AWAY: 1001,
-  POLICY_VIOLATION: 1008,
-  MESSAGE_TOO_BIG: 1009,
-  INTERNAL_ERROR: 1011,
-  SERVICE_RESTART: 1012,
-  TRY_AGAIN_LATER: 1013,
-} as const;
 
 /** How long a client closed for reading too slowly gets to take its close frame before the socket is cut. */
 const SLOW_CLIENT_GRACE_MS = 1000;
@@ -42,7 +34,7 @@ export interface ConnectionInit {
 }
 
 /** A live connection held by this node: the socket plus the state around it. */
-export class ClientConnection implements WsConnection {
+export class ClientConnection implements HubConnection {
   readonly id: string;
   readonly socket: WebSocket;
   readonly path: string;

@@ -3,7 +3,7 @@ import { STATUS_CODES, type IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { GatewayRoute } from '../controllers/gateway-explorer';
 import { stackOf } from '../errors/stack-of';
-import type { HandshakeContext } from './hooks';
+import type { HandshakeContext } from '../options/gateway-hooks';
 
 /** What the before-connect pipeline decided. */
 export type HandshakeOutcome =

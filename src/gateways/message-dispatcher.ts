@@ -15,11 +15,12 @@ import {
   type ExceptionBody,
   type FrameId,
   type InboundFrame,
+  CloseCode,
 } from '../protocol';
 import { Fanout } from '../services/fanout';
 import { Membership } from '../services/membership';
 import { SenderEmitter } from '../services/ws-emitter';
-import { CloseCode, type ClientConnection } from './client-connection';
+import type { ClientConnection } from './client-connection';
 
 /** A join answers for itself once it happened: guards see an `ack` that does nothing. */
 const noAck = (): void => undefined;

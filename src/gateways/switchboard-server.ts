@@ -13,17 +13,17 @@ import { Backplane } from '../backplanes/backplane';
 import type { BackplaneMessage } from '../backplanes/backplane-message';
 import type { LocalConnection } from '../backplanes/connection-info';
 import { GatewayExplorer, type GatewayRoute } from '../controllers/gateway-explorer';
-import { BootErrorCode, SwitchboardBootError } from '../errors/switchboard-error';
+import { BootErrorCode, SwitchboardBootError } from '../protocol/switchboard-error';
 import { stackOf } from '../errors/stack-of';
-import { encodeFrame } from '../protocol';
-import { connectionIdFactory } from '../services/connection-id';
+import { CloseCode, encodeFrame } from '../protocol';
+import { connectionIdFactory } from '../protocol/connection-id';
 import { Fanout } from '../services/fanout';
 import { LocalHub } from '../services/local-hub';
 import { Membership } from '../services/membership';
-import { SWITCHBOARD_OPTIONS, type SwitchboardOptions } from '../switchboard.options';
-import { ClientConnection, CloseCode } from './client-connection';
+import { SWITCHBOARD_OPTIONS, type SwitchboardOptions } from '../options/switchboard-options';
+import { ClientConnection } from './client-connection';
 import { originAllowed, refuseUpgrade, runHandshake } from './handshake';
-import type { HandshakeContext } from './hooks';
+import type { HandshakeContext } from '../options/gateway-hooks';
 import { MessageDispatcher } from './message-dispatcher';
 import { shouldRefuseUnrouted } from './switchboard.adapter';
 import { UnusedSockets } from './unused-sockets';
@@ -58,7 +58,8 @@ export class SwitchboardServer implements OnApplicationBootstrap, BeforeApplicat
   constructor(
     private readonly explorer: GatewayExplorer,
     private readonly adapterHost: HttpAdapterHost,
-    private readonly hub: LocalHub,
+    // Only this server adds connections to the hub, so every one it holds is a ClientConnection.
+    private readonly hub: LocalHub<ClientConnection>,
     private readonly fanout: Fanout,
     private readonly membership: Membership,
     private readonly dispatcher: MessageDispatcher,

@@ -1,9 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { Backplane } from '../backplanes/backplane';
 import type { BackplaneMessage, DeliveryTarget } from '../backplanes/backplane-message';
-import { PreparedFrame } from '../gateways/frame-writer';
+import { PreparedFrame } from './prepared-frame';
 import { encodeFrame, type EncodedFrame, type OutboundFrame } from '../protocol';
-import { ownerOf } from './connection-id';
+import { ownerOf } from '../protocol/connection-id';
 import { LocalHub } from './local-hub';
 
 /**

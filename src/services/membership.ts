@@ -1,8 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { Backplane } from '../backplanes/backplane';
 import type { BackplaneMessage } from '../backplanes/backplane-message';
-import type { ClientConnection } from '../gateways/client-connection';
-import { ownerOf } from './connection-id';
+import type { HubConnection } from './hub-connection';
+import { ownerOf } from '../protocol/connection-id';
 import { LocalHub } from './local-hub';
 
 type ControlMessage = Exclude<BackplaneMessage, { type: 'deliver' }>;
@@ -50,7 +50,7 @@ export class Membership {
    * may be for the room) and then in the registry; when the registry refuses,
    * the join is undone and the error thrown.
    */
-  async joinLocal(connection: ClientConnection, room: string): Promise<void> {
+  async joinLocal(connection: HubConnection, room: string): Promise<void> {
     if (!this.hub.join(connection, room)) return;
     const version = await orUndo(this.backplane.addToRoom(connection.id, room), () => this.hub.leave(connection, room));
     // A leave from another node that the registry ran first may have arrived meanwhile: the join is the later one.
@@ -58,7 +58,7 @@ export class Membership {
   }
 
   /** Takes a connection of this node out of a room, here and then in the registry; when the registry refuses, the leave is undone and the error thrown. */
-  async leaveLocal(connection: ClientConnection, room: string): Promise<void> {
+  async leaveLocal(connection: HubConnection, room: string): Promise<void> {
     if (!this.hub.leave(connection, room)) return;
     const version = await orUndo(this.backplane.removeFromRoom(connection.id, room), () => this.hub.join(connection, room));
     this.applyRoom(connection, room, 'leave', version);
@@ -111,7 +111,7 @@ export class Membership {
    * nodes reach the owner in either order, and the registry's order wins.
    * Version 0 (uncounted, e.g. while Redis is away) changes nothing.
    */
-  private applyRoom(connection: ClientConnection, room: string, change: 'join' | 'leave', version: number): void {
+  private applyRoom(connection: HubConnection, room: string, change: 'join' | 'leave', version: number): void {
     if (!connection.acceptRoomChange(room, version)) return;
     if (change === 'join') this.hub.join(connection, room);
     else this.hub.leave(connection, room);

@@ -1,5 +1,5 @@
 import { MemoryBackplane, MemoryBus } from '../../src';
-import { ownerOf } from '../../src/services/connection-id';
+import { ownerOf } from '../../src/protocol/connection-id';
 import { clusterAppModule } from '../fixtures/cluster-app.module';
 import { startApp, type RunningApp } from '../support/test-app';
 import { TestClient } from '../support/test-client';

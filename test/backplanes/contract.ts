@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { ConnectionInfo } from '../../src';
-import { ownerOf } from '../../src/services/connection-id';
+import { ownerOf } from '../../src/protocol/connection-id';
 import { call, settle } from '../support/node-calls';
 import type { Frame, TestClient } from '../support/test-client';
 import type { NodeIndex, TwoNodeFactory, TwoNodes } from '../support/two-nodes';

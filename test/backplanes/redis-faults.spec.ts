@@ -1,6 +1,6 @@
 import { Redis } from 'ioredis';
 import { RedisBackplane, type ConnectionInfo } from '../../src';
-import { ownerOf } from '../../src/services/connection-id';
+import { ownerOf } from '../../src/protocol/connection-id';
 import { freePort } from '../support/free-port';
 import { call, settle } from '../support/node-calls';
 import { deleteKeysUnder, startOwnRedis, testRedis, type OwnRedis } from '../support/redis-server';

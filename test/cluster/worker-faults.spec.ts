@@ -1,5 +1,5 @@
 import type { ConnectionInfo } from '../../src';
-import { ownerOf } from '../../src/services/connection-id';
+import { ownerOf } from '../../src/protocol/connection-id';
 import { startCluster, type ClusterRun, type ContractCluster } from '../support/cluster-process';
 import { freePort } from '../support/free-port';
 import { call } from '../support/node-calls';

@@ -1,5 +1,5 @@
 import { decodeEnvelope, encodeEnvelope } from '../../src/backplanes/backplane-message';
-import { compileRoute } from '../../src/gateways/route-matcher';
+import { compileRoute } from '../../src/controllers/route-matcher';
 
 describe('compileRoute', () => {
   it('matches static and parameterised paths, decoding parameters', () => {

@@ -1,6 +1,6 @@
 // A generated app started the way its user starts it (`npm start`, or node on
 // its build), and the check that its cluster shares rooms between workers.
-import { ownerOf } from '../../../src/services/connection-id';
+import { ownerOf } from '../../../src/protocol/connection-id';
 import { childEnv, RunningProcess, withoutNpmConfig } from '../../support/run-process';
 import { TestClient } from '../../support/test-client';
 

@@ -1,4 +1,4 @@
-import { BootErrorCode, SwitchboardBootError } from '../errors/switchboard-error';
+import { BootErrorCode, SwitchboardBootError } from '../protocol/switchboard-error';
 
 /** A compiled gateway path: matches request paths and extracts their parameters. */
 export interface RouteMatcher {
