@@ -59,8 +59,6 @@ export { backplaneFromEnv, type BackplaneFromEnvOptions } from './backplanes/bac
 export { runCluster } from './cluster/run-cluster';
 export { ClusterIpcRelay, type ClusterMessageSource } from './cluster/ipc-relay';
 export { InProcessRegistry } from './backplanes/in-process-registry';
-/** @deprecated The same class, under the name it had when only the cluster primary kept one: use `InProcessRegistry`. */
-export { InProcessRegistry as ClusterRegistry } from './backplanes/in-process-registry';
 export {
   CLUSTER_DEFAULTS,
   type ClusterApp,

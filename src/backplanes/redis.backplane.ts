@@ -315,7 +315,8 @@ export class RedisBackplane extends Backplane {
   }
 
   private async ready(client: Redis): Promise<void> {
-    if (client.status === 'wait') void client.connect().catch(() => undefined);
+    // A failed connect also emits 'error' (recorded by onError) and retries; the wait below reports it.
+    if (client.status === 'wait') void client.connect().catch(this.onError);
     if (client.status === 'ready') return;
     let onReady: (() => void) | undefined;
     try {

@@ -13,19 +13,32 @@ interface WsInternals {
   readonly _sender: { readonly _state: number; readonly _queue: readonly unknown[]; readonly _firstFragment: boolean };
 }
 /** ws' sender state when it is not deflating or reading a Blob, so it writes synchronously. */
-const SENDER_IDLE = 0;
+export const SENDER_IDLE = 0;
+
+/**
+ * What of the ws internals the direct write path reads is not as expected on
+ * this socket; empty when every part is. ws is pinned to an exact version
+ * and test/core/ws-internals.spec.ts runs this on a real socket, so an
+ * upgrade that changes them fails a test instead of silently taking the
+ * slower path.
+ */
+export function wsInternalsMismatch(socket: WebSocket): string[] {
+  const { _socket, _sender } = socket as unknown as Partial<WsInternals>;
+  const expected: [string, boolean][] = [
+    ['_socket.write()', typeof _socket?.write === 'function'],
+    ['_socket.cork()', typeof _socket?.cork === 'function'],
+    ['_socket.uncork()', typeof _socket?.uncork === 'function'],
+    ['_socket.writableLength', typeof _socket?.writableLength === 'number'],
+    ['_sender._state', typeof _sender?._state === 'number'],
+    ['_sender._queue', Array.isArray(_sender?._queue)],
+    ['_sender._firstFragment', typeof _sender?._firstFragment === 'boolean'],
+  ];
+  return expected.filter(([, ok]) => !ok).map(([part]) => part);
+}
 
 /** True when frames may be written straight to the socket's TCP stream, past ws' sender. */
 function directWrites(socket: WebSocket): boolean {
-  const { _socket, _sender } = socket as unknown as Partial<WsInternals>;
-  return (
-    socket.extensions === '' &&
-    typeof _socket?.write === 'function' &&
-    typeof _socket.cork === 'function' &&
-    typeof _sender?._state === 'number' &&
-    Array.isArray(_sender._queue) &&
-    typeof _sender._firstFragment === 'boolean'
-  );
+  return socket.extensions === '' && wsInternalsMismatch(socket).length === 0;
 }
 
 /**
