@@ -6,12 +6,10 @@ import type { WsEmitter } from '../services/ws-emitter';
 import type { ConnectionInfo, MetadataUpdate } from '../backplanes/connection-info';
 import { FrameWriter } from './frame-writer';
 import type { HubConnection } from '../services/hub-connection';
+import { ConnectionVersions } from '../services/connection-versions';
 import type { PreparedFrame } from '../services/prepared-frame';
 import { RateLimiter } from './rate-limiter';
 import type { WsConnection } from '../services/ws-connection';
-
-/** How many left rooms a connection keeps the version of (see `acceptRoomChange`). */
-const REMEMBERED_LEFT_ROOMS = 256;
 
 /** How long a client closed for reading too slowly gets to take its close frame before the socket is cut. */
 const SLOW_CLIENT_GRACE_MS = 1000;
@@ -48,11 +46,8 @@ export class ClientConnection implements HubConnection {
   readonly connectTime = new Date();
   readonly rooms = new Set<string>();
   metadata: Readonly<Record<string, unknown>> = {};
-  /** The registry's version of `metadata`; an older update arriving late is ignored. */
-  private metadataVersion = 0;
-  /** Per room, the registry's version of the last join or leave of it applied here; made on the first. */
-  private roomVersions?: Map<string, number>;
-  private highestVersion = 0;
+  /** The registry versions applied here: an older change arriving late is ignored. */
+  private readonly versions = new ConnectionVersions();
   /** Set by each pong; cleared by each heartbeat tick. */
   alive = true;
   /** Frames dropped because the client read too slowly (policy `drop`). */
@@ -138,15 +133,12 @@ export class ClientConnection implements HubConnection {
 
   /** The highest version of this connection seen here: what a backplane writes back after losing its state. */
   get version(): number {
-    return this.highestVersion;
+    return this.versions.highest;
   }
 
   /** Takes a metadata update unless a newer one is already here. */
   updateMetadata(update: MetadataUpdate): void {
-    if (update.version <= this.metadataVersion) return;
-    this.metadata = update.metadata;
-    this.metadataVersion = update.version;
-    this.highestVersion = Math.max(this.highestVersion, update.version);
+    if (this.versions.acceptMetadata(update.version)) this.metadata = update.metadata;
   }
 
   /**
@@ -154,16 +146,7 @@ export class ClientConnection implements HubConnection {
    * is newer than the last one applied here; if so, it is recorded as applied.
    */
   acceptRoomChange(room: string, version: number): boolean {
-    if (version <= (this.roomVersions?.get(room) ?? 0)) return false;
-    const versions = (this.roomVersions ??= new Map<string, number>());
-    versions.set(room, version);
-    this.highestVersion = Math.max(this.highestVersion, version);
-    // Left rooms are remembered only to refuse a late, older join; a client
-    // cycling through many room names must not grow this without bound.
-    if (versions.size > this.rooms.size + REMEMBERED_LEFT_ROOMS) {
-      for (const known of versions.keys()) if (known !== room && !this.rooms.has(known)) versions.delete(known);
-    }
-    return true;
+    return this.versions.acceptRoom(room, version, this.rooms);
   }
 
   emit(event: string, message?: unknown): boolean {
