@@ -41,7 +41,15 @@ export {
 } from './backplanes/backplane';
 export type { BackplaneEnvelope, BackplaneMessage, DeliveryTarget } from './backplanes/backplane-message';
 export { MemoryBackplane, MemoryBus, type MemoryBackplaneOptions } from './backplanes/memory.backplane';
-export type { ConnectionInfo, ConnectionRecord } from './backplanes/connection-info';
+export {
+  isSafeMetadataKey,
+  mergeMetadata,
+  type ConnectionInfo,
+  type ConnectionRecord,
+  type LocalConnection,
+  type MetadataUpdate,
+} from './backplanes/connection-info';
+export type { Awaitable, ConnectionRegistry } from './backplanes/connection-registry';
 export {
   ClusterIpcBackplane,
   type ClusterIpcBackplaneOptions,
@@ -55,10 +63,11 @@ export {
 } from './backplanes/redis-backplane.options';
 export { backplaneFromEnv, type BackplaneFromEnvOptions } from './backplanes/backplane-from-env';
 
+export { InProcessRegistry } from './backplanes/in-process-registry';
+
 // Cluster mode
 export { runCluster } from './cluster/run-cluster';
 export { ClusterIpcRelay, type ClusterMessageSource } from './cluster/ipc-relay';
-export { InProcessRegistry } from './backplanes/in-process-registry';
 export {
   CLUSTER_DEFAULTS,
   type ClusterApp,

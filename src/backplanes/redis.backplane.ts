@@ -2,7 +2,6 @@ import { Logger, type LoggerService } from '@nestjs/common';
 import { Redis } from 'ioredis';
 import { BootErrorCode, SwitchboardBootError } from '../protocol/switchboard-error';
 import { Backplane } from './backplane';
-import type { ConnectionInfo, ConnectionRecord, MetadataUpdate } from './connection-info';
 import { REDIS_BACKPLANE_DEFAULTS, REDIS_CLIENT_OPTIONS, type RedisBackplaneOptions } from './redis-backplane.options';
 import { RedisKeys } from './redis-keys';
 import { SeenSequences, frameMessage, parseFrame } from './redis-framing';
@@ -32,9 +31,10 @@ export class RedisBackplane extends Backplane {
   readonly name = 'redis';
   private readonly settings: Settings;
   private readonly keys: RedisKeys;
-  private readonly registry: RedisRegistry;
+  /** The registry's commands in Redis. */
+  private readonly store: RedisRegistry;
   /** The registry calls, answered locally while Redis is away. */
-  private readonly access: RedisRegistryAccess;
+  protected readonly registry: RedisRegistryAccess;
   private readonly outbox: RedisOutbox;
   private readonly seen = new SeenSequences();
   /**
@@ -66,8 +66,8 @@ export class RedisBackplane extends Backplane {
     this.outbox = new RedisOutbox(this.settings.outboxLimit);
     this.publisher = options.publisher;
     this.subscriber = options.subscriber;
-    this.registry = new RedisRegistry(this.publisher, this.keys);
-    this.access = new RedisRegistryAccess(this.registry, {
+    this.store = new RedisRegistry(this.publisher, this.keys);
+    this.registry = new RedisRegistryAccess(this.store, {
       nodeId: this.nodeId,
       isOnline: () => this.online,
       localConnections: () => this.localConnections(),
@@ -139,7 +139,7 @@ export class RedisBackplane extends Backplane {
     clearInterval(this.timer);
     if (wasOnline) {
       try {
-        await this.bounded(this.registry.removeNode(this.nodeId), 'removing this node from the registry');
+        await this.bounded(this.store.removeNode(this.nodeId), 'removing this node from the registry');
         await this.bounded(this.subscriber.unsubscribe(this.keys.broadcast, this.keys.direct(this.nodeId)), 'unsubscribing');
       } catch (error) {
         this.settings.logger.warn(`could not clean up in Redis on stop: ${(error as Error).message}`);
@@ -169,41 +169,9 @@ export class RedisBackplane extends Backplane {
     });
   }
 
-  addConnection(record: ConnectionRecord): Promise<void> {
-    return this.access.addConnection(record);
-  }
-
-  removeConnection(id: string): Promise<void> {
-    return this.access.removeConnection(id);
-  }
-
-  addToRoom(id: string, room: string): Promise<number> {
-    return this.access.addToRoom(id, room);
-  }
-
-  removeFromRoom(id: string, room: string): Promise<number> {
-    return this.access.removeFromRoom(id, room);
-  }
-
-  getConnection(id: string): Promise<ConnectionInfo | null> {
-    return this.access.getConnection(id);
-  }
-
-  getConnections(): Promise<ConnectionInfo[]> {
-    return this.access.getConnections();
-  }
-
-  getRoomMembers(room: string): Promise<string[]> {
-    return this.access.getRoomMembers(room);
-  }
-
-  updateMetadata(id: string, patch: Readonly<Record<string, unknown>>): Promise<MetadataUpdate | null> {
-    return this.access.updateMetadata(id, patch);
-  }
-
   /** Writes this node's live connections, rooms and metadata into Redis and removes the ones it no longer holds. */
   private resync(): Promise<{ written: number; removed: number }> {
-    return this.registry.resync(this.nodeId, this.settings.heartbeatTtl, this.localConnections());
+    return this.store.resync(this.nodeId, this.settings.heartbeatTtl, this.localConnections());
   }
 
   private async tick(): Promise<void> {
@@ -214,7 +182,7 @@ export class RedisBackplane extends Backplane {
     }
     this.ticking = true;
     try {
-      const { wasAlive, reaped, live } = await this.registry.tick(this.nodeId, this.settings.heartbeatTtl);
+      const { wasAlive, reaped, live } = await this.store.tick(this.nodeId, this.settings.heartbeatTtl);
       this.peers = live.filter((node) => node !== this.nodeId);
       this.seen.forgetIdle(SEQUENCE_MEMORY_MS);
       if (reaped > 0) this.settings.logger.log(`reaped ${reaped} connections of nodes whose heartbeat expired`);

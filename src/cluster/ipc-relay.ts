@@ -112,7 +112,8 @@ export class ClusterIpcRelay {
   private readonly handlers: RegistryHandlers = {
     hello: () => null,
     addConnection: (call, node) => {
-      this.registry.add(node, call.record);
+      // Owned by the worker's node that sent it, whatever the record claims.
+      this.registry.add({ ...call.record, serverInstanceId: node });
       return null;
     },
     removeConnection: (call) => {

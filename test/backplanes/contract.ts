@@ -105,6 +105,17 @@ export function backplaneContract(name: string, factory: TwoNodeFactory): void {
       expect(sender.framesOf('room')).toEqual([]);
     });
 
+    it('room(r).emit() of a Buffer reaches the members on both nodes as one binary frame with the same bytes', async () => {
+      const room = unique('room');
+      const [sender, here, there] = [await on(0), await on(0), await on(1)];
+      for (const client of [here, there]) await joined(client, room);
+      const bytes = Array.from({ length: 256 }, (_, n) => 255 - n);
+      await sender.request('roomBinary', { room, bytes });
+      for (const client of [here, there]) expect([...(await client.nextBinary())]).toEqual(bytes);
+      await settle(sender, [here, there]);
+      for (const client of [here, there]) expect(client.received.filter((r) => r.kind === 'binary')).toHaveLength(1);
+    });
+
     it('room(r).emitExceptSender() reaches the members on both nodes but the sender', async () => {
       const room = unique('room');
       const sender = await joined(await on(1), room);

@@ -22,10 +22,18 @@ describe('metadata patches with prototype keys', () => {
     expect(Object.getPrototypeOf(info?.metadata)).toBe(Object.prototype);
   });
 
-  it('refuses a patch that is not a plain object', async () => {
+  it.each([
+    ['an array', ['mood']],
+    ['null', null],
+    ['a string', 'mood'],
+    ['a number', 7],
+  ])('refuses a patch that is %s, storing nothing', async (_what, notAPatch) => {
     const client = await fixture.connect();
-    const notAPatch = ['mood'] as unknown as Record<string, unknown>;
-    await expect(realtime().updateConnectionMetadata(client.id, notAPatch)).rejects.toThrow(TypeError);
+    await realtime().updateConnectionMetadata(client.id, { kept: true });
+    await expect(realtime().updateConnectionMetadata(client.id, notAPatch as unknown as Record<string, unknown>)).rejects.toThrow(
+      'a metadata patch must be a plain object of keys to set (null or undefined removes a key)',
+    );
+    expect((await realtime().getConnectionInfo(client.id))?.metadata).toEqual({ kept: true });
   });
 
   it('never sets a prototype when a patch from another node still holds such a key', () => {

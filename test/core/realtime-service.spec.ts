@@ -89,4 +89,15 @@ describe('RealtimeService (one process)', () => {
     await eventually(async () => (await realtime().getConnectionInfo(a.id)) === null, 3000, 'the closed connection leaves the registry');
     expect(await realtime().disconnect(a.id)).toBe(false);
   });
+
+  it('disconnect() cuts a reason to the 123 bytes a close frame holds, on a character boundary', async () => {
+    const [a, b] = [await connect(), await connect()];
+    // 41 three-byte characters make 123 bytes; a 42nd would not fit.
+    const wide = '€'.repeat(45);
+    expect(await realtime().disconnect(a.id, wide)).toBe(true);
+    expect(await within(a.closed, 3000, 'the close')).toEqual({ code: 1000, reason: '€'.repeat(41) });
+    const exact = 'x'.repeat(123);
+    expect(await realtime().disconnect(b.id, exact)).toBe(true);
+    expect(await within(b.closed, 3000, 'the close')).toEqual({ code: 1000, reason: exact });
+  });
 });
