@@ -1,4 +1,5 @@
-import { BootErrorCode, SwitchboardBootError } from '../protocol/switchboard-error';
+import { RuntimeErrorCode } from '../protocol/runtime-error-codes';
+import { BootErrorCode, SwitchboardBootError, SwitchboardError } from '../protocol/switchboard-error';
 import { Backplane } from './backplane';
 import {
   IPC_TAG,
@@ -33,7 +34,7 @@ const DEFAULTS = { requestTimeout: 5000 };
 
 interface Pending {
   readonly resolve: (value: unknown) => void;
-  readonly reject: (error: Error) => void;
+  readonly reject: (error: SwitchboardError) => void;
   readonly timer: NodeJS.Timeout;
   readonly what: string;
 }
@@ -86,6 +87,7 @@ export class ClusterIpcBackplane extends Backplane {
       throw new SwitchboardBootError(
         BootErrorCode.BACKPLANE_UNREACHABLE,
         `the cluster primary did not answer (${(error as Error).message}); start the cluster with runCluster(), which relays for ClusterIpcBackplane`,
+        { cause: error },
       );
     }
   }
@@ -135,13 +137,20 @@ export class ClusterIpcBackplane extends Backplane {
   private call<K extends Op>(call: Extract<RegistryCall, { op: K }>): Promise<RegistryResults[K]> {
     const what = describe(call);
     if (!this.started || !this.options.channel.connected) {
-      return Promise.reject(new Error(`cluster registry: cannot ${what}: the IPC channel to the primary is closed`));
+      return Promise.reject(
+        new SwitchboardError(RuntimeErrorCode.REGISTRY_UNREACHABLE, `cluster registry: cannot ${what}: the IPC channel to the primary is closed`),
+      );
     }
     const seq = ++this.seq;
     return new Promise<RegistryResults[K]>((resolve, reject) => {
       const timer = setTimeout(() => {
         this.pending.delete(seq);
-        reject(new Error(`cluster registry: sent ${what} to the primary, no answer within ${this.options.requestTimeout} ms`));
+        reject(
+          new SwitchboardError(
+            RuntimeErrorCode.REGISTRY_TIMEOUT,
+            `cluster registry: sent ${what} to the primary, no answer within ${this.options.requestTimeout} ms`,
+          ),
+        );
       }, this.options.requestTimeout);
       timer.unref();
       this.pending.set(seq, { resolve: resolve as (value: unknown) => void, reject, timer, what });
@@ -175,14 +184,14 @@ export class ClusterIpcBackplane extends Backplane {
         this.pending.delete(message.seq);
         clearTimeout(pending.timer);
         if (message.type === 'result') pending.resolve(message.value);
-        else pending.reject(new Error(`cluster registry: ${pending.what} failed in the primary: ${message.error}`));
+        else pending.reject(new SwitchboardError(RuntimeErrorCode.REGISTRY_FAILED, `cluster registry: ${pending.what} failed in the primary: ${message.error}`));
         return;
       }
     }
   };
 
   private readonly onDisconnect = (): void => {
-    this.failPending('the IPC channel to the primary closed');
+    this.failPending(RuntimeErrorCode.REGISTRY_UNREACHABLE, 'the IPC channel to the primary closed');
   };
 
   private detach(): void {
@@ -190,13 +199,13 @@ export class ClusterIpcBackplane extends Backplane {
     this.started = false;
     this.options.channel.off('message', this.onIpc);
     this.options.channel.off('disconnect', this.onDisconnect);
-    this.failPending('the backplane stopped');
+    this.failPending(RuntimeErrorCode.BACKPLANE_STOPPED, 'the backplane stopped');
   }
 
-  private failPending(why: string): void {
+  private failPending(code: RuntimeErrorCode, why: string): void {
     for (const [seq, pending] of this.pending) {
       clearTimeout(pending.timer);
-      pending.reject(new Error(`cluster registry: ${why} before the primary answered ${pending.what}`));
+      pending.reject(new SwitchboardError(code, `cluster registry: ${why} before the primary answered ${pending.what}`));
       this.pending.delete(seq);
     }
   }
