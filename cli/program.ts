@@ -27,7 +27,7 @@ export async function run(argv: readonly string[], context: CliContext): Promise
     // Commander has already printed its own message (unknown command, missing argument, help).
     if (error instanceof CommanderError) return error.exitCode;
     if (error instanceof CliError) {
-      context.output.err(`error: ${error.message}`);
+      context.output.err(`error ${error.code}: ${error.message}`);
       return error.exitCode;
     }
     throw error;

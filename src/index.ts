@@ -78,6 +78,12 @@ export {
 } from './cluster/cluster-options';
 
 // Errors and protocol
-export { SwitchboardBootError, BootErrorCode } from './protocol/switchboard-error';
+export {
+  SwitchboardError,
+  SwitchboardBootError,
+  BootErrorCode,
+  type SwitchboardErrorCode,
+} from './protocol/switchboard-error';
+export { RuntimeErrorCode } from './protocol/runtime-error-codes';
 export { WsValidationPipe, WsValidationException } from './errors/ws-validation.exception';
 export { ErrorCode, BuiltInEvent, checkRoomName, type ExceptionBody, type FrameId, type WireFrame } from './protocol';

@@ -1,10 +1,12 @@
+import { RuntimeErrorCode } from '../protocol/runtime-error-codes';
+import { SwitchboardError } from '../protocol/switchboard-error';
 import type { RegistryCall, RegistryResults, WorkerIpcMessage } from './cluster-ipc-message';
 import type { ConnectionInfo, ConnectionRecord, MetadataUpdate } from './connection-info';
 import type { ConnectionRegistry } from './connection-registry';
 
 interface Pending {
   readonly resolve: (value: unknown) => void;
-  readonly reject: (error: Error) => void;
+  readonly reject: (error: SwitchboardError) => void;
   readonly timer: NodeJS.Timeout;
   readonly what: string;
 }
@@ -79,14 +81,14 @@ export class IpcRegistryClient implements ConnectionRegistry {
     this.pending.delete(seq);
     clearTimeout(pending.timer);
     if ('value' in outcome) pending.resolve(outcome.value);
-    else pending.reject(new Error(`cluster registry: ${pending.what} failed in the primary: ${outcome.error}`));
+    else pending.reject(new SwitchboardError(RuntimeErrorCode.REGISTRY_FAILED, `cluster registry: ${pending.what} failed in the primary: ${outcome.error}`));
   }
 
-  /** Fails every call still waiting, saying why. */
-  failPending(why: string): void {
+  /** Fails every call still waiting with `code`, saying why. */
+  failPending(code: RuntimeErrorCode, why: string): void {
     for (const [seq, pending] of this.pending) {
       clearTimeout(pending.timer);
-      pending.reject(new Error(`cluster registry: ${why} before the primary answered ${pending.what}`));
+      pending.reject(new SwitchboardError(code, `cluster registry: ${why} before the primary answered ${pending.what}`));
       this.pending.delete(seq);
     }
   }
@@ -94,13 +96,17 @@ export class IpcRegistryClient implements ConnectionRegistry {
   private call<K extends Op>(call: Extract<RegistryCall, { op: K }>): Promise<RegistryResults[K]> {
     const what = describe(call);
     if (!this.host.isOpen()) {
-      return Promise.reject(new Error(`cluster registry: cannot ${what}: the IPC channel to the primary is closed`));
+      return Promise.reject(
+        new SwitchboardError(RuntimeErrorCode.REGISTRY_UNREACHABLE, `cluster registry: cannot ${what}: the IPC channel to the primary is closed`),
+      );
     }
     const seq = ++this.seq;
     return new Promise<RegistryResults[K]>((resolve, reject) => {
       const timer = setTimeout(() => {
         this.pending.delete(seq);
-        reject(new Error(`cluster registry: sent ${what} to the primary, no answer within ${this.host.requestTimeout} ms`));
+        reject(
+          new SwitchboardError(RuntimeErrorCode.REGISTRY_TIMEOUT, `cluster registry: sent ${what} to the primary, no answer within ${this.host.requestTimeout} ms`),
+        );
       }, this.host.requestTimeout);
       timer.unref();
       this.pending.set(seq, { resolve: resolve as (value: unknown) => void, reject, timer, what });

@@ -1,3 +1,4 @@
+import { RuntimeErrorCode } from '../protocol/runtime-error-codes';
 import { BootErrorCode, SwitchboardBootError } from '../protocol/switchboard-error';
 import { Backplane } from './backplane';
 import { IPC_TAG, decodePrimaryMessage, isSwitchboardIpc, type PrimaryIpcMessage, type WorkerIpcMessage } from './cluster-ipc-message';
@@ -74,6 +75,7 @@ export class ClusterIpcBackplane extends Backplane {
       throw new SwitchboardBootError(
         BootErrorCode.BACKPLANE_UNREACHABLE,
         `the cluster primary did not answer (${(error as Error).message}); start the cluster with runCluster(), which relays for ClusterIpcBackplane`,
+        { cause: error },
       );
     }
   }
@@ -115,7 +117,7 @@ export class ClusterIpcBackplane extends Backplane {
   };
 
   private readonly onDisconnect = (): void => {
-    this.registry.failPending('the IPC channel to the primary closed');
+    this.registry.failPending(RuntimeErrorCode.REGISTRY_UNREACHABLE, 'the IPC channel to the primary closed');
   };
 
   private detach(): void {
@@ -123,7 +125,7 @@ export class ClusterIpcBackplane extends Backplane {
     this.started = false;
     this.options.channel.off('message', this.onIpc);
     this.options.channel.off('disconnect', this.onDisconnect);
-    this.registry.failPending('the backplane stopped');
+    this.registry.failPending(RuntimeErrorCode.BACKPLANE_STOPPED, 'the backplane stopped');
   }
 }
 

@@ -1,4 +1,6 @@
 import { ownerOf } from '../protocol/connection-id';
+import { RuntimeErrorCode } from '../protocol/runtime-error-codes';
+import { SwitchboardError } from '../protocol/switchboard-error';
 import {
   mergeMetadata,
   withoutVersion,
@@ -107,7 +109,10 @@ export class RedisRegistryAccess implements ConnectionRegistry {
   private unlessRemote<T>(id: string, what: string, result: T): T {
     const owner = ownerOf(id);
     if (owner !== undefined && owner !== this.host.nodeId) {
-      throw new Error(`RedisBackplane: cannot ${what} connection ${id} of node ${owner} while Redis is unreachable; this node's own connections keep working`);
+      throw new SwitchboardError(
+        RuntimeErrorCode.REGISTRY_UNREACHABLE,
+        `RedisBackplane: cannot ${what} connection ${id} of node ${owner} while Redis is unreachable; this node's own connections keep working`,
+      );
     }
     return result;
   }

@@ -1,6 +1,7 @@
 import { Logger, type LoggerService } from '@nestjs/common';
 import { Redis } from 'ioredis';
-import { BootErrorCode, SwitchboardBootError } from '../protocol/switchboard-error';
+import { RuntimeErrorCode } from '../protocol/runtime-error-codes';
+import { BootErrorCode, SwitchboardBootError, SwitchboardError } from '../protocol/switchboard-error';
 import { Backplane } from './backplane';
 import { REDIS_BACKPLANE_DEFAULTS, REDIS_CLIENT_OPTIONS, type RedisBackplaneOptions } from './redis-backplane.options';
 import { RedisKeys } from './redis-keys';
@@ -124,6 +125,7 @@ export class RedisBackplane extends Backplane {
       throw new SwitchboardBootError(
         BootErrorCode.BACKPLANE_UNREACHABLE,
         `RedisBackplane: Redis at ${host}:${port} did not answer (${(error as Error).message}${last}); start Redis or fix REDIS_URL`,
+        { cause: error },
       );
     }
     this.started = true;
@@ -297,7 +299,7 @@ export class RedisBackplane extends Backplane {
   private bounded<T>(promise: Promise<T>, what: string, ms = 1000): Promise<T> {
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms while ${what}`)), ms);
+      timer = setTimeout(() => reject(new SwitchboardError(RuntimeErrorCode.BACKPLANE_TIMEOUT, `no answer within ${ms} ms while ${what}`)), ms);
       timer.unref();
     });
     return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));

@@ -1,5 +1,7 @@
 /** Close codes the server sends, and what each tells a client. */
 export const CloseCode = {
+  /** `RealtimeService.disconnect()` closed the connection on purpose: do not reconnect. */
+  NORMAL_CLOSURE: 1000,
   /** The server is shutting down or draining: reconnect (to another node). */
   GOING_AWAY: 1001,
   /** The connection broke a policy (rate limit kept exceeded): do not retry as is. */

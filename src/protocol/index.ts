@@ -6,3 +6,4 @@ export * from './room-name';
 export * from './close-codes';
 export * from './connection-id';
 export * from './switchboard-error';
+export * from './runtime-error-codes';

@@ -1,28 +1,39 @@
-/** Codes of the errors Switchboard throws at boot for programming mistakes. */
-export const BootErrorCode = {
-  CONTROLLER_NOT_PROVIDED: 'SB_CONTROLLER_NOT_PROVIDED',
-  CONTROLLER_NOT_DECORATED: 'SB_CONTROLLER_NOT_DECORATED',
-  DUPLICATE_EVENT: 'SB_DUPLICATE_EVENT',
-  RESERVED_EVENT: 'SB_RESERVED_EVENT',
-  DUPLICATE_ROUTE: 'SB_DUPLICATE_ROUTE',
-  INVALID_ROUTE: 'SB_INVALID_ROUTE',
-  NO_HTTP_SERVER: 'SB_NO_HTTP_SERVER',
-  SCOPED_PROVIDER: 'SB_SCOPED_PROVIDER',
-  BACKPLANE_UNREACHABLE: 'SB_BACKPLANE_UNREACHABLE',
-  BACKPLANE_MISCONFIGURED: 'SB_BACKPLANE_MISCONFIGURED',
-  INVALID_CLUSTER_OPTIONS: 'SB_INVALID_CLUSTER_OPTIONS',
-  INVALID_FILTER: 'SB_INVALID_FILTER',
-  INVALID_JOIN_OPTIONS: 'SB_INVALID_JOIN_OPTIONS',
-  JOIN_AUTHORIZER_NOT_PROVIDED: 'SB_JOIN_AUTHORIZER_NOT_PROVIDED',
-} as const;
+import { BootErrorCode } from './boot-error-codes';
+import type { ErrorCode } from './error-codes';
+import type { RuntimeErrorCode } from './runtime-error-codes';
 
-/** A mistake in how the application uses Switchboard, found at boot. The message says what to fix. */
-export class SwitchboardBootError extends Error {
+// Defined here before it had a file of its own: importers keep their path.
+export { BootErrorCode };
+
+/**
+ * Every code a `SwitchboardError` can carry. `VALIDATION_FAILED` is the wire
+ * code a `WsValidationException` becomes, so that one keeps it.
+ */
+export type SwitchboardErrorCode = BootErrorCode | RuntimeErrorCode | typeof ErrorCode.VALIDATION_FAILED;
+
+/**
+ * An error Switchboard itself throws or rejects with. Switch on `code`, which
+ * never changes meaning between versions, rather than on the message, whose
+ * wording may improve. Every code is described in docs/reference/errors.md.
+ */
+export class SwitchboardError<C extends SwitchboardErrorCode = SwitchboardErrorCode> extends Error {
   constructor(
-    readonly code: (typeof BootErrorCode)[keyof typeof BootErrorCode],
+    readonly code: C,
     message: string,
+    options?: ErrorOptions,
   ) {
-    super(`${code}: ${message}`);
+    super(message, options);
+    this.name = 'SwitchboardError';
+  }
+}
+
+/**
+ * A mistake in how the application uses Switchboard, found at boot. The
+ * message, `<code>: <what to fix>`, says what to fix.
+ */
+export class SwitchboardBootError extends SwitchboardError<BootErrorCode> {
+  constructor(code: BootErrorCode, message: string, options?: ErrorOptions) {
+    super(code, `${code}: ${message}`, options);
     this.name = 'SwitchboardBootError';
   }
 }

@@ -1,5 +1,5 @@
 import { EventEmitter } from 'node:events';
-import { ClusterIpcBackplane, SwitchboardBootError, type BackplaneMessage, type IpcChannel } from '../../src';
+import { ClusterIpcBackplane, RuntimeErrorCode, SwitchboardBootError, SwitchboardError, type BackplaneMessage, type IpcChannel } from '../../src';
 import { IPC_TAG, decodeWorkerMessage, type WorkerIpcMessage } from '../../src/backplanes/cluster-ipc-message';
 import { encodeEnvelope } from '../../src/backplanes/backplane-message';
 
@@ -8,16 +8,30 @@ class FakeChannel extends EventEmitter implements IpcChannel {
   connected = true;
   readonly sent: WorkerIpcMessage[] = [];
   answer = true;
+  /** When set, the primary answers every call with this error instead of a result. */
+  failure?: string;
 
   send(message: unknown): boolean {
     const decoded = decodeWorkerMessage(message);
     if (!decoded) throw new Error(`the worker sent something the primary cannot read: ${JSON.stringify(message)}`);
     this.sent.push(decoded);
     if (this.answer && decoded.type === 'call') {
-      queueMicrotask(() => this.emit('message', { [IPC_TAG]: 1, type: 'result', seq: decoded.seq, value: null }));
+      const { seq } = decoded;
+      const answer = this.failure === undefined ? { type: 'result', seq, value: null } : { type: 'error', seq, error: this.failure };
+      queueMicrotask(() => this.emit('message', { [IPC_TAG]: 1, ...answer }));
     }
     return true;
   }
+}
+
+/** What `promise` rejected with; fails when it resolved. */
+async function rejection(promise: Promise<unknown>): Promise<unknown> {
+  return promise.then(
+    (value) => {
+      throw new Error(`expected a rejection, got ${JSON.stringify(value)}`);
+    },
+    (error: unknown) => error,
+  );
 }
 
 const deliver: BackplaneMessage = { type: 'deliver', target: { type: 'all' }, frame: '{"event":"x","message":1}' };
@@ -45,28 +59,70 @@ describe('ClusterIpcBackplane (worker side, against a scripted primary)', () => 
     expect(channel.listenerCount('disconnect')).toBe(0);
   });
 
-  it('rejects a registry call the primary never answers, saying which call was pending', async () => {
+  it('rejects a registry call the primary never answers with SB_REGISTRY_TIMEOUT, saying which call was pending', async () => {
     const channel = new FakeChannel();
     const backplane = new ClusterIpcBackplane({ channel, nodeId: 'w1', requestTimeout: 50 });
     await backplane.start(() => undefined);
     channel.answer = false;
-    await expect(backplane.getRoomMembers('lobby')).rejects.toThrow(
-      'cluster registry: sent getRoomMembers(lobby) to the primary, no answer within 50 ms',
-    );
+    const error = await rejection(backplane.getRoomMembers('lobby'));
+    expect(error).toBeInstanceOf(SwitchboardError);
+    expect(error).toMatchObject({
+      code: RuntimeErrorCode.REGISTRY_TIMEOUT,
+      message: 'cluster registry: sent getRoomMembers(lobby) to the primary, no answer within 50 ms',
+    });
     await backplane.stop();
   });
 
-  it('rejects pending calls at once when the channel to the primary closes', async () => {
+  it('rejects a registry call the primary answers with an error with SB_REGISTRY_FAILED, carrying its message', async () => {
+    const channel = new FakeChannel();
+    const backplane = new ClusterIpcBackplane({ channel, nodeId: 'w1' });
+    await backplane.start(() => undefined);
+    channel.failure = 'registry exploded';
+    const error = await rejection(backplane.addToRoom('w1.1', 'lobby'));
+    expect(error).toBeInstanceOf(SwitchboardError);
+    expect(error).toMatchObject({
+      code: RuntimeErrorCode.REGISTRY_FAILED,
+      message: 'cluster registry: addToRoom(w1.1, lobby) failed in the primary: registry exploded',
+    });
+    await backplane.stop();
+  });
+
+  it('rejects the calls still pending when it stops with SB_BACKPLANE_STOPPED', async () => {
     const channel = new FakeChannel();
     const backplane = new ClusterIpcBackplane({ channel, nodeId: 'w1', requestTimeout: 60_000 });
     await backplane.start(() => undefined);
     channel.answer = false;
-    const pending = backplane.getConnection('w2.1');
+    const pending = rejection(backplane.getConnections());
+    await backplane.stop();
+    const error = await pending;
+    expect(error).toBeInstanceOf(SwitchboardError);
+    expect(error).toMatchObject({
+      code: RuntimeErrorCode.BACKPLANE_STOPPED,
+      message: 'cluster registry: the backplane stopped before the primary answered getConnections()',
+    });
+  });
+
+  it('rejects pending calls at once when the channel to the primary closes, and later ones, with SB_REGISTRY_UNREACHABLE', async () => {
+    const channel = new FakeChannel();
+    const backplane = new ClusterIpcBackplane({ channel, nodeId: 'w1', requestTimeout: 60_000 });
+    await backplane.start(() => undefined);
+    channel.answer = false;
+    const pending = rejection(backplane.getConnection('w2.1'));
     channel.connected = false;
     channel.emit('disconnect');
-    await expect(pending).rejects.toThrow('the IPC channel to the primary closed before the primary answered getConnection(w2.1)');
+    const cutOff = await pending;
+    expect(cutOff).toBeInstanceOf(SwitchboardError);
+    expect(cutOff).toMatchObject({
+      code: RuntimeErrorCode.REGISTRY_UNREACHABLE,
+      message: 'cluster registry: the IPC channel to the primary closed before the primary answered getConnection(w2.1)',
+    });
     expect(backplane.status()).toMatchObject({ healthy: false, detail: 'the IPC channel to the cluster primary is closed' });
-    await expect(backplane.getConnections()).rejects.toThrow('cannot getConnections(): the IPC channel to the primary is closed');
+    const later = await rejection(backplane.getConnections());
+    expect(later).toBeInstanceOf(SwitchboardError);
+    expect(later).toMatchObject({
+      code: RuntimeErrorCode.REGISTRY_UNREACHABLE,
+      message: 'cluster registry: cannot getConnections(): the IPC channel to the primary is closed',
+    });
     await backplane.stop();
   });
 
@@ -76,6 +132,8 @@ describe('ClusterIpcBackplane (worker side, against a scripted primary)', () => 
     const backplane = new ClusterIpcBackplane({ channel: noIpc });
     const error = await backplane.start(() => undefined).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(SwitchboardBootError);
+    expect(error).toBeInstanceOf(SwitchboardError);
+    expect((error as SwitchboardBootError).code).toBe('SB_BACKPLANE_MISCONFIGURED');
     expect((error as Error).message).toMatch(/^SB_BACKPLANE_MISCONFIGURED: ClusterIpcBackplane runs in a node:cluster worker; start the app with runCluster\(\)/);
   });
 
@@ -83,7 +141,11 @@ describe('ClusterIpcBackplane (worker side, against a scripted primary)', () => 
     const channel = new FakeChannel();
     channel.answer = false;
     const backplane = new ClusterIpcBackplane({ channel, requestTimeout: 30 });
-    await expect(backplane.start(() => undefined)).rejects.toThrow(/^SB_BACKPLANE_UNREACHABLE: the cluster primary did not answer/);
+    const error = await rejection(backplane.start(() => undefined));
+    expect(error).toBeInstanceOf(SwitchboardBootError);
+    expect((error as Error).message).toMatch(/^SB_BACKPLANE_UNREACHABLE: the cluster primary did not answer/);
+    // What failed is kept as the cause: the hello's timeout.
+    expect((error as Error).cause).toMatchObject({ code: RuntimeErrorCode.REGISTRY_TIMEOUT });
     expect(channel.listenerCount('message')).toBe(0);
   });
 });

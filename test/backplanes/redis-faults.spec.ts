@@ -1,5 +1,5 @@
 import { Redis } from 'ioredis';
-import { RedisBackplane, type ConnectionInfo } from '../../src';
+import { RedisBackplane, RuntimeErrorCode, type ConnectionInfo } from '../../src';
 import { ownerOf } from '../../src/protocol/connection-id';
 import { freePort } from '../support/free-port';
 import { call, settle } from '../support/node-calls';
@@ -68,9 +68,15 @@ describe('Redis backplane faults', () => {
   it('fails at boot with a clear error when Redis does not answer', async () => {
     const port = await freePort();
     const backplane = RedisBackplane.fromUrl(`redis://127.0.0.1:${port}`, { connectTimeout: 300 });
-    await expect(backplane.start(() => undefined)).rejects.toThrow(
+    const started = backplane.start(() => undefined);
+    await expect(started).rejects.toThrow(
       new RegExp(`SB_BACKPLANE_UNREACHABLE: RedisBackplane: Redis at 127.0.0.1:${port} did not answer .*start Redis or fix REDIS_URL`),
     );
+    // What failed is kept as the cause: no answer within connectTimeout.
+    await expect(started).rejects.toMatchObject({
+      code: 'SB_BACKPLANE_UNREACHABLE',
+      cause: { code: RuntimeErrorCode.BACKPLANE_TIMEOUT, message: 'no answer within 300 ms while connecting' },
+    });
     await backplane.stop();
   });
 

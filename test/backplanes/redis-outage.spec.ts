@@ -1,3 +1,4 @@
+import { RuntimeErrorCode } from '../../src';
 import { settle } from '../support/node-calls';
 import { deleteKeysUnder, testRedis } from '../support/redis-server';
 import type { TestClient } from '../support/test-client';
@@ -59,9 +60,9 @@ describe('Redis backplane: while Redis is away', () => {
     const realtime = cluster.realtime(0);
     const settled = <T>(promise: Promise<T>, what: string): Promise<T> => within(promise, SLACK_MS, `${what} to settle while Redis is away`);
 
-    await expect(settled(realtime.getConnectionInfo(there.id), `getConnectionInfo(${there.id})`)).rejects.toThrow(
-      /cannot look up connection \S+ of node \S+ while Redis is unreachable/,
-    );
+    const refused = settled(realtime.getConnectionInfo(there.id), `getConnectionInfo(${there.id})`);
+    await expect(refused).rejects.toThrow(/cannot look up connection \S+ of node \S+ while Redis is unreachable/);
+    await expect(refused).rejects.toMatchObject({ code: RuntimeErrorCode.REGISTRY_UNREACHABLE });
     // This node's own connections are still answered, from what it holds.
     await expect(settled(realtime.getConnectionInfo(here.id), `getConnectionInfo(${here.id})`)).resolves.toMatchObject({ id: here.id, rooms: ['room'] });
     // The frame is held for node 1, so the caller must not send it again: 1, not an error.

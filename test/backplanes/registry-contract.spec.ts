@@ -14,6 +14,7 @@ import { RedisKeys } from '../../src/backplanes/redis-keys';
 import { RedisRegistry } from '../../src/backplanes/redis-registry';
 import { RedisRegistryAccess } from '../../src/backplanes/redis-registry-access';
 import { ClusterIpcRelay } from '../../src/cluster/ipc-relay';
+import { RuntimeErrorCode } from '../../src/protocol/runtime-error-codes';
 import { deleteKeysUnder, testRedis } from '../support/redis-server';
 import { testPrefix } from '../support/test-prefix';
 
@@ -53,7 +54,7 @@ function ipcRegistry(): OpenRegistry {
   return {
     registry: client,
     close: async () => {
-      client.failPending('the test ended');
+      client.failPending(RuntimeErrorCode.BACKPLANE_STOPPED, 'the test ended');
       relay.detach();
     },
   };

@@ -121,6 +121,6 @@ export class AppModule {}
     expect(unknown.stderr).toContain("error: unknown command 'destroy'");
     const outside = await switchboard(['g', 'controller', 'Chat'], tmp);
     expect(outside.code).toBe(1);
-    expect(outside.stderr).toContain('error: Not inside a Switchboard app');
+    expect(outside.stderr).toContain('error CLI_NOT_AN_APP: Not inside a Switchboard app');
   });
 });

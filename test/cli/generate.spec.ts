@@ -136,7 +136,7 @@ export class AppGateway {}
       const before = snapshot(app);
       const result = await cli(['create:controller', 'ChatController', '--ws'], app);
       expect(result.code).toBe(1);
-      expect(result.err).toContain('error: Refusing to overwrite existing files:\n  src/controllers/chat.controller.ts\n  src/controllers/chat.controller.spec.ts\nNothing was written. Pass --force to overwrite.');
+      expect(result.err).toContain('error CLI_FILE_EXISTS: Refusing to overwrite existing files:\n  src/controllers/chat.controller.ts\n  src/controllers/chat.controller.spec.ts\nNothing was written. Pass --force to overwrite.');
       expect(snapshot(app)).toEqual(before);
     });
 
@@ -147,14 +147,14 @@ export class AppGateway {}
     });
 
     it.each([
-      [['g', 'controller', 'chat/room'], /error: Bad controller name "chat\/room": use only letters, digits/],
-      [['g', 'gateway', '1st'], /error: Bad gateway name "1st": it must start with a letter/],
-      [['create:controller', 'Controller', '--ws'], /error: Bad controller name "Controller": it is only the suffix/],
-      [['new', 'my/app'], /error: Bad app name "my\/app"/],
-      [['new', 'Switchboard'], /error: Bad app name "Switchboard": an app named "switchboard" cannot depend on Switchboard/],
-      [['g', 'gateway', 'Lobby', '--path', 'lobby'], /error: Bad gateway path "lobby": it must start with "\/"/],
-      [['g', 'gateway', 'Other', '--path', '/ws'], /error: AppGateway \(src\/gateways\/app.gateway.ts\) already serves \/ws; choose another route with --path/],
-      [['g', 'controller', 'Chat', '--gateway', 'Nope'], /error: No gateway named NopeGateway in src\/; the app has AppGateway \(src\/gateways\/app.gateway.ts\)/],
+      [['g', 'controller', 'chat/room'], /error CLI_BAD_NAME: Bad controller name "chat\/room": use only letters, digits/],
+      [['g', 'gateway', '1st'], /error CLI_BAD_NAME: Bad gateway name "1st": it must start with a letter/],
+      [['create:controller', 'Controller', '--ws'], /error CLI_BAD_NAME: Bad controller name "Controller": it is only the suffix/],
+      [['new', 'my/app'], /error CLI_BAD_NAME: Bad app name "my\/app"/],
+      [['new', 'Switchboard'], /error CLI_BAD_NAME: Bad app name "Switchboard": an app named "switchboard" cannot depend on Switchboard/],
+      [['g', 'gateway', 'Lobby', '--path', 'lobby'], /error CLI_BAD_PATH: Bad gateway path "lobby": it must start with "\/"/],
+      [['g', 'gateway', 'Other', '--path', '/ws'], /error CLI_ROUTE_TAKEN: AppGateway \(src\/gateways\/app.gateway.ts\) already serves \/ws; choose another route with --path/],
+      [['g', 'controller', 'Chat', '--gateway', 'Nope'], /error CLI_NO_GATEWAY: No gateway named NopeGateway in src\/; the app has AppGateway \(src\/gateways\/app.gateway.ts\)/],
     ])('bad input %j', async (args, message) => {
       const before = snapshot(app);
       const result = await cli(args, app);
@@ -180,7 +180,7 @@ export class AppGateway {}
       mkdirSync(outside);
       const result = await cli(['g', 'service', 'Clock'], outside);
       expect(result.code).toBe(1);
-      expect(result.err).toContain(`error: Not inside a Switchboard app: no nest-cli.json in ${outside} or any folder above it.`);
+      expect(result.err).toContain(`error CLI_NOT_AN_APP: Not inside a Switchboard app: no nest-cli.json in ${outside} or any folder above it.`);
       expect(readdirSync(outside)).toEqual([]);
     });
   });

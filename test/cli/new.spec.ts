@@ -2,6 +2,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, 
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { gunzipSync } from 'node:zlib';
+import { CliErrorCode } from '../../cli/cli-error-codes';
 import { readPackedManifest } from '../../cli/source/packed-manifest';
 import { packPackages, type PackedPackages } from '../support/packed-packages';
 import { REPO } from '../support/repo';
@@ -95,27 +96,28 @@ describe('switchboard new: where the app gets switchboard and @switchboard/cli',
   });
 
   describe('refusals: a clear message, a non-zero exit, nothing written', () => {
-    const refused = async (args: string[], message: RegExp | string): Promise<void> => {
+    const refused = async (args: string[], code: CliErrorCode, message: RegExp | string): Promise<void> => {
       const result = await cli(['new', 'demo', ...args], tmp);
       expect(result.code).toBe(1);
+      expect(result.err).toContain(`error ${code}: `);
       expect(result.err).toMatch(message);
       expect(existsSync(join(tmp, 'demo'))).toBe(false);
     };
 
     it('a tarball of another package', async () => {
-      await refused(['--switchboard', packs.client], /holds @switchboard\/client, not switchboard \(the server package\): give switchboard-x\.y\.z\.tgz/);
+      await refused(['--switchboard', packs.client], CliErrorCode.BAD_TARBALL, /holds @switchboard\/client, not switchboard \(the server package\): give switchboard-x\.y\.z\.tgz/);
     });
 
     it('a file that is not a tarball', async () => {
       writeFileSync(join(tmp, 'switchboard-9.9.9.tgz'), 'not gzip');
-      await refused(['--switchboard', './switchboard-9.9.9.tgz'], /switchboard-9\.9\.9\.tgz is not an npm package tarball/);
+      await refused(['--switchboard', './switchboard-9.9.9.tgz'], CliErrorCode.BAD_TARBALL, /switchboard-9\.9\.9\.tgz is not an npm package tarball/);
     });
 
     it('a path that does not exist, or a folder that is not a checkout', async () => {
-      await refused(['--switchboard', './nowhere'], `${join(tmp, 'nowhere')} does not exist`);
+      await refused(['--switchboard', './nowhere'], CliErrorCode.UNKNOWN_SOURCE, `${join(tmp, 'nowhere')} does not exist`);
       mkdirSync(join(tmp, 'other'));
       writeFileSync(join(tmp, 'other', 'package.json'), JSON.stringify({ name: 'other' }));
-      await refused(['--switchboard', 'other'], `${join(tmp, 'other')} (--switchboard other) is not a Switchboard checkout: its package.json names "other"`);
+      await refused(['--switchboard', 'other'], CliErrorCode.NOT_A_CHECKOUT, `${join(tmp, 'other')} (--switchboard other) is not a Switchboard checkout: its package.json names "other"`);
     });
 
     it('a checkout that is not built', async () => {
@@ -123,11 +125,11 @@ describe('switchboard new: where the app gets switchboard and @switchboard/cli',
       mkdirSync(join(checkout, 'cli'), { recursive: true });
       writeFileSync(join(checkout, 'package.json'), JSON.stringify({ name: 'switchboard', version: '0.1.0', workspaces: ['cli'] }));
       writeFileSync(join(checkout, 'cli', 'package.json'), JSON.stringify({ name: '@switchboard/cli', version: '0.1.0' }));
-      await refused(['--switchboard', checkout], `${checkout} is not built (no dist/src/index.js), so it cannot be packed into the app: run "npm run build" in ${checkout}`);
+      await refused(['--switchboard', checkout], CliErrorCode.NOT_BUILT, `${checkout} is not built (no dist/src/index.js), so it cannot be packed into the app: run "npm run build" in ${checkout}`);
     });
 
     it('something that is neither a path nor a version range', async () => {
-      await refused(['--switchboard', 'latest; rm -rf'], /Bad --switchboard "latest; rm -rf": give a Switchboard checkout folder/);
+      await refused(['--switchboard', 'latest; rm -rf'], CliErrorCode.UNKNOWN_SOURCE, /Bad --switchboard "latest; rm -rf": give a Switchboard checkout folder/);
     });
   });
 });

@@ -1,6 +1,6 @@
 // The boot errors boot-errors.spec.ts leaves out: each refuses the app at
 // boot with its code and a message that says what to fix.
-import { Catch, Injectable, Module, Scope, UseFilters, type ArgumentsHost, type ExceptionFilter, type Type } from '@nestjs/common';
+import { Catch, Injectable, Module, Scope, UseFilters, UseGuards, type ArgumentsHost, type ExceptionFilter, type Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { join } from 'node:path';
 import { Gateway, On, SwitchboardBootError, SwitchboardModule, WsController } from '../../src';
@@ -110,6 +110,21 @@ describe('SB_INVALID_FILTER: @UseFilters() given something Switchboard cannot us
       'SB_INVALID_FILTER: FilteredController: the exception filter ScopedFilter could not be resolved as a singleton; ' +
         'remove its request or transient scope (and that of what it injects), or pass an instance to @UseFilters()',
     );
+  });
+});
+
+describe('SB_INVALID_GUARD: @UseGuards() on a gateway given something that is not a guard', () => {
+  it('refuses a class without a canActivate() method at boot, naming it', async () => {
+    class NotAGuard {}
+    @Gateway('/ws')
+    @UseGuards(NotAGuard)
+    class GuardedGateway {}
+    @Module({ imports: [SwitchboardModule.forRoot()], providers: [GuardedGateway] })
+    class M {}
+    const error = await bootError(M);
+    expect(error).toBeInstanceOf(SwitchboardBootError);
+    expect(error.code).toBe('SB_INVALID_GUARD');
+    expect(error.message).toBe('SB_INVALID_GUARD: NotAGuard given to @UseGuards() is not a guard: it has no canActivate() method');
   });
 });
 
