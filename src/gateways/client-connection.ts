@@ -9,7 +9,6 @@ import type { HubConnection } from '../services/hub-connection';
 import { ConnectionVersions } from '../services/connection-versions';
 import type { PreparedFrame } from '../services/prepared-frame';
 import { RateLimiter } from './rate-limiter';
-import type { WsConnection } from '../services/ws-connection';
 
 /** How long a client closed for reading too slowly gets to take its close frame before the socket is cut. */
 const SLOW_CLIENT_GRACE_MS = 1000;
