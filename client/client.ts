@@ -4,24 +4,15 @@ import { ClientErrorCode, SwitchboardClientError } from './errors';
 import type { ClientEventName, DefaultEvents, MessageArgs, PayloadOf, ReplyOf } from './event-map';
 import { ClientEvents, messageOf, type ConnectionState } from './client-events';
 import { resolveOptions, type ClientOptions, type ResolvedClientOptions } from './options';
-import { PendingRequests, describe, type PendingRequest } from './pending-requests';
+import { PendingRequests, describe } from './pending-requests';
 import { decideAfterClose } from './reconnect-policy';
 import { RoomWaiters } from './room-waiters';
 import { unrefTimeout, type TimerHandle } from './timers';
 import { OPEN, type WebSocketConstructorLike, type WebSocketLike } from './websocket-like';
-import { decodeServerFrame, encodeClientFrame, type ClientFrame } from './wire';
+import type { Outgoing, RequestOptions } from './outgoing';
+import { decodeServerFrame, encodeClientFrame } from './wire';
 
-/** Options of one `request()`, `joinRoom()` or `leaveRoom()`. */
-export interface RequestOptions {
-  /** Default: the client's `requestTimeout` (10 000 ms). */
-  readonly timeout?: number;
-}
-
-/** A frame waiting to be written, with the request it belongs to, if any. */
-interface Outgoing {
-  readonly frame: ClientFrame;
-  request?: PendingRequest;
-}
+export type { RequestOptions } from './outgoing';
 
 /**
  * A Switchboard connection that keeps itself alive: it reconnects with
