@@ -40,6 +40,9 @@ interface Pending {
 
 type Op = RegistryCall['op'];
 
+/** The primary ran a call and answered that it failed (as opposed to not answering at all). */
+class RefusedByPrimary extends Error {}
+
 /**
  * The backplane of `node:cluster` workers on one machine, with no external
  * service: every publish goes to the primary over the worker's IPC channel
@@ -80,9 +83,10 @@ export class ClusterIpcBackplane extends Backplane {
     channel.on('disconnect', this.onDisconnect);
     this.started = true;
     try {
-      await this.call({ op: 'hello' });
+      await this.call({ op: 'hello', probe: HELLO_PROBE });
     } catch (error) {
       this.detach();
+      if (error instanceof RefusedByPrimary) throw new SwitchboardBootError(BootErrorCode.BACKPLANE_MISCONFIGURED, error.message);
       throw new SwitchboardBootError(
         BootErrorCode.BACKPLANE_UNREACHABLE,
         `the cluster primary did not answer (${(error as Error).message}); start the cluster with runCluster(), which relays for ClusterIpcBackplane`,
@@ -94,8 +98,8 @@ export class ClusterIpcBackplane extends Backplane {
     this.detach();
   }
 
-  protected publish(payload: string, node?: string): void {
-    this.post({ [IPC_TAG]: 1, type: 'publish', node: this.nodeId, payload, to: node });
+  protected publish(payload: Buffer, node?: string): void {
+    this.post(node === undefined ? { [IPC_TAG]: 1, type: 'publish', payload } : { [IPC_TAG]: 1, type: 'publish', payload, to: node });
   }
 
   async addConnection(record: ConnectionRecord): Promise<void> {
@@ -127,7 +131,7 @@ export class ClusterIpcBackplane extends Backplane {
   }
 
   updateMetadata(id: string, patch: Readonly<Record<string, unknown>>): Promise<MetadataUpdate | null> {
-    // IPC speaks JSON, which drops `undefined`: send removals as null.
+    // Removals go as null, which every serialisation keeps (JSON would drop `undefined`).
     const removable = Object.fromEntries(Object.entries(patch).map(([key, value]) => [key, value === undefined ? null : value]));
     return this.call({ op: 'updateMetadata', id, patch: removable });
   }
@@ -175,7 +179,7 @@ export class ClusterIpcBackplane extends Backplane {
         this.pending.delete(message.seq);
         clearTimeout(pending.timer);
         if (message.type === 'result') pending.resolve(message.value);
-        else pending.reject(new Error(`cluster registry: ${pending.what} failed in the primary: ${message.error}`));
+        else pending.reject(new RefusedByPrimary(`cluster registry: ${pending.what} failed in the primary: ${message.error}`));
         return;
       }
     }
@@ -221,3 +225,6 @@ function describe(call: RegistryCall): string {
 }
 
 function ignoreSendError(): void {}
+
+/** What a hello carries to show the channel keeps bytes as bytes. */
+const HELLO_PROBE = Buffer.from([1]);
