@@ -1,8 +1,10 @@
 import { randomBytes } from 'node:crypto';
+import { BootErrorCode, SwitchboardBootError } from '../protocol/switchboard-error';
+import type { BackplaneEnvelope, BackplaneMessage } from './backplane-message';
 import type { ConnectionInfo, ConnectionRecord, LocalConnection, MetadataUpdate } from './connection-info';
 import { ownerOf } from '../protocol/connection-id';
-import { decodeEnvelope, encodeEnvelope, type BackplaneEnvelope, type BackplaneMessage } from './backplane-message';
 import type { ConnectionRegistry } from './connection-registry';
+import { MAX_NODE_ID_BYTES, decodeNodeMessage, encodeNodeMessage } from './node-codec';
 
 /** Receives what other nodes sent. */
 export type BackplaneListener = (message: BackplaneMessage, fromNode: string) => void;
@@ -35,7 +37,8 @@ export function createNodeId(): string {
  *
  * To write a backplane:
  * 1. implement `publish(payload, node?)`: send `payload` to every other node,
- *    or only to `node` when one is named. Payloads are opaque strings.
+ *    or only to `node` when one is named. Payloads are opaque Buffers (the
+ *    format is `node-codec.ts`'s), never changed once published.
  * 2. call `this.onMessage(payload)` for every payload that arrives from the
  *    transport, your own included: it decodes defensively, drops garbage,
  *    ignores this node's own messages and hands the rest to the host.
@@ -64,8 +67,22 @@ export abstract class Backplane {
   private published = 0;
   private received = 0;
   private dropped = 0;
+  /**
+   * Numbers this node's messages. It starts from the clock so that a process
+   * restarted with the same `nodeId` numbers above its predecessor (Redis
+   * peers drop anything at or below the last number they saw from a node).
+   */
+  private lastSeq = Date.now() * 1000;
 
   protected constructor(nodeId: string = createNodeId()) {
+    // Every message carries the id, as UTF-8: one the format cannot carry, or that would not read back the same, is refused here.
+    const bytes = Buffer.from(nodeId);
+    if (bytes.length === 0 || bytes.length > MAX_NODE_ID_BYTES || bytes.toString() !== nodeId) {
+      throw new SwitchboardBootError(
+        BootErrorCode.BACKPLANE_MISCONFIGURED,
+        `backplane nodeId must be 1 to ${MAX_NODE_ID_BYTES} bytes of UTF-8, got ${JSON.stringify(nodeId)}; leave it out for a random one`,
+      );
+    }
     this.nodeId = nodeId;
   }
 
@@ -93,7 +110,7 @@ export abstract class Backplane {
   send(message: BackplaneMessage, node?: string): void {
     if (node === this.nodeId) return;
     this.published++;
-    this.publish(encodeEnvelope({ v: 1, node: this.nodeId, msg: message }), node);
+    this.publish(encodeNodeMessage({ node: this.nodeId, seq: ++this.lastSeq, msg: message }), node);
   }
 
   /** True when other nodes may exist, so deliveries must be published at all. */
@@ -130,15 +147,16 @@ export abstract class Backplane {
   }
 
   /** Transport: deliver `payload` to every other node, or to `node` alone. */
-  protected abstract publish(payload: string, node?: string): void;
+  protected abstract publish(payload: Buffer, node?: string): void;
 
   /**
-   * Implementations call this for every payload the transport receives.
-   * `admit`, when given, sees each well-formed envelope from another node
+   * Implementations call this for every payload the transport receives (a
+   * Buffer, or a Uint8Array over the same bytes; anything else is garbage).
+   * `admit`, when given, sees each well-formed message from another node
    * first and may turn it away (e.g. a copy the transport already delivered).
    */
   protected onMessage(payload: unknown, admit?: (envelope: BackplaneEnvelope) => boolean): void {
-    const envelope = decodeEnvelope(payload);
+    const envelope = decodeNodeMessage(payload);
     if (!envelope) {
       this.dropped++;
       return;
@@ -149,7 +167,7 @@ export abstract class Backplane {
     this.listener?.(envelope.msg, envelope.node);
   }
 
-  /** Counts a payload the transport itself found malformed (e.g. a bad frame header) and threw away. */
+  /** Counts a payload the transport itself found malformed (e.g. a tagged IPC message of the wrong shape) and threw away. */
   protected discard(): void {
     this.dropped++;
   }

@@ -64,14 +64,18 @@ export class IpcRegistryClient implements ConnectionRegistry {
   }
 
   patch(id: string, patch: Readonly<Record<string, unknown>>): Promise<MetadataUpdate | null> {
-    // IPC speaks JSON, which drops `undefined`: send removals as null.
+    // Removals go as null, which every serialisation keeps (JSON would drop `undefined`).
     const removable = Object.fromEntries(Object.entries(patch).map(([key, value]) => [key, value === undefined ? null : value]));
     return this.call({ op: 'updateMetadata', id, patch: removable });
   }
 
-  /** Asks the primary whether it relays for this node; the backplane's boot check. */
-  async hello(): Promise<void> {
-    await this.call({ op: 'hello' });
+  /**
+   * Asks the primary whether it relays for this node; the backplane's boot
+   * check. `probe` (bytes) shows the primary the channel keeps bytes as
+   * bytes; it answers an error when they arrived as anything else.
+   */
+  async hello(probe: Uint8Array): Promise<void> {
+    await this.call({ op: 'hello', probe });
   }
 
   /** Settles the call the primary answered; an answer to no pending call (timed out meanwhile) is ignored. */

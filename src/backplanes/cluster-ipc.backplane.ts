@@ -1,5 +1,5 @@
 import { RuntimeErrorCode } from '../protocol/runtime-error-codes';
-import { BootErrorCode, SwitchboardBootError } from '../protocol/switchboard-error';
+import { BootErrorCode, SwitchboardBootError, SwitchboardError } from '../protocol/switchboard-error';
 import { Backplane } from './backplane';
 import { IPC_TAG, decodePrimaryMessage, isSwitchboardIpc, type PrimaryIpcMessage, type WorkerIpcMessage } from './cluster-ipc-message';
 import { IpcRegistryClient } from './cluster-ipc-registry';
@@ -69,9 +69,13 @@ export class ClusterIpcBackplane extends Backplane {
     channel.on('disconnect', this.onDisconnect);
     this.started = true;
     try {
-      await this.registry.hello();
+      await this.registry.hello(HELLO_PROBE);
     } catch (error) {
       this.detach();
+      // The primary answered, with an error: it runs, but cannot serve this worker as it is set up.
+      if (error instanceof SwitchboardError && error.code === RuntimeErrorCode.REGISTRY_FAILED) {
+        throw new SwitchboardBootError(BootErrorCode.BACKPLANE_MISCONFIGURED, error.message, { cause: error });
+      }
       throw new SwitchboardBootError(
         BootErrorCode.BACKPLANE_UNREACHABLE,
         `the cluster primary did not answer (${(error as Error).message}); start the cluster with runCluster(), which relays for ClusterIpcBackplane`,
@@ -84,8 +88,8 @@ export class ClusterIpcBackplane extends Backplane {
     this.detach();
   }
 
-  protected publish(payload: string, node?: string): void {
-    this.post({ [IPC_TAG]: 1, type: 'publish', node: this.nodeId, payload, to: node });
+  protected publish(payload: Buffer, node?: string): void {
+    this.post(node === undefined ? { [IPC_TAG]: 1, type: 'publish', payload } : { [IPC_TAG]: 1, type: 'publish', payload, to: node });
   }
 
   private post(message: WorkerIpcMessage): void {
@@ -130,3 +134,6 @@ export class ClusterIpcBackplane extends Backplane {
 }
 
 function ignoreSendError(): void {}
+
+/** What a hello carries to show the channel keeps bytes as bytes. */
+const HELLO_PROBE = Buffer.from([1]);

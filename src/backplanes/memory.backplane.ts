@@ -58,9 +58,10 @@ export class MemoryBackplane extends Backplane {
     this.bus.nodes.delete(this.nodeId);
   }
 
-  protected publish(payload: string, node?: string): void {
+  protected publish(payload: Buffer, node?: string): void {
     // Deliver on a later microtask, in order, as a real transport would: never
-    // re-entrantly inside the sender's emit.
+    // re-entrantly inside the sender's emit. Each peer decodes the encoded
+    // message as any transport's receiver does, so what passes here passes everywhere.
     for (const peer of this.bus.nodes.values()) {
       if (peer === this || (node !== undefined && peer.nodeId !== node)) continue;
       queueMicrotask(() => peer.onMessage(payload));

@@ -5,10 +5,10 @@ import { BootErrorCode, SwitchboardBootError, SwitchboardError } from '../protoc
 import { Backplane } from './backplane';
 import { REDIS_BACKPLANE_DEFAULTS, REDIS_CLIENT_OPTIONS, type RedisBackplaneOptions } from './redis-backplane.options';
 import { RedisKeys } from './redis-keys';
-import { SeenSequences, frameMessage, parseFrame } from './redis-framing';
 import { RedisOutbox } from './redis-outbox';
 import { RedisRegistry } from './redis-registry';
 import { RedisRegistryAccess } from './redis-registry-access';
+import { SeenSequences } from './redis-sequences';
 
 /** How long the last sequence number of a silent node is kept: copies only follow a reconnect, within moments. */
 const SEQUENCE_MEMORY_MS = 60_000;
@@ -37,13 +37,10 @@ export class RedisBackplane extends Backplane {
   /** The registry calls, answered locally while Redis is away. */
   protected readonly registry: RedisRegistryAccess;
   private readonly outbox: RedisOutbox;
+  /** Drops a message seen before (ioredis resends after a reconnect), by its sender's sequence number. */
   private readonly seen = new SeenSequences();
-  /**
-   * Numbers this node's publishes. It starts from the clock so that a process
-   * restarted with the same `nodeId` numbers above its predecessor (peers
-   * drop anything at or below the last number they saw from a node).
-   */
-  private seq = Date.now() * 1000;
+  /** The channels this node listens on, as `messageBuffer` names them. */
+  private readonly channels: readonly Buffer[];
   private readonly publisher: Redis;
   private readonly subscriber: Redis;
   private started = false;
@@ -64,6 +61,7 @@ export class RedisBackplane extends Backplane {
     const given = Object.fromEntries(Object.entries(options).filter(([, value]) => value !== undefined)) as RedisBackplaneOptions;
     this.settings = { ...REDIS_BACKPLANE_DEFAULTS, logger: new Logger('RedisBackplane'), ...given };
     this.keys = new RedisKeys(this.settings.prefix);
+    this.channels = [this.keys.broadcast, this.keys.direct(this.nodeId)].map((channel) => Buffer.from(channel));
     this.outbox = new RedisOutbox(this.settings.outboxLimit);
     this.publisher = options.publisher;
     this.subscriber = options.subscriber;
@@ -111,7 +109,7 @@ export class RedisBackplane extends Backplane {
       client.on('close', this.onLinkDown);
       client.on('ready', this.onLinkUp);
     }
-    this.subscriber.on('message', this.onChannelMessage);
+    this.subscriber.on('messageBuffer', this.onChannelMessage);
     try {
       await Promise.all([this.ready(this.publisher), this.ready(this.subscriber)]);
       await this.subscriber.subscribe(this.keys.broadcast, this.keys.direct(this.nodeId));
@@ -156,18 +154,17 @@ export class RedisBackplane extends Backplane {
     }
   }
 
-  protected publish(payload: string, node?: string): void {
+  protected publish(payload: Buffer, node?: string): void {
     const channel = node === undefined ? this.keys.broadcast : this.keys.direct(node);
-    const framed = frameMessage(this.nodeId, ++this.seq, payload);
-    if (!this.online || this.outbox.size > 0) this.outbox.push(channel, framed);
-    else this.sendFramed(channel, framed);
+    if (!this.online || this.outbox.size > 0) this.outbox.push(channel, payload);
+    else this.sendNow(channel, payload);
   }
 
-  private sendFramed(channel: string, framed: string): void {
-    this.publisher.publish(channel, framed).catch(() => {
-      // Cut off by a dropped connection: send it again once Redis is back.
+  private sendNow(channel: string, payload: Buffer): void {
+    this.publisher.publish(channel, payload).catch(() => {
+      // Cut off by a dropped connection: send it again once Redis is back (the same bytes: peers drop a copy by its number).
       if (this.online) this.outbox.lost++;
-      else this.outbox.retry(channel, framed);
+      else this.outbox.retry(channel, payload);
     });
   }
 
@@ -213,7 +210,7 @@ export class RedisBackplane extends Backplane {
       // Synchronously, in this order on the publisher's connection: state first, then the held messages, then new traffic.
       const written = this.resync();
       this.online = true;
-      const sent = this.outbox.flush((channel, framed) => this.sendFramed(channel, framed));
+      const sent = this.outbox.flush((channel, payload) => this.sendNow(channel, payload));
       const { written: connections, removed } = await written;
       const downFor = this.downSince === undefined ? 0 : Date.now() - this.downSince;
       this.downSince = undefined;
@@ -258,22 +255,11 @@ export class RedisBackplane extends Backplane {
     this.lastError = error.message;
   };
 
-  private readonly onChannelMessage = (channel: string, message: string): void => {
-    if (channel !== this.keys.broadcast && channel !== this.keys.direct(this.nodeId)) return;
-    const frame = parseFrame(message);
-    if (!frame) return this.discard();
-    if (frame.node === this.nodeId) return;
-    this.onMessage(frame.payload, (envelope) => this.admit(envelope.node, frame.node, frame.seq));
+  private readonly onChannelMessage = (channel: Buffer, message: Buffer): void => {
+    if (!this.channels.some((ours) => ours.equals(channel))) return;
+    // This node's own publishes come back on the broadcast channel; onMessage skips them.
+    this.onMessage(message, (envelope) => this.seen.accept(envelope.node, envelope.seq));
   };
-
-  /** A header that names another node than the envelope is forged; a number seen before is a resent copy. */
-  private admit(envelopeNode: string, headerNode: string, seq: number): boolean {
-    if (envelopeNode !== headerNode) {
-      this.discard();
-      return false;
-    }
-    return this.seen.accept(headerNode, seq);
-  }
 
   private detach(): void {
     for (const client of [this.publisher, this.subscriber]) {
@@ -281,7 +267,7 @@ export class RedisBackplane extends Backplane {
       client.off('close', this.onLinkDown);
       client.off('ready', this.onLinkUp);
     }
-    this.subscriber.off('message', this.onChannelMessage);
+    this.subscriber.off('messageBuffer', this.onChannelMessage);
   }
 
   private async ready(client: Redis): Promise<void> {

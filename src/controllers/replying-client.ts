@@ -15,11 +15,10 @@ export function replyingClient(connection: HubConnection, id: FrameId | undefine
   let pending: FrameId | undefined = id;
   const emit = (event: string, message?: unknown): boolean => {
     if (pending === undefined) return connection.emit(event, message);
-    const frame = encodeFrame({ kind: 'event', event, message, id: pending });
+    const { bytes, binary } = encodeFrame({ kind: 'event', event, message, id: pending });
     // A binary message goes out as its bytes alone: it cannot carry the id, which waits for the next frame.
-    if (typeof frame !== 'string') return connection.write(frame, true);
-    pending = undefined;
-    return connection.write(Buffer.from(frame), false);
+    if (!binary) pending = undefined;
+    return connection.write(bytes, binary);
   };
   return new Proxy(connection, {
     get(target, key) {

@@ -149,8 +149,8 @@ export class ClientConnection implements HubConnection {
   }
 
   emit(event: string, message?: unknown): boolean {
-    const frame = encodeFrame({ kind: 'event', event, message });
-    return typeof frame === 'string' ? this.write(Buffer.from(frame), false) : this.write(frame, true);
+    const { bytes, binary } = encodeFrame({ kind: 'event', event, message });
+    return this.write(bytes, binary);
   }
 
   close(code: number = CloseCode.GOING_AWAY, reason = ''): void {

@@ -102,7 +102,8 @@ export class ConnectionLifecycle {
       return;
     }
     this.hub.add(connection);
-    connection.write(Buffer.from(encodeFrame({ kind: 'connected', id: connection.id }) as string), false);
+    const { bytes, binary } = encodeFrame({ kind: 'connected', id: connection.id });
+    connection.write(bytes, binary);
     try {
       for (const hook of route.onConnect) await hook(connection);
     } catch (error) {

@@ -12,6 +12,7 @@ import {
   decodeFrame,
   encodeFrame,
   frameIdOf,
+  type EncodedFrame,
   type ExceptionBody,
   type FrameId,
   type InboundFrame,
@@ -188,8 +189,7 @@ export class MessageDispatcher {
     this.send(connection, encodeFrame({ kind: 'exception', error: { status: 'error', code, message }, id }));
   }
 
-  private send(connection: ClientConnection, encoded: string | Buffer): void {
-    if (typeof encoded === 'string') connection.write(Buffer.from(encoded), false);
-    else connection.write(encoded, true);
+  private send(connection: ClientConnection, { bytes, binary }: EncodedFrame): void {
+    connection.write(bytes, binary);
   }
 }
