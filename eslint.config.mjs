@@ -4,7 +4,17 @@ import jest from 'eslint-plugin-jest';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['**/dist/**', '**/node_modules/**', 'coverage/**', 'test-artifacts/**', 'bench/results/**', 'reports/**', 'examples/chat/public/**'] },
+  {
+    ignores: [
+      '**/dist/**',
+      '**/node_modules/**',
+      'coverage/**',
+      'test-artifacts/**',
+      'bench/results/**',
+      'reports/**',
+      'examples/chat/public/**',
+    ],
+  },
   ...tseslint.configs.recommended,
   {
     rules: {

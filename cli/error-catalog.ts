@@ -37,7 +37,7 @@ export const CLI_ERROR_CATALOG: Readonly<Record<CliErrorCode, CliErrorDescriptio
     fix: 'Run it in an app folder, or create an app with `switchboard new <app-name>`.',
   },
   CLI_BAD_CONFIG: {
-    when: "A file the CLI reads is not what it needs: JSON that does not parse, a `nest-cli.json` whose `sourceRoot` is not a string or not a folder, a package.json without name or version.",
+    when: 'A file the CLI reads is not what it needs: JSON that does not parse, a `nest-cli.json` whose `sourceRoot` is not a string or not a folder, a package.json without name or version.',
     fix: 'Fix the file the message names.',
   },
   CLI_UNKNOWN_SOURCE: {
@@ -57,7 +57,7 @@ export const CLI_ERROR_CATALOG: Readonly<Record<CliErrorCode, CliErrorDescriptio
     fix: 'Give the `switchboard-x.y.z.tgz` that `npm pack` made in a checkout.',
   },
   CLI_PACK_FAILED: {
-    when: '`npm pack` failed while packing Switchboard into the new app; nothing was written. The message ends with npm\'s own output.',
+    when: "`npm pack` failed while packing Switchboard into the new app; nothing was written. The message ends with npm's own output.",
     fix: "Read npm's output; check that `npm` is on the PATH and the folder can be packed (`npm pack --dry-run`).",
   },
 };

@@ -32,7 +32,10 @@ export function artifactNames(input: string, kind: ArtifactKind): ArtifactNames 
   const suffix = SUFFIX[kind];
   if (words[words.length - 1].toLowerCase() === kind) {
     if (words.length === 1) {
-      throw new CliError(CliErrorCode.BAD_NAME, `Bad ${kind} name "${input}": it is only the suffix; give the name before it, e.g. "Chat" for Chat${suffix}.`);
+      throw new CliError(
+        CliErrorCode.BAD_NAME,
+        `Bad ${kind} name "${input}": it is only the suffix; give the name before it, e.g. "Chat" for Chat${suffix}.`,
+      );
     }
     words.pop();
   }
@@ -54,7 +57,11 @@ export function appPackageName(input: string): string {
     .map((w) => w.toLowerCase())
     .join('-');
   // npm refuses to install a package that depends on a package of its own name.
-  if (name === 'switchboard') throw new CliError(CliErrorCode.BAD_NAME, `Bad app name "${input}": an app named "switchboard" cannot depend on Switchboard; pick another, such as switchboard-app.`);
+  if (name === 'switchboard')
+    throw new CliError(
+      CliErrorCode.BAD_NAME,
+      `Bad app name "${input}": an app named "switchboard" cannot depend on Switchboard; pick another, such as switchboard-app.`,
+    );
   return name;
 }
 
@@ -77,8 +84,10 @@ function nameWords(input: string, what: string): string[] {
         .split(' '),
     )
     .filter((w) => w !== '');
-  if (words.length === 0) throw new CliError(CliErrorCode.BAD_NAME, `Bad ${what} "${input}": it has no letters; give a name such as ChatRoom.`);
-  if (/^\d/.test(words[0])) throw new CliError(CliErrorCode.BAD_NAME, `Bad ${what} "${input}": it must start with a letter, e.g. "Room${words[0]}".`);
+  if (words.length === 0)
+    throw new CliError(CliErrorCode.BAD_NAME, `Bad ${what} "${input}": it has no letters; give a name such as ChatRoom.`);
+  if (/^\d/.test(words[0]))
+    throw new CliError(CliErrorCode.BAD_NAME, `Bad ${what} "${input}": it must start with a letter, e.g. "Room${words[0]}".`);
   return words;
 }
 

@@ -28,7 +28,10 @@ export function findWorkspace(cwd: string): AppWorkspace {
   }
   const sourceRoot = resolve(root, declared ?? 'src');
   if (!existsSync(sourceRoot) || !statSync(sourceRoot).isDirectory()) {
-    throw new CliError(CliErrorCode.BAD_CONFIG, `${configPath} names "${declared ?? 'src'}" as sourceRoot, but ${sourceRoot} is not a folder.`);
+    throw new CliError(
+      CliErrorCode.BAD_CONFIG,
+      `${configPath} names "${declared ?? 'src'}" as sourceRoot, but ${sourceRoot} is not a folder.`,
+    );
   }
   return { root, sourceRoot };
 }

@@ -44,6 +44,6 @@ export const CLIENT_ERROR_CATALOG: Readonly<Record<ClientErrorCode, ErrorDescrip
   },
   LISTENER_FAILED: {
     when: 'A handler registered with `on()`, or a lifecycle callback, threw.',
-    fix: "Fix the listener: `details.error` is what it threw. The other listeners still ran.",
+    fix: 'Fix the listener: `details.error` is what it threw. The other listeners still ran.',
   },
 };

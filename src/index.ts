@@ -50,17 +50,9 @@ export {
   type MetadataUpdate,
 } from './backplanes/connection-info';
 export type { Awaitable, ConnectionRegistry } from './backplanes/connection-registry';
-export {
-  ClusterIpcBackplane,
-  type ClusterIpcBackplaneOptions,
-  type IpcChannel,
-} from './backplanes/cluster-ipc.backplane';
+export { ClusterIpcBackplane, type ClusterIpcBackplaneOptions, type IpcChannel } from './backplanes/cluster-ipc.backplane';
 export { RedisBackplane } from './backplanes/redis.backplane';
-export {
-  REDIS_BACKPLANE_DEFAULTS,
-  REDIS_CLIENT_OPTIONS,
-  type RedisBackplaneOptions,
-} from './backplanes/redis-backplane.options';
+export { REDIS_BACKPLANE_DEFAULTS, REDIS_CLIENT_OPTIONS, type RedisBackplaneOptions } from './backplanes/redis-backplane.options';
 export { backplaneFromEnv, type BackplaneFromEnvOptions } from './backplanes/backplane-from-env';
 
 export { InProcessRegistry } from './backplanes/in-process-registry';
@@ -78,12 +70,7 @@ export {
 } from './cluster/cluster-options';
 
 // Errors and protocol
-export {
-  SwitchboardError,
-  SwitchboardBootError,
-  BootErrorCode,
-  type SwitchboardErrorCode,
-} from './protocol/switchboard-error';
+export { SwitchboardError, SwitchboardBootError, BootErrorCode, type SwitchboardErrorCode } from './protocol/switchboard-error';
 export { RuntimeErrorCode } from './protocol/runtime-error-codes';
 export { WsValidationPipe, WsValidationException } from './errors/ws-validation.exception';
 export { ErrorCode, BuiltInEvent, checkRoomName, type ExceptionBody, type FrameId, type WireFrame } from './protocol';

@@ -32,7 +32,10 @@ export function packFolder(folder: string): Buffer {
     });
     if (result.error || result.status !== 0) {
       const why = result.error?.message ?? `exit code ${result.status}`;
-      throw new CliError(CliErrorCode.PACK_FAILED, `"npm pack ${folder}" failed (${why}); nothing was written.\n${result.stderr ?? ''}`.trimEnd());
+      throw new CliError(
+        CliErrorCode.PACK_FAILED,
+        `"npm pack ${folder}" failed (${why}); nothing was written.\n${result.stderr ?? ''}`.trimEnd(),
+      );
     }
     const [packed] = JSON.parse(result.stdout) as { filename: string }[];
     return readFileSync(join(destination, packed.filename));

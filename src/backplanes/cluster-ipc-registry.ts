@@ -85,7 +85,10 @@ export class IpcRegistryClient implements ConnectionRegistry {
     this.pending.delete(seq);
     clearTimeout(pending.timer);
     if ('value' in outcome) pending.resolve(outcome.value);
-    else pending.reject(new SwitchboardError(RuntimeErrorCode.REGISTRY_FAILED, `cluster registry: ${pending.what} failed in the primary: ${outcome.error}`));
+    else
+      pending.reject(
+        new SwitchboardError(RuntimeErrorCode.REGISTRY_FAILED, `cluster registry: ${pending.what} failed in the primary: ${outcome.error}`),
+      );
   }
 
   /** Fails every call still waiting with `code`, saying why. */
@@ -101,7 +104,10 @@ export class IpcRegistryClient implements ConnectionRegistry {
     const what = describe(call);
     if (!this.host.isOpen()) {
       return Promise.reject(
-        new SwitchboardError(RuntimeErrorCode.REGISTRY_UNREACHABLE, `cluster registry: cannot ${what}: the IPC channel to the primary is closed`),
+        new SwitchboardError(
+          RuntimeErrorCode.REGISTRY_UNREACHABLE,
+          `cluster registry: cannot ${what}: the IPC channel to the primary is closed`,
+        ),
       );
     }
     const seq = ++this.seq;
@@ -109,7 +115,10 @@ export class IpcRegistryClient implements ConnectionRegistry {
       const timer = setTimeout(() => {
         this.pending.delete(seq);
         reject(
-          new SwitchboardError(RuntimeErrorCode.REGISTRY_TIMEOUT, `cluster registry: sent ${what} to the primary, no answer within ${this.host.requestTimeout} ms`),
+          new SwitchboardError(
+            RuntimeErrorCode.REGISTRY_TIMEOUT,
+            `cluster registry: sent ${what} to the primary, no answer within ${this.host.requestTimeout} ms`,
+          ),
         );
       }, this.host.requestTimeout);
       timer.unref();

@@ -20,7 +20,14 @@ export function recordArgs(record: ConnectionRecord): string[] {
 }
 
 /** One connection as RESYNC_NODE takes it. */
-export function resyncEntry(info: LocalConnection): { id: string; connectTime: string; route: string; rooms: string[]; meta: string[]; version: number } {
+export function resyncEntry(info: LocalConnection): {
+  id: string;
+  connectTime: string;
+  route: string;
+  rooms: string[];
+  meta: string[];
+  version: number;
+} {
   return {
     id: info.id,
     connectTime: info.connectTime,

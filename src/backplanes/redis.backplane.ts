@@ -13,7 +13,8 @@ import { SeenSequences } from './redis-sequences';
 /** How long the last sequence number of a silent node is kept: copies only follow a reconnect, within moments. */
 const SEQUENCE_MEMORY_MS = 60_000;
 
-type Settings = typeof REDIS_BACKPLANE_DEFAULTS & RedisBackplaneOptions & { readonly logger: Pick<LoggerService, 'log' | 'warn' | 'error'> };
+type Settings = typeof REDIS_BACKPLANE_DEFAULTS &
+  RedisBackplaneOptions & { readonly logger: Pick<LoggerService, 'log' | 'warn' | 'error'> };
 
 /**
  * The backplane for many processes on many machines sharing one Redis. Each
@@ -186,7 +187,9 @@ export class RedisBackplane extends Backplane {
       this.seen.forgetIdle(SEQUENCE_MEMORY_MS);
       if (reaped > 0) this.settings.logger.log(`reaped ${reaped} connections of nodes whose heartbeat expired`);
       if (!wasAlive && this.online) {
-        this.settings.logger.warn('this node\'s heartbeat had expired (Redis lost its data, or this node was reaped): writing its connections back');
+        this.settings.logger.warn(
+          "this node's heartbeat had expired (Redis lost its data, or this node was reaped): writing its connections back",
+        );
         await this.resync();
       }
     } catch (error) {
@@ -276,7 +279,11 @@ export class RedisBackplane extends Backplane {
     if (client.status === 'ready') return;
     let onReady: (() => void) | undefined;
     try {
-      await this.bounded(new Promise<void>((resolve) => client.once('ready', (onReady = resolve))), 'connecting', this.settings.connectTimeout);
+      await this.bounded(
+        new Promise<void>((resolve) => client.once('ready', (onReady = resolve))),
+        'connecting',
+        this.settings.connectTimeout,
+      );
     } finally {
       if (onReady) client.off('ready', onReady);
     }
@@ -285,7 +292,10 @@ export class RedisBackplane extends Backplane {
   private bounded<T>(promise: Promise<T>, what: string, ms = 1000): Promise<T> {
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new SwitchboardError(RuntimeErrorCode.BACKPLANE_TIMEOUT, `no answer within ${ms} ms while ${what}`)), ms);
+      timer = setTimeout(
+        () => reject(new SwitchboardError(RuntimeErrorCode.BACKPLANE_TIMEOUT, `no answer within ${ms} ms while ${what}`)),
+        ms,
+      );
       timer.unref();
     });
     return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));

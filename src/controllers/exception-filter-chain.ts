@@ -50,7 +50,10 @@ export function wsArgumentsHost(args: HandlerArgs): ArgumentsHost {
   const getClient = () => (client ??= replyingClient(connection, frame.kind === 'event' ? frame.id : undefined));
   const ws = { getClient, getData: () => message, getPattern: () => event };
   const unsupported = (kind: string) => () => {
-    throw new SwitchboardError(RuntimeErrorCode.WRONG_CONTEXT, `a Switchboard handler runs in a "ws" context, not "${kind}"; use host.switchToWs()`);
+    throw new SwitchboardError(
+      RuntimeErrorCode.WRONG_CONTEXT,
+      `a Switchboard handler runs in a "ws" context, not "${kind}"; use host.switchToWs()`,
+    );
   };
   return {
     getArgs: () => args as never,

@@ -67,7 +67,10 @@ export class GatewayExplorer {
     const seen = new Set<string>();
     for (const route of routes) {
       if (seen.has(route.matcher.pattern)) {
-        throw new SwitchboardBootError(BootErrorCode.DUPLICATE_ROUTE, `two gateways serve "${route.matcher.pattern}"; give each gateway its own path`);
+        throw new SwitchboardBootError(
+          BootErrorCode.DUPLICATE_ROUTE,
+          `two gateways serve "${route.matcher.pattern}"; give each gateway its own path`,
+        );
       }
       seen.add(route.matcher.pattern);
     }
@@ -87,7 +90,10 @@ export class GatewayExplorer {
       for (const { event, methodName } of list) {
         const where = `${controller.name}.${String(methodName)}`;
         if (RESERVED.has(event)) {
-          throw new SwitchboardBootError(BootErrorCode.RESERVED_EVENT, `${where} handles "${event}", which the protocol reserves; pick another event name`);
+          throw new SwitchboardBootError(
+            BootErrorCode.RESERVED_EVENT,
+            `${where} handles "${event}", which the protocol reserves; pick another event name`,
+          );
         }
         const previous = owners.get(event);
         if (previous) {

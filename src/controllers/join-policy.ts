@@ -102,5 +102,8 @@ function resolveAuthorizer(authorize: unknown, gatewayName: string, provided: Jo
 
 /** Whether a function is a class (to be resolved through DI) rather than an authorizer function. */
 function isClass(fn: { readonly prototype?: unknown }): boolean {
-  return /^class\b/.test(Function.prototype.toString.call(fn)) || typeof (fn.prototype as Partial<RoomAuthorizer> | undefined)?.canJoin === 'function';
+  return (
+    /^class\b/.test(Function.prototype.toString.call(fn)) ||
+    typeof (fn.prototype as Partial<RoomAuthorizer> | undefined)?.canJoin === 'function'
+  );
 }

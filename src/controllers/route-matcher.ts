@@ -27,7 +27,10 @@ export function compileRoute(pattern: string): RouteMatcher {
     if (!segment.startsWith(':')) return undefined;
     const name = PARAM.exec(segment)?.[1];
     if (!name) {
-      throw new SwitchboardBootError(BootErrorCode.INVALID_ROUTE, `parameter "${segment}" in "${pattern}" must be ":" followed by a name such as ":roomId"`);
+      throw new SwitchboardBootError(
+        BootErrorCode.INVALID_ROUTE,
+        `parameter "${segment}" in "${pattern}" must be ":" followed by a name such as ":roomId"`,
+      );
     }
     return name;
   });

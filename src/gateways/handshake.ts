@@ -6,9 +6,7 @@ import { stackOf } from '../errors/stack-of';
 import type { HandshakeContext } from '../options/gateway-hooks';
 
 /** What the before-connect pipeline decided. */
-export type HandshakeOutcome =
-  | { readonly ok: true }
-  | { readonly ok: false; readonly status: number; readonly message: string };
+export type HandshakeOutcome = { readonly ok: true } | { readonly ok: false; readonly status: number; readonly message: string };
 
 const logger = new Logger('SwitchboardHandshake');
 

@@ -61,7 +61,10 @@ export class UpgradeRouter {
       if (shouldRefuseUnrouted(this.httpServer, request)) refuseUpgrade(socket, 404, 'No WebSocket route at this path');
       return;
     }
-    const { served: { route, wss }, params } = match;
+    const {
+      served: { route, wss },
+      params,
+    } = match;
     socket.on('error', ignoreSocketError);
     if (!this.accepting) return refuseUpgrade(socket, 503, 'Server is shutting down');
     if (!originAllowed(request.headers.origin, request.headers.host, route.limits.allowedOrigins)) {

@@ -139,8 +139,7 @@ const BOOT: Readonly<Record<BootErrorCode, ErrorDescription>> = {
     fix: 'Start Redis or fix `REDIS_URL`; in cluster mode, start the app with `runCluster()`.',
   },
   SB_BACKPLANE_MISCONFIGURED: {
-    when:
-      "`ClusterIpcBackplane` outside a cluster worker, or in workers not forked with `serialization: 'advanced'`; ioredis clients with a `keyPrefix`; a `nodeId` that is empty or over 64 bytes.",
+    when: "`ClusterIpcBackplane` outside a cluster worker, or in workers not forked with `serialization: 'advanced'`; ioredis clients with a `keyPrefix`; a `nodeId` that is empty or over 64 bytes.",
     fix: "Start the app with `runCluster()` (or fork with `cluster.setupPrimary({ serialization: 'advanced' })`, or use `MemoryBackplane` in one process); pass `prefix` to the backplane, not `keyPrefix` to ioredis; give a shorter `nodeId`.",
   },
   SB_INVALID_CLUSTER_OPTIONS: {
@@ -152,7 +151,7 @@ const BOOT: Readonly<Record<BootErrorCode, ErrorDescription>> = {
     fix: 'Pass a filter class or an instance with a `catch()` method; remove a request or transient scope.',
   },
   SB_INVALID_GUARD: {
-    when: "`@UseGuards()` on a gateway (its class or its `beforeConnect`) was given something without a `canActivate()` method.",
+    when: '`@UseGuards()` on a gateway (its class or its `beforeConnect`) was given something without a `canActivate()` method.',
     fix: 'Pass a guard class or an instance with a `canActivate()` method.',
   },
   SB_INVALID_JOIN_OPTIONS: {
@@ -168,7 +167,7 @@ const BOOT: Readonly<Record<BootErrorCode, ErrorDescription>> = {
 const RUNTIME: Readonly<Record<RuntimeErrorCode, ErrorDescription>> = {
   SB_REGISTRY_TIMEOUT: {
     when: 'A cluster registry call (a `RealtimeService` call, a join, a metadata change) was sent to the primary and got no answer within `requestTimeout` (5 s); the message names the call.',
-    fix: "The primary is stuck or overloaded: look at its log and load. The call may be retried; raise `requestTimeout` only if answers are merely slow.",
+    fix: 'The primary is stuck or overloaded: look at its log and load. The call may be retried; raise `requestTimeout` only if answers are merely slow.',
   },
   SB_REGISTRY_UNREACHABLE: {
     when: "The registry cannot be asked: the IPC channel to the cluster primary is closed (before the call or while it waited), or Redis is unreachable and the call is about another node's connection.",
@@ -183,7 +182,7 @@ const RUNTIME: Readonly<Record<RuntimeErrorCode, ErrorDescription>> = {
     fix: 'Expected during shutdown: drop the call. Call `RealtimeService` only while the app runs.',
   },
   SB_BACKPLANE_TIMEOUT: {
-    when: 'Redis did not answer a step of the Redis backplane\'s start or stop in time: connecting (within `connectTimeout`), unsubscribing, quitting, removing this node from the registry.',
+    when: "Redis did not answer a step of the Redis backplane's start or stop in time: connecting (within `connectTimeout`), unsubscribing, quitting, removing this node from the registry.",
     fix: 'Check that Redis is up and reachable. At boot it is the `cause` of `SB_BACKPLANE_UNREACHABLE`; on stop it is only logged.',
   },
   SB_INVALID_METADATA: {

@@ -108,7 +108,6 @@ export class Membership {
     if (change === 'join') this.hub.join(connection, room);
     else this.hub.leave(connection, room);
   }
-
 }
 
 /** A close reason cut to the 123 bytes a close frame can carry (ws throws on longer ones), on a character boundary. */

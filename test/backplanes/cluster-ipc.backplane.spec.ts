@@ -1,5 +1,12 @@
 import { EventEmitter } from 'node:events';
-import { ClusterIpcBackplane, RuntimeErrorCode, SwitchboardBootError, SwitchboardError, type BackplaneMessage, type IpcChannel } from '../../src';
+import {
+  ClusterIpcBackplane,
+  RuntimeErrorCode,
+  SwitchboardBootError,
+  SwitchboardError,
+  type BackplaneMessage,
+  type IpcChannel,
+} from '../../src';
 import { IPC_TAG, decodeWorkerMessage, type WorkerIpcMessage } from '../../src/backplanes/cluster-ipc-message';
 import { decodeNodeMessage, encodeNodeMessage } from '../../src/backplanes/node-codec';
 
@@ -34,14 +41,21 @@ async function rejection(promise: Promise<unknown>): Promise<unknown> {
   );
 }
 
-const deliver: BackplaneMessage = { type: 'deliver', target: { type: 'all' }, frame: Buffer.from('{"event":"x","message":1}'), binary: false };
+const deliver: BackplaneMessage = {
+  type: 'deliver',
+  target: { type: 'all' },
+  frame: Buffer.from('{"event":"x","message":1}'),
+  binary: false,
+};
 
 describe('ClusterIpcBackplane (worker side, against a scripted primary)', () => {
   it('publishes encoded bytes naming its node, and hands on only tagged messages from other nodes', async () => {
     const channel = new FakeChannel();
     const backplane = new ClusterIpcBackplane({ channel, nodeId: 'w1' });
     const received: string[] = [];
-    await backplane.start((message, from) => received.push(`${from}:${message.type}:${message.type === 'deliver' ? message.frame.toString() : ''}`));
+    await backplane.start((message, from) =>
+      received.push(`${from}:${message.type}:${message.type === 'deliver' ? message.frame.toString() : ''}`),
+    );
     expect(channel.sent[0]).toMatchObject({ type: 'call', node: 'w1', call: { op: 'hello', probe: expect.any(Uint8Array) } });
     backplane.send(deliver);
     const published = channel.sent.at(-1) as Extract<WorkerIpcMessage, { type: 'publish' }>;
@@ -141,7 +155,9 @@ describe('ClusterIpcBackplane (worker side, against a scripted primary)', () => 
     expect(error).toBeInstanceOf(SwitchboardBootError);
     expect(error).toBeInstanceOf(SwitchboardError);
     expect((error as SwitchboardBootError).code).toBe('SB_BACKPLANE_MISCONFIGURED');
-    expect((error as Error).message).toMatch(/^SB_BACKPLANE_MISCONFIGURED: ClusterIpcBackplane runs in a node:cluster worker; start the app with runCluster\(\)/);
+    expect((error as Error).message).toMatch(
+      /^SB_BACKPLANE_MISCONFIGURED: ClusterIpcBackplane runs in a node:cluster worker; start the app with runCluster\(\)/,
+    );
   });
 
   it('fails at boot, saying what to change, when the primary finds the channel does not carry bytes', async () => {
@@ -150,7 +166,10 @@ describe('ClusterIpcBackplane (worker side, against a scripted primary)', () => 
     channel.send = (message: unknown): boolean => {
       const decoded = decodeWorkerMessage(message);
       // The primary's answer to a hello that came over a JSON channel (the probe arrived as an object).
-      if (decoded?.type === 'call') queueMicrotask(() => channel.emit('message', { [IPC_TAG]: 1, type: 'error', seq: decoded.seq, error: 'fork them with advanced serialization' }));
+      if (decoded?.type === 'call')
+        queueMicrotask(() =>
+          channel.emit('message', { [IPC_TAG]: 1, type: 'error', seq: decoded.seq, error: 'fork them with advanced serialization' }),
+        );
       return true;
     };
     const backplane = new ClusterIpcBackplane({ channel });

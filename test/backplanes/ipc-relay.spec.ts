@@ -47,7 +47,7 @@ describe('ClusterIpcRelay', () => {
     expect(source.listenerCount('message')).toBe(0);
   });
 
-  it('leaves the application\'s own messages alone', () => {
+  it("leaves the application's own messages alone", () => {
     const source = new EventEmitter();
     const relay = new ClusterIpcRelay(source as never);
     relay.attach();
@@ -62,12 +62,22 @@ describe('ClusterIpcRelay', () => {
     const relay = new ClusterIpcRelay(source as never);
     relay.attach();
     const [w1, w2, w3] = [worker(), worker(), worker()];
-    for (const [w, node] of [[w1, 'n1'], [w2, 'n2'], [w3, 'n3a'], [w3, 'n3b']] as const) source.emit('message', w, hello(node, Buffer.from([1])));
+    for (const [w, node] of [
+      [w1, 'n1'],
+      [w2, 'n2'],
+      [w3, 'n3a'],
+      [w3, 'n3b'],
+    ] as const)
+      source.emit('message', w, hello(node, Buffer.from([1])));
     for (const w of [w1, w2, w3]) w.sent.length = 0;
     const payload = Buffer.from('bytes, relayed as they came');
 
     source.emit('message', w1, { [IPC_TAG]: 1, type: 'publish', payload });
-    expect([w1.sent, w2.sent, w3.sent]).toEqual([[], [{ [IPC_TAG]: 1, type: 'message', payload }], [{ [IPC_TAG]: 1, type: 'message', payload }]]);
+    expect([w1.sent, w2.sent, w3.sent]).toEqual([
+      [],
+      [{ [IPC_TAG]: 1, type: 'message', payload }],
+      [{ [IPC_TAG]: 1, type: 'message', payload }],
+    ]);
     expect((w2.sent[0] as { payload: unknown }).payload).toBe(payload);
 
     source.emit('message', w3, { [IPC_TAG]: 1, type: 'publish', payload });

@@ -52,7 +52,7 @@ export interface DeliveryFields {
 
 /** A delivery's body: by default `{"event":"pwned"}` to everyone. */
 export function deliveryBody(fields: DeliveryFields = {}): Buffer {
-  const flags = fields.flags ?? ((fields.binary ? 1 : 0) | (fields.except ? 2 : 0));
+  const flags = fields.flags ?? (fields.binary ? 1 : 0) | (fields.except ? 2 : 0);
   return Buffer.concat([
     Buffer.from([flags, fields.target ?? TARGET.all]),
     fields.key ?? Buffer.alloc(0),

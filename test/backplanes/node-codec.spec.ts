@@ -7,16 +7,34 @@ const everyByte = Buffer.from(Array.from({ length: 256 }, (_, i) => i));
 
 const messages: [string, BackplaneMessage][] = [
   ['a text delivery to everyone', { type: 'deliver', target: { type: 'all' }, frame: text('{"event":"e","message":1}'), binary: false }],
-  ['a delivery to a route', { type: 'deliver', target: { type: 'route', route: '/ws/chat/:id' }, frame: text('{"event":"e","message":null}'), binary: false }],
+  [
+    'a delivery to a route',
+    { type: 'deliver', target: { type: 'route', route: '/ws/chat/:id' }, frame: text('{"event":"e","message":null}'), binary: false },
+  ],
   [
     'a delivery to a room, except its sender, in multi-byte UTF-8',
-    { type: 'deliver', target: { type: 'room', room: '房间-café' }, except: 'n1.7', frame: text('{"event":"ünï","message":"🎉 \\" | . 房间"}'), binary: false },
+    {
+      type: 'deliver',
+      target: { type: 'room', room: '房间-café' },
+      except: 'n1.7',
+      frame: text('{"event":"ünï","message":"🎉 \\" | . 房间"}'),
+      binary: false,
+    },
   ],
-  ['a delivery to one connection', { type: 'deliver', target: { type: 'connection', id: 'n2.42' }, frame: text('{"event":"e","message":[],"id":3}'), binary: false }],
-  ['a binary frame of every byte value', { type: 'deliver', target: { type: 'room', room: 'r' }, except: 'n1.1', frame: everyByte, binary: true }],
+  [
+    'a delivery to one connection',
+    { type: 'deliver', target: { type: 'connection', id: 'n2.42' }, frame: text('{"event":"e","message":[],"id":3}'), binary: false },
+  ],
+  [
+    'a binary frame of every byte value',
+    { type: 'deliver', target: { type: 'room', room: 'r' }, except: 'n1.1', frame: everyByte, binary: true },
+  ],
   ['an empty binary frame', { type: 'deliver', target: { type: 'all' }, frame: Buffer.alloc(0), binary: true }],
   ['a binary frame that looks like a text one', { type: 'deliver', target: { type: 'all' }, frame: text('{"event":"x"}'), binary: true }],
-  ['an empty target and except id', { type: 'deliver', target: { type: 'room', room: '' }, except: '', frame: text('{"event":""}'), binary: false }],
+  [
+    'an empty target and except id',
+    { type: 'deliver', target: { type: 'room', room: '' }, except: '', frame: text('{"event":""}'), binary: false },
+  ],
   ['a join', { type: 'join', id: 'n2.1', room: 'lobby', version: 7 }],
   ['a leave', { type: 'leave', id: 'n2.1', room: '房间', version: Number.MAX_SAFE_INTEGER }],
   ['a metadata change', { type: 'metadata', id: 'n2.1', metadata: { name: 'zoë', nested: { list: [1, 'two', null] } }, version: 2 }],
@@ -56,9 +74,20 @@ describe('node codec: round trip', () => {
 
   it('writes the frame verbatim at the end, after the header it documents', () => {
     const frame = text('{"event":"e","message":"a\\"b"}');
-    const encoded = encodeNodeMessage({ node: 'ab', seq: 2 ** 32 + 3, msg: { type: 'deliver', target: { type: 'room', room: 'r' }, except: 'x', frame, binary: false } });
+    const encoded = encodeNodeMessage({
+      node: 'ab',
+      seq: 2 ** 32 + 3,
+      msg: { type: 'deliver', target: { type: 'room', room: 'r' }, except: 'x', frame, binary: false },
+    });
     expect(encoded).toEqual(
-      Buffer.concat([Buffer.from([1, KIND.deliver, 2]), text('ab'), Buffer.from([0, 0, 0, 1, 0, 0, 0, 3, 2, TARGET.room]), lengthPrefixed('r'), lengthPrefixed('x'), frame]),
+      Buffer.concat([
+        Buffer.from([1, KIND.deliver, 2]),
+        text('ab'),
+        Buffer.from([0, 0, 0, 1, 0, 0, 0, 3, 2, TARGET.room]),
+        lengthPrefixed('r'),
+        lengthPrefixed('x'),
+        frame,
+      ]),
     );
   });
 
@@ -91,7 +120,10 @@ describe('node codec: what it drops', () => {
 
   it.each<[string, unknown]>([
     ['a string', valid.toString('latin1')],
-    ['the old JSON envelope', JSON.stringify({ v: 1, node: 'n', msg: { type: 'deliver', target: { type: 'all' }, frame: '{"event":"e"}' } })],
+    [
+      'the old JSON envelope',
+      JSON.stringify({ v: 1, node: 'n', msg: { type: 'deliver', target: { type: 'all' }, frame: '{"event":"e"}' } }),
+    ],
     ['an object', { type: 'Buffer', data: [...valid] }],
     ['an array of numbers', [...valid]],
     ['null', null],
@@ -131,7 +163,10 @@ describe('node codec: what it drops', () => {
     ['an empty text frame', toClient('')],
     ['a text frame of the prefix and a brace', toClient('{"event":"}')],
     ['a text frame that is not UTF-8', toClient(Buffer.concat([text('{"event":"'), Buffer.from([0xff]), text('"}')]))],
-    ['a text frame with a lone surrogate in UTF-8', toClient(Buffer.concat([text('{"event":"'), Buffer.from([0xed, 0xa0, 0x80]), text('"}')]))],
+    [
+      'a text frame with a lone surrogate in UTF-8',
+      toClient(Buffer.concat([text('{"event":"'), Buffer.from([0xed, 0xa0, 0x80]), text('"}')])),
+    ],
     // Room and metadata changes, disconnects.
     ['a change whose body is not JSON', change('join', 'not json')],
     ['a change whose body is not UTF-8', change('join', Buffer.from([0x7b, 0xff, 0x7d]))],
@@ -170,15 +205,19 @@ describe('node codec: what it drops', () => {
   // inner `}` would pass the text check, and its client would drop it: see isTextFrame.)
   it('drops every message cut short, of each kind (a binary frame cut within itself is just shorter)', () => {
     const whole = [
-      ...messages.filter(([, msg]) => !(msg.type === 'deliver' && msg.binary)).map(([, msg]) => encodeNodeMessage({ node: 'n', seq: 9, msg })),
+      ...messages
+        .filter(([, msg]) => !(msg.type === 'deliver' && msg.binary))
+        .map(([, msg]) => encodeNodeMessage({ node: 'n', seq: 9, msg })),
       toClient('{"event":"x"}'),
     ];
     for (const bytes of whole) {
-      for (let length = 0; length < bytes.length; length++) expect([length, decodeNodeMessage(bytes.subarray(0, length))]).toEqual([length, undefined]);
+      for (let length = 0; length < bytes.length; length++)
+        expect([length, decodeNodeMessage(bytes.subarray(0, length))]).toEqual([length, undefined]);
     }
     const binary = encodeNodeMessage({ node: 'n', seq: 9, msg: messages[4][1] });
     const frameStart = binary.length - everyByte.length;
-    for (let length = 0; length < frameStart; length++) expect([length, decodeNodeMessage(binary.subarray(0, length))]).toEqual([length, undefined]);
+    for (let length = 0; length < frameStart; length++)
+      expect([length, decodeNodeMessage(binary.subarray(0, length))]).toEqual([length, undefined]);
     expect(decodeNodeMessage(binary.subarray(0, frameStart))).toMatchObject({ msg: { frame: Buffer.alloc(0), binary: true } });
   });
 });

@@ -26,7 +26,9 @@ describe('Redis backplane faults', () => {
       const garbage = [
         // Not the format at all, the text formats it replaced included.
         Buffer.from('not json'),
-        Buffer.from(JSON.stringify({ v: 1, node: 'mallory', msg: { type: 'deliver', target: { type: 'all' }, frame: '{"event":"pwned"}' } })),
+        Buffer.from(
+          JSON.stringify({ v: 1, node: 'mallory', msg: { type: 'deliver', target: { type: 'all' }, frame: '{"event":"pwned"}' } }),
+        ),
         Buffer.from(`mallory.1|${JSON.stringify({ v: 1, node: 'mallory', msg: { type: 'join', id: client.id, room: 'x' } })}`),
         Buffer.alloc(0),
         Buffer.from('[]'),
@@ -61,7 +63,16 @@ describe('Redis backplane faults', () => {
       // Well-formed, but forged as the receiving node's own (ignored like its echoes, not counted), or a copy of a number seen before.
       await plain.publish(`${prefix}to:${node}`, delivery({ ...toClient, frame: '{"event":"own"}' }, { node }));
       const marker = (seq: number, event: string): Buffer =>
-        encodeNodeMessage({ node: 'tester', seq, msg: { type: 'deliver', target: { type: 'connection', id: client.id }, frame: Buffer.from(`{"event":"${event}"}`), binary: false } });
+        encodeNodeMessage({
+          node: 'tester',
+          seq,
+          msg: {
+            type: 'deliver',
+            target: { type: 'connection', id: client.id },
+            frame: Buffer.from(`{"event":"${event}"}`),
+            binary: false,
+          },
+        });
       await plain.publish(`${prefix}to:${node}`, marker(1, 'mark'));
       await plain.publish(`${prefix}to:${node}`, marker(1, 'copy'));
       // A well-formed message after them, on the same connection: when it arrives, so has everything before it.
@@ -123,13 +134,21 @@ describe('Redis backplane faults', () => {
       const traffic = setInterval(() => sender.send({ event: 'seq', message: { room, n: sent++ } }), 2);
       const last = (client: TestClient): string => `${seqOf(client).length} frames, the last ${seqOf(client).at(-1)}`;
       try {
-        await eventually(() => seqOf(remote).length >= 50, 3000, () => `traffic flows to the other node (it has ${last(remote)})`);
+        await eventually(
+          () => seqOf(remote).length >= 50,
+          3000,
+          () => `traffic flows to the other node (it has ${last(remote)})`,
+        );
 
         await own.kill();
         const downAt = sent;
         await untilHealthy(sender, false, 3000, cluster.logs[0]);
         expect((await backplaneStatus(sender)).detail).toMatch(/^Redis unreachable/);
-        await eventually(() => seqOf(local).includes(downAt + 50), 3000, () => `local delivery goes on during the outage (${last(local)}, ${sent} sent)`);
+        await eventually(
+          () => seqOf(local).includes(downAt + 50),
+          3000,
+          () => `local delivery goes on during the outage (${last(local)}, ${sent} sent)`,
+        );
 
         await own.start();
         const upAt = Date.now();
@@ -137,7 +156,8 @@ describe('Redis backplane faults', () => {
         await eventually(
           () => seqOf(remote).some((n) => n >= firstAfter),
           resumeWithin(),
-          () => `cross-node delivery resumes: frame ${firstAfter} or later on the other node (it has ${last(remote)}); logs: ${cluster.logs.join(' / ')}`,
+          () =>
+            `cross-node delivery resumes: frame ${firstAfter} or later on the other node (it has ${last(remote)}); logs: ${cluster.logs.join(' / ')}`,
         );
         const resumedMs = Date.now() - upAt;
         clearInterval(traffic);
@@ -145,7 +165,11 @@ describe('Redis backplane faults', () => {
         await settle(sender, [local, remote]);
 
         // The README's promise: 0 frames lost, duplicated or reordered, here and on the other node.
-        const faults = { sender: sequenceFaults(seqOf(sender), total), local: sequenceFaults(seqOf(local), total), remote: sequenceFaults(seqOf(remote), total) };
+        const faults = {
+          sender: sequenceFaults(seqOf(sender), total),
+          local: sequenceFaults(seqOf(local), total),
+          remote: sequenceFaults(seqOf(remote), total),
+        };
         expect(faults).toEqual({ sender: [], local: [], remote: [] });
         process.stdout.write(
           `[figures] Redis restart: cross-node delivery resumed ${resumedMs} ms after Redis answered; 0 of ${total} frames lost on the other node, 0 duplicated, 0 reordered; ${total - downAt} sent after the kill\n`,
@@ -183,4 +207,3 @@ describe('Redis backplane faults', () => {
     }
   });
 });
-

@@ -139,7 +139,11 @@ describe.each([
       metadata: { name: 'ann', role: 'admin', tags: ['a', 1], nested: { deep: [true, null] } },
       version: 1,
     });
-    expect((await registry.patch('n1.1', { name: null, gone: null }))?.metadata).toEqual({ role: 'admin', tags: ['a', 1], nested: { deep: [true, null] } });
+    expect((await registry.patch('n1.1', { name: null, gone: null }))?.metadata).toEqual({
+      role: 'admin',
+      tags: ['a', 1],
+      nested: { deep: [true, null] },
+    });
     expect((await registry.get('n1.1'))?.metadata).toEqual({ role: 'admin', tags: ['a', 1], nested: { deep: [true, null] } });
   });
 

@@ -68,7 +68,7 @@ jest.setTimeout(60_000);
     name: string,
     room: string,
     prepare?: (context: BrowserContext) => Promise<void>,
-): Promise<Page> {
+  ): Promise<Page> {
     const context = await browser.newContext({ viewport: { width: 1000, height: 760 } });
     contexts.push(context);
     await prepare?.(context);
@@ -86,7 +86,10 @@ jest.setTimeout(60_000);
 
   const member = (page: Page, name: string) => page.locator('#members li', { hasText: name }).waitFor();
   const message = (page: Page, from: string, text: string) =>
-    page.locator('#messages .message', { hasText: text }).filter({ has: page.locator('.who', { hasText: from }) }).waitFor();
+    page
+      .locator('#messages .message', { hasText: text })
+      .filter({ has: page.locator('.who', { hasText: from }) })
+      .waitFor();
   async function send(page: Page, text: string): Promise<void> {
     await page.fill('#text', text);
     await page.press('#text', 'Enter');

@@ -70,7 +70,12 @@ describe('RealtimeService (one process)', () => {
     const [a, b] = [await connect(), await connect('/ws/other')];
     const all = (await realtime().getAllConnections()).map((c) => c.id).sort();
     expect(all).toEqual([a.id, b.id].sort());
-    expect(realtime().getLocalConnections().map((c) => c.id).sort()).toEqual(all);
+    expect(
+      realtime()
+        .getLocalConnections()
+        .map((c) => c.id)
+        .sort(),
+    ).toEqual(all);
   });
 
   it('updateConnectionMetadata() merges a patch that handlers and getConnectionInfo() then see', async () => {

@@ -15,7 +15,8 @@ describe('the ws internals the direct write path relies on', () => {
   afterEach(() => new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve())));
 
   it('are those of the ws version package.json pins exactly', () => {
-    const pinned = (JSON.parse(readFileSync(join(REPO, 'package.json'), 'utf8')) as { dependencies: Record<string, string> }).dependencies.ws;
+    const pinned = (JSON.parse(readFileSync(join(REPO, 'package.json'), 'utf8')) as { dependencies: Record<string, string> }).dependencies
+      .ws;
     expect(pinned).toMatch(/^\d+\.\d+\.\d+$/);
     const installed = (JSON.parse(readFileSync(require.resolve('ws/package.json'), 'utf8')) as { version: string }).version;
     expect(installed).toBe(pinned);

@@ -8,7 +8,10 @@ describe('decodeFrame', () => {
       ok: true,
       frame: { kind: 'event', event: 'a', message: 1, room: 'r', id: 3 },
     });
-    expect(decodeFrame(Buffer.from('{"event":"a","data":{"x":1}}'), false, limits)).toMatchObject({ ok: true, frame: { message: { x: 1 } } });
+    expect(decodeFrame(Buffer.from('{"event":"a","data":{"x":1}}'), false, limits)).toMatchObject({
+      ok: true,
+      frame: { message: { x: 1 } },
+    });
   });
 
   it('ignores a room that is not a string, and reads a null id as no id', () => {
@@ -16,7 +19,10 @@ describe('decodeFrame', () => {
       ok: true,
       frame: { kind: 'event', event: 'a', message: 1, room: undefined, id: undefined },
     });
-    expect(decodeFrame('{"event":"a","room":{"x":1},"id":null}', false, limits)).toMatchObject({ ok: true, frame: { room: undefined, id: undefined } });
+    expect(decodeFrame('{"event":"a","room":{"x":1},"id":null}', false, limits)).toMatchObject({
+      ok: true,
+      frame: { room: undefined, id: undefined },
+    });
   });
 
   it('prefers message over data when both are present', () => {
@@ -88,6 +94,9 @@ describe('encodeFrame', () => {
     for (const { bytes } of frames) expect(bytes.toString()).toMatch(/^\{"event":"[^"]+",.*\}$/);
   });
   it('sends binary messages as their bytes', () => {
-    expect(encodeFrame({ kind: 'event', event: 'e', message: new Uint8Array([1, 2]) })).toEqual({ bytes: Buffer.from([1, 2]), binary: true });
+    expect(encodeFrame({ kind: 'event', event: 'e', message: new Uint8Array([1, 2]) })).toEqual({
+      bytes: Buffer.from([1, 2]),
+      binary: true,
+    });
   });
 });

@@ -34,7 +34,9 @@ export class RealtimeApiController {
     if (typeof patch !== 'object' || patch === null || Array.isArray(patch)) throw new BadRequestException('Body must be a JSON object');
     const updated = await this.realtime.updateConnectionMetadata(id, patch).catch((error: unknown) => {
       // A patch the realtime service refuses (a __proto__ key, say) is the caller's mistake.
-      throw error instanceof SwitchboardError && error.code === RuntimeErrorCode.INVALID_METADATA ? new BadRequestException(error.message) : error;
+      throw error instanceof SwitchboardError && error.code === RuntimeErrorCode.INVALID_METADATA
+        ? new BadRequestException(error.message)
+        : error;
     });
     if (!updated) throw new NotFoundException('Connection not found');
     return { updated: true };
