@@ -91,8 +91,12 @@ async function main(): Promise<void> {
     summary,
   });
   await redis?.cleanUp(redisPrefix);
-  console.log(`\n## Fan-out benchmark, ${startedAt.slice(0, 10)} (${machine.cpus} × ${machine.cpuModel}, Node ${machine.node}, load ${machine.loadStart.toFixed(2)} → ${loadavg()[0].toFixed(2)})\n`);
-  console.log(`Medians of ${options.reps} run(s). Ratios: raw ws / Socket.IO (single process; cluster rows against Socket.IO + Redis adapter).\n`);
+  console.log(
+    `\n## Fan-out benchmark, ${startedAt.slice(0, 10)} (${machine.cpus} × ${machine.cpuModel}, Node ${machine.node}, load ${machine.loadStart.toFixed(2)} → ${loadavg()[0].toFixed(2)})\n`,
+  );
+  console.log(
+    `Medians of ${options.reps} run(s). Ratios: raw ws / Socket.IO (single process; cluster rows against Socket.IO + Redis adapter).\n`,
+  );
   console.log(report(summary));
   console.log(`All runs: ${path}`);
   if (runs.some((r) => r.error) || summary.some((r) => r.runs > 0 && !r.complete)) process.exitCode = 1;

@@ -4,7 +4,9 @@ import { ts } from 'ts-morph';
 import type { AppStyle } from './app-style';
 import { isRecord, readJson } from './workspace';
 
-const VITEST_CONFIGS = ['vitest.config', 'vitest.workspace'].flatMap((base) => ['ts', 'mts', 'cts', 'js', 'mjs', 'cjs'].map((ext) => `${base}.${ext}`));
+const VITEST_CONFIGS = ['vitest.config', 'vitest.workspace'].flatMap((base) =>
+  ['ts', 'mts', 'cts', 'js', 'mjs', 'cjs'].map((ext) => `${base}.${ext}`),
+);
 
 /** Reads the app's package.json and tsconfig.json (with what it extends) to tell its module system and test runner. */
 export function detectAppStyle(root: string): AppStyle {

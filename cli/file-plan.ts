@@ -1,6 +1,7 @@
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, relative } from 'node:path';
 import { CliError } from './cli-error';
+import { CliErrorCode } from './cli-error-codes';
 import type { CliOutput } from './cli-context';
 
 /**
@@ -67,7 +68,10 @@ export function applyPlan(plan: FilePlan, options: ApplyOptions, output: CliOutp
   const existing = plan.files.filter((f) => f.action === 'create' && existsSync(f.path));
   if (existing.length > 0 && !options.force) {
     const list = existing.map((f) => `  ${show(f.path)}`).join('\n');
-    throw new CliError(`Refusing to overwrite existing file${existing.length > 1 ? 's' : ''}:\n${list}\nNothing was written. Pass --force to overwrite.`);
+    throw new CliError(
+      CliErrorCode.FILE_EXISTS,
+      `Refusing to overwrite existing file${existing.length > 1 ? 's' : ''}:\n${list}\nNothing was written. Pass --force to overwrite.`,
+    );
   }
   // Make every produced file before writing any, so a failure to make one leaves nothing half-done.
   const contents = options.dryRun ? [] : plan.files.map((f) => (typeof f.content === 'string' ? f.content : f.content.bytes()));

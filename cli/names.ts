@@ -1,4 +1,5 @@
 import { CliError } from './cli-error';
+import { CliErrorCode } from './cli-error-codes';
 
 /** The kinds of file the generators write. */
 export type ArtifactKind = 'controller' | 'gateway' | 'service';
@@ -31,7 +32,10 @@ export function artifactNames(input: string, kind: ArtifactKind): ArtifactNames 
   const suffix = SUFFIX[kind];
   if (words[words.length - 1].toLowerCase() === kind) {
     if (words.length === 1) {
-      throw new CliError(`Bad ${kind} name "${input}": it is only the suffix; give the name before it, e.g. "Chat" for Chat${suffix}.`);
+      throw new CliError(
+        CliErrorCode.BAD_NAME,
+        `Bad ${kind} name "${input}": it is only the suffix; give the name before it, e.g. "Chat" for Chat${suffix}.`,
+      );
     }
     words.pop();
   }
@@ -53,16 +57,21 @@ export function appPackageName(input: string): string {
     .map((w) => w.toLowerCase())
     .join('-');
   // npm refuses to install a package that depends on a package of its own name.
-  if (name === 'switchboard') throw new CliError(`Bad app name "${input}": an app named "switchboard" cannot depend on Switchboard; pick another, such as switchboard-app.`);
+  if (name === 'switchboard')
+    throw new CliError(
+      CliErrorCode.BAD_NAME,
+      `Bad app name "${input}": an app named "switchboard" cannot depend on Switchboard; pick another, such as switchboard-app.`,
+    );
   return name;
 }
 
 /** Splits a name into words at separators and camel-case humps; refuses what cannot be a name. */
 function nameWords(input: string, what: string): string[] {
   const trimmed = input.trim();
-  if (trimmed === '') throw new CliError(`Bad ${what}: it is empty; give a name such as ChatRoom or chat-room.`);
+  if (trimmed === '') throw new CliError(CliErrorCode.BAD_NAME, `Bad ${what}: it is empty; give a name such as ChatRoom or chat-room.`);
   if (!ALLOWED.test(trimmed)) {
     throw new CliError(
+      CliErrorCode.BAD_NAME,
       `Bad ${what} "${input}": use only letters, digits, "-" and "_" (for example ChatRoom or chat-room); paths and other characters are not accepted.`,
     );
   }
@@ -75,8 +84,10 @@ function nameWords(input: string, what: string): string[] {
         .split(' '),
     )
     .filter((w) => w !== '');
-  if (words.length === 0) throw new CliError(`Bad ${what} "${input}": it has no letters; give a name such as ChatRoom.`);
-  if (/^\d/.test(words[0])) throw new CliError(`Bad ${what} "${input}": it must start with a letter, e.g. "Room${words[0]}".`);
+  if (words.length === 0)
+    throw new CliError(CliErrorCode.BAD_NAME, `Bad ${what} "${input}": it has no letters; give a name such as ChatRoom.`);
+  if (/^\d/.test(words[0]))
+    throw new CliError(CliErrorCode.BAD_NAME, `Bad ${what} "${input}": it must start with a letter, e.g. "Room${words[0]}".`);
   return words;
 }
 

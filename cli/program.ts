@@ -27,7 +27,7 @@ export async function run(argv: readonly string[], context: CliContext): Promise
     // Commander has already printed its own message (unknown command, missing argument, help).
     if (error instanceof CommanderError) return error.exitCode;
     if (error instanceof CliError) {
-      context.output.err(`error: ${error.message}`);
+      context.output.err(`error ${error.code}: ${error.message}`);
       return error.exitCode;
     }
     throw error;
@@ -51,7 +51,9 @@ function buildProgram(context: CliContext): Command {
 
   program
     .command('new <app-name>')
-    .description('create a runnable app, in cluster mode out of the box: package.json, tsconfig, nest-cli.json, src/ with a gateway, controller and service, and tests')
+    .description(
+      'create a runnable app, in cluster mode out of the box: package.json, tsconfig, nest-cli.json, src/ with a gateway, controller and service, and tests',
+    )
     .option('-d, --directory <dir>', 'folder to create it in (default: the app name)')
     .option(
       '--switchboard <spec>',
@@ -73,7 +75,7 @@ function buildProgram(context: CliContext): Command {
     .command('create:controller <name>')
     .description(`${KIND_HELP.controller} (Dox's spelling of "generate controller")`)
     .option('--ws', 'a WebSocket controller; -ws works too (the only kind Switchboard makes; accepted for Dox compatibility)')
-    .option('--gateway <name>', 'the gateway to add it to (default: the app\'s only gateway)')
+    .option('--gateway <name>', "the gateway to add it to (default: the app's only gateway)")
     .option('--no-spec', 'do not write a spec file')
     .option('--force', 'overwrite files that already exist')
     .option('--dry-run', 'print what would be written, write nothing')
@@ -83,14 +85,14 @@ function buildProgram(context: CliContext): Command {
   const generateCommand = program
     .command('generate')
     .alias('g')
-    .description('generate a controller, gateway or service (Nest\'s spelling)')
-    .addHelpText('after', '\nExamples:\n  switchboard g controller chat-room\n  switchboard g gateway Lobby --path /lobby\n  switchboard g service Notifications');
+    .description("generate a controller, gateway or service (Nest's spelling)")
+    .addHelpText(
+      'after',
+      '\nExamples:\n  switchboard g controller chat-room\n  switchboard g gateway Lobby --path /lobby\n  switchboard g service Notifications',
+    );
   for (const kind of ['controller', 'gateway', 'service'] as const) {
-    const command = generateCommand
-      .command(`${kind} <name>`)
-      .alias(KIND_ALIAS[kind])
-      .description(KIND_HELP[kind]);
-    if (kind === 'controller') command.option('--gateway <name>', 'the gateway to add it to (default: the app\'s only gateway)');
+    const command = generateCommand.command(`${kind} <name>`).alias(KIND_ALIAS[kind]).description(KIND_HELP[kind]);
+    if (kind === 'controller') command.option('--gateway <name>', "the gateway to add it to (default: the app's only gateway)");
     if (kind === 'gateway') command.option('--path <route>', 'the route it serves (default: /<name>)');
     command
       .option('--no-spec', 'do not write a spec file')

@@ -1,6 +1,7 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { CliError } from './cli-error';
+import { CliErrorCode } from './cli-error-codes';
 
 /** The app a generator runs in: the folder holding `nest-cli.json`, and its source folder. */
 export interface AppWorkspace {
@@ -14,6 +15,7 @@ export function findWorkspace(cwd: string): AppWorkspace {
   const root = findUp(cwd, (dir) => existsSync(join(dir, 'nest-cli.json')));
   if (root === undefined) {
     throw new CliError(
+      CliErrorCode.NOT_AN_APP,
       `Not inside a Switchboard app: no nest-cli.json in ${cwd} or any folder above it. ` +
         'Run this in an app folder, or create one with "switchboard new <app-name>".',
     );
@@ -22,11 +24,14 @@ export function findWorkspace(cwd: string): AppWorkspace {
   const config = readJson(configPath);
   const declared = isRecord(config) ? config.sourceRoot : undefined;
   if (declared !== undefined && typeof declared !== 'string') {
-    throw new CliError(`${configPath}: "sourceRoot" must be a string (a folder such as "src").`);
+    throw new CliError(CliErrorCode.BAD_CONFIG, `${configPath}: "sourceRoot" must be a string (a folder such as "src").`);
   }
   const sourceRoot = resolve(root, declared ?? 'src');
   if (!existsSync(sourceRoot) || !statSync(sourceRoot).isDirectory()) {
-    throw new CliError(`${configPath} names "${declared ?? 'src'}" as sourceRoot, but ${sourceRoot} is not a folder.`);
+    throw new CliError(
+      CliErrorCode.BAD_CONFIG,
+      `${configPath} names "${declared ?? 'src'}" as sourceRoot, but ${sourceRoot} is not a folder.`,
+    );
   }
   return { root, sourceRoot };
 }
@@ -36,7 +41,7 @@ export function readJson(path: string): unknown {
   try {
     return JSON.parse(readFileSync(path, 'utf8')) as unknown;
   } catch (error) {
-    throw new CliError(`${path} is not valid JSON: ${(error as Error).message}`);
+    throw new CliError(CliErrorCode.BAD_CONFIG, `${path} is not valid JSON: ${(error as Error).message}`);
   }
 }
 

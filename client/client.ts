@@ -1,27 +1,18 @@
-import { backoffDelay } from './backoff';
-import { BoundedQueue } from './bounded-queue';
+import { ReconnectAttempts } from './reconnect-attempts';
 import { ClientErrorCode, SwitchboardClientError } from './errors';
 import type { ClientEventName, DefaultEvents, MessageArgs, PayloadOf, ReplyOf } from './event-map';
 import { ClientEvents, messageOf, type ConnectionState } from './client-events';
 import { resolveOptions, type ClientOptions, type ResolvedClientOptions } from './options';
-import { PendingRequests, describe, type PendingRequest } from './pending-requests';
+import { describe } from './pending-requests';
 import { decideAfterClose } from './reconnect-policy';
 import { RoomWaiters } from './room-waiters';
 import { unrefTimeout, type TimerHandle } from './timers';
-import { OPEN, type WebSocketConstructorLike, type WebSocketLike } from './websocket-like';
-import { decodeServerFrame, encodeClientFrame, type ClientFrame } from './wire';
+import type { WebSocketConstructorLike, WebSocketLike } from './websocket-like';
+import { Outbox } from './outbox';
+import type { RequestOptions } from './outgoing';
+import { decodeServerFrame } from './wire';
 
-/** Options of one `request()`, `joinRoom()` or `leaveRoom()`. */
-export interface RequestOptions {
-  /** Default: the client's `requestTimeout` (10 000 ms). */
-  readonly timeout?: number;
-}
-
-/** A frame waiting to be written, with the request it belongs to, if any. */
-interface Outgoing {
-  readonly frame: ClientFrame;
-  request?: PendingRequest;
-}
+export type { RequestOptions } from './outgoing';
 
 /**
  * A Switchboard connection that keeps itself alive: it reconnects with
@@ -30,8 +21,7 @@ interface Outgoing {
  */
 export class SwitchboardClient<S extends object = DefaultEvents, C extends object = DefaultEvents> extends ClientEvents<S> {
   private readonly options: ResolvedClientOptions;
-  private readonly pending = new PendingRequests();
-  private readonly queue: BoundedQueue<Outgoing>;
+  private readonly outbox: Outbox;
   /** Rooms joined through `joinRoom()`, joined again on every new connection. */
   private readonly joined = new Set<string>();
   private readonly roomWaiters = new RoomWaiters();
@@ -40,12 +30,11 @@ export class SwitchboardClient<S extends object = DefaultEvents, C extends objec
   private generation = 0;
   private connectionId: string | undefined;
   private current: ConnectionState = 'connecting';
-  private attempts = 0;
+  private readonly attempts: ReconnectAttempts;
   private openedAt: number | undefined;
   private connectTimer: TimerHandle | undefined;
   private retryTimer: TimerHandle | undefined;
   private closeWaiters: (() => void)[] = [];
-  private nextId = 1;
 
   constructor(
     /** The `ws://` or `wss://` URL connected to (again) on every attempt. */
@@ -55,7 +44,8 @@ export class SwitchboardClient<S extends object = DefaultEvents, C extends objec
   ) {
     super();
     this.options = resolveOptions(options, fallbackWebSocket);
-    this.queue = new BoundedQueue(this.options.queue.size, this.options.queue.overflow);
+    this.attempts = new ReconnectAttempts(this.options.reconnect);
+    this.outbox = new Outbox(this.options, { socket: () => this.socket, state: () => this.current, report: (error) => this.report(error) });
     this.open();
   }
 
@@ -75,7 +65,7 @@ export class SwitchboardClient<S extends object = DefaultEvents, C extends objec
 
   /** Frames waiting in the offline queue. */
   get queued(): number {
-    return this.queue.size;
+    return this.outbox.size;
   }
 
   /**
@@ -96,7 +86,12 @@ export class SwitchboardClient<S extends object = DefaultEvents, C extends objec
       const offState = this.onStateChange((state) => state === 'closed' && (done(), reject(this.closedError('ready()'))));
       const timer = unrefTimeout(() => {
         done();
-        reject(new SwitchboardClientError(ClientErrorCode.TIMEOUT, `not connected to ${this.url} after ${timeout} ms (state ${this.current}, attempt ${this.attempts})`));
+        reject(
+          new SwitchboardClientError(
+            ClientErrorCode.TIMEOUT,
+            `not connected to ${this.url} after ${timeout} ms (state ${this.current}, attempt ${this.attempts.current})`,
+          ),
+        );
       }, timeout);
     });
   }
@@ -111,9 +106,7 @@ export class SwitchboardClient<S extends object = DefaultEvents, C extends objec
    */
   emit<E extends ClientEventName<C>>(event: E, ...message: MessageArgs<PayloadOf<C[E]>>): boolean {
     if (this.current === 'closed') return false;
-    const out: Outgoing = { frame: message.length > 0 ? { event, message: message[0] } : { event } };
-    if (this.current === 'connected') return this.transmit(out);
-    return this.enqueue(out);
+    return this.outbox.send(message.length > 0 ? { event, message: message[0] } : { event });
   }
 
   /**
@@ -160,7 +153,10 @@ export class SwitchboardClient<S extends object = DefaultEvents, C extends objec
   /** Leaves `room` and forgets it. Resolves when the server acknowledges, or at once while offline (no connection is in it). */
   async leaveRoom(room: string, options: RequestOptions = {}): Promise<void> {
     this.joined.delete(room);
-    this.roomWaiters.settle(room, new SwitchboardClientError(ClientErrorCode.CANCELLED, `leaveRoom "${room}" was called before the join completed`));
+    this.roomWaiters.settle(
+      room,
+      new SwitchboardClientError(ClientErrorCode.CANCELLED, `leaveRoom "${room}" was called before the join completed`),
+    );
     // Once the server said hello (even while rooms are being rejoined) it must hear of the leave.
     if (this.connectionId === undefined) return;
     await this.track('leaveRoom', room, options.timeout ?? this.options.requestTimeout, true);
@@ -219,7 +215,12 @@ export class SwitchboardClient<S extends object = DefaultEvents, C extends objec
   private receive(text: string, generation: number): void {
     const frame = decodeServerFrame(text);
     if (!frame) {
-      this.report(new SwitchboardClientError(ClientErrorCode.BAD_FRAME, `the server sent a text frame that is not a protocol frame: ${text.slice(0, 100)}`));
+      this.report(
+        new SwitchboardClientError(
+          ClientErrorCode.BAD_FRAME,
+          `the server sent a text frame that is not a protocol frame: ${text.slice(0, 100)}`,
+        ),
+      );
       return;
     }
     switch (frame.kind) {
@@ -230,7 +231,7 @@ export class SwitchboardClient<S extends object = DefaultEvents, C extends objec
         const { code, message, fields } = frame.error;
         const error = new SwitchboardClientError(code, message, fields && { fields });
         if (frame.id !== undefined) {
-          this.pending.reject(frame.id, error);
+          this.outbox.pending.reject(frame.id, error);
           return;
         }
         this.report(error);
@@ -239,7 +240,7 @@ export class SwitchboardClient<S extends object = DefaultEvents, C extends objec
       }
       case 'event':
         // Only replies carry an id; a reply that comes after its timeout is dropped, never dispatched.
-        if (frame.id !== undefined) this.pending.resolve(frame.id, frame.message);
+        if (frame.id !== undefined) this.outbox.pending.resolve(frame.id, frame.message);
         else this.dispatch(frame.event, frame.message, frame.sender, frame.room);
     }
   }
@@ -258,7 +259,7 @@ export class SwitchboardClient<S extends object = DefaultEvents, C extends objec
       for (const room of todo) done.add(room);
     }
     // Queued frames leave before any listener hears of the connection, so nothing a listener sends overtakes them.
-    for (const out of this.queue.drain()) this.transmit(out);
+    this.outbox.flush();
     this.setState('connected');
     this.lifecycle.connected.emit([id], this.listenerFailed);
   }
@@ -292,7 +293,7 @@ export class SwitchboardClient<S extends object = DefaultEvents, C extends objec
     this.openedAt = undefined;
     this.connectionId = undefined;
     this.generation++;
-    this.pending.rejectAll(
+    this.outbox.pending.rejectAll(
       (request) =>
         new SwitchboardClientError(
           ClientErrorCode.DISCONNECTED,
@@ -312,25 +313,35 @@ export class SwitchboardClient<S extends object = DefaultEvents, C extends objec
     const decision = decideAfterClose({ code, reason, handshakeStatus: socket.handshakeStatus }, this.options.reconnect);
     if (!decision.retry) {
       const errorCode = decision.why === 'refused' ? ClientErrorCode.HANDSHAKE_REJECTED : ClientErrorCode.CLOSED;
-      const error = new SwitchboardClientError(errorCode, `${decision.explanation}; not reconnecting`, { code, reason, status: socket.handshakeStatus });
+      const error = new SwitchboardClientError(errorCode, `${decision.explanation}; not reconnecting`, {
+        code,
+        reason,
+        status: socket.handshakeStatus,
+      });
       this.report(error);
       return this.stop(error);
     }
     if (openedAt === undefined) {
-      this.report(new SwitchboardClientError(ClientErrorCode.CONNECT_FAILED, `could not connect to ${this.url} (code ${code}${reason ? `: ${reason}` : ''})`));
+      this.report(
+        new SwitchboardClientError(
+          ClientErrorCode.CONNECT_FAILED,
+          `could not connect to ${this.url} (code ${code}${reason ? `: ${reason}` : ''})`,
+        ),
+      );
     }
-    const { reconnect } = this.options;
-    if (openedAt !== undefined && Date.now() - openedAt >= reconnect.stableAfter) this.attempts = 0;
-    this.attempts++;
-    if (this.attempts > reconnect.maxAttempts) {
-      const error = new SwitchboardClientError(ClientErrorCode.RECONNECT_FAILED, `gave up after ${reconnect.maxAttempts} failed attempts to reach ${this.url}`);
+    const next = this.attempts.next(openedAt, decision.prompt);
+    if (!next) {
+      const { maxAttempts } = this.options.reconnect;
+      const error = new SwitchboardClientError(
+        ClientErrorCode.RECONNECT_FAILED,
+        `gave up after ${maxAttempts} failed attempts to reach ${this.url}`,
+      );
       this.report(error);
       return this.stop(error);
     }
-    const delay =
-      decision.prompt && this.attempts === 1 ? Math.floor(Math.random() * reconnect.promptDelay) : backoffDelay(this.attempts, reconnect);
+    const { attempt, delay } = next;
     this.setState('reconnecting');
-    this.lifecycle.reconnecting.emit([this.attempts, delay], this.listenerFailed);
+    this.lifecycle.reconnecting.emit([attempt, delay], this.listenerFailed);
     // Not unref'ed on purpose: a Node process whose only job is this client must stay alive while it reconnects.
     if (this.current === 'reconnecting') this.retryTimer = setTimeout(() => this.open(), delay);
   }
@@ -349,50 +360,19 @@ export class SwitchboardClient<S extends object = DefaultEvents, C extends objec
   private stop(cause: SwitchboardClientError): void {
     clearTimeout(this.retryTimer);
     this.setState('closed');
-    this.pending.rejectAll((request) => new SwitchboardClientError(ClientErrorCode.CLOSED, `${describe(request)} was abandoned: ${cause.message}`));
-    this.queue.drain();
+    this.outbox.pending.rejectAll(
+      (request) => new SwitchboardClientError(ClientErrorCode.CLOSED, `${describe(request)} was abandoned: ${cause.message}`),
+    );
+    this.outbox.dropQueued();
     this.roomWaiters.settleAll(cause);
   }
 
   // ---- frames out ---------------------------------------------------------
 
-  /** Tracks a request (`direct`: written now, bypassing the queue, as during a rejoin). */
+  /** Tracks a request through the outbox; rejected at once when the client is closed. */
   private track(event: string, message: unknown, timeout: number, direct: boolean): Promise<unknown> {
     if (this.current === 'closed') return Promise.reject(this.closedError(`request "${event}"`));
-    return new Promise((resolve, reject) => {
-      const id = this.nextId++;
-      const out: Outgoing = { frame: { event, message, id } };
-      out.request = this.pending.add({ id, event, timeout }, { resolve, reject }, (request) => {
-        if (request.stage === 'sent') return 'it was sent and no reply came';
-        this.queue.remove(out);
-        return `it was still queued, not sent (state ${this.current}); it will not be sent`;
-      });
-      if (direct || this.current === 'connected') this.transmit(out);
-      else this.enqueue(out);
-    });
-  }
-
-  /** Writes a frame, or queues it if the socket is not open after all. */
-  private transmit(out: Outgoing): boolean {
-    const socket = this.socket;
-    if (!socket || socket.readyState !== OPEN) return this.enqueue(out);
-    socket.send(encodeClientFrame(out.frame));
-    if (out.request) out.request.stage = 'sent';
-    return true;
-  }
-
-  private enqueue(out: Outgoing): boolean {
-    const { accepted, dropped } = this.queue.push(out);
-    if (dropped) {
-      const { size, overflow } = this.options.queue;
-      const error = new SwitchboardClientError(
-        ClientErrorCode.QUEUE_FULL,
-        `the offline queue is full (size ${size}, overflow "${overflow}"): "${dropped.frame.event}" was dropped`,
-      );
-      if (dropped.request) this.pending.reject(dropped.request.id, error);
-      else this.report(error);
-    }
-    return accepted;
+    return this.outbox.request(event, message, timeout, direct);
   }
 
   // ---- helpers ------------------------------------------------------------

@@ -47,6 +47,7 @@ function nodeTransport(): WebSocketConstructorLike | undefined {
 function loadWs(): WsConstructor | undefined {
   try {
     // A plain require: the CommonJS build has it, and the ES module build gets one from `createRequire` (see client/build.mjs).
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- ws is an optional peer: loaded only when present
     const loaded = require('ws') as WsConstructor | { default: WsConstructor };
     return 'default' in loaded ? loaded.default : loaded;
   } catch (error) {

@@ -36,7 +36,10 @@ export class PendingRequests {
     const entry: Entry = { ...request, stage: 'queued', ...settle };
     entry.timer = unrefTimeout(() => {
       const context = onTimeout(entry);
-      this.reject(entry.id, new SwitchboardClientError(ClientErrorCode.TIMEOUT, `${describe(entry)} timed out after ${entry.timeout} ms: ${context}`));
+      this.reject(
+        entry.id,
+        new SwitchboardClientError(ClientErrorCode.TIMEOUT, `${describe(entry)} timed out after ${entry.timeout} ms: ${context}`),
+      );
     }, request.timeout);
     this.byId.set(entry.id, entry);
     return entry;

@@ -27,6 +27,7 @@ export function decideAfterClose(facts: CloseFacts, options: ReconnectOptions): 
     const reason = facts.reason ? `: ${facts.reason}` : '';
     return { retry: false, why: 'stop-code', explanation: `the server closed the connection with code ${facts.code}${reason}` };
   }
-  if (!options.enabled) return { retry: false, why: 'disabled', explanation: `the connection closed (code ${facts.code}) and reconnect is off` };
+  if (!options.enabled)
+    return { retry: false, why: 'disabled', explanation: `the connection closed (code ${facts.code}) and reconnect is off` };
   return { retry: true, prompt: PROMPT_CODES.includes(facts.code) };
 }

@@ -1,13 +1,7 @@
 // Module and options
 export { SwitchboardModule } from './switchboard.module';
-export {
-  DEFAULT_LIMITS,
-  SWITCHBOARD_OPTIONS,
-  type ConnectionLimits,
-  type SlowClientPolicy,
-  type SwitchboardAsyncOptions,
-  type SwitchboardOptions,
-} from './switchboard.options';
+export { DEFAULT_LIMITS, type ConnectionLimits, type SlowClientPolicy } from './options/connection-limits';
+export { SWITCHBOARD_OPTIONS, type SwitchboardAsyncOptions, type SwitchboardOptions } from './options/switchboard-options';
 
 // Decorators
 export { Gateway, type GatewayOptions } from './decorators/gateway.decorator';
@@ -16,7 +10,7 @@ export { On, OnBinary } from './decorators/on.decorator';
 export { Ack, Connection, Emitter, Frame, Message } from './decorators/param.decorators';
 
 // Gateways: connections and hooks
-export type { WsConnection } from './gateways/ws-connection';
+export type { WsConnection } from './services/ws-connection';
 export type {
   BeforeConnectHook,
   ConnectHook,
@@ -27,9 +21,9 @@ export type {
   OnBeforeConnect,
   OnConnect,
   OnDisconnect,
-} from './gateways/hooks';
-export type { CanJoinFn, JoinOptions, RoomAuthorizer } from './gateways/room-authorizer';
-export { CloseCode } from './gateways/client-connection';
+} from './options/gateway-hooks';
+export type { CanJoinFn, JoinOptions, RoomAuthorizer } from './options/join-options';
+export { CloseCode } from './protocol/close-codes';
 export { SwitchboardAdapter } from './gateways/switchboard.adapter';
 export type { AckFn } from './controllers/handler-context';
 
@@ -47,26 +41,25 @@ export {
 } from './backplanes/backplane';
 export type { BackplaneEnvelope, BackplaneMessage, DeliveryTarget } from './backplanes/backplane-message';
 export { MemoryBackplane, MemoryBus, type MemoryBackplaneOptions } from './backplanes/memory.backplane';
-export type { ConnectionInfo, ConnectionRecord } from './backplanes/connection-info';
 export {
-  ClusterIpcBackplane,
-  type ClusterIpcBackplaneOptions,
-  type IpcChannel,
-} from './backplanes/cluster-ipc.backplane';
+  isSafeMetadataKey,
+  mergeMetadata,
+  type ConnectionInfo,
+  type ConnectionRecord,
+  type LocalConnection,
+  type MetadataUpdate,
+} from './backplanes/connection-info';
+export type { Awaitable, ConnectionRegistry } from './backplanes/connection-registry';
+export { ClusterIpcBackplane, type ClusterIpcBackplaneOptions, type IpcChannel } from './backplanes/cluster-ipc.backplane';
 export { RedisBackplane } from './backplanes/redis.backplane';
-export {
-  REDIS_BACKPLANE_DEFAULTS,
-  REDIS_CLIENT_OPTIONS,
-  type RedisBackplaneOptions,
-} from './backplanes/redis-backplane.options';
+export { REDIS_BACKPLANE_DEFAULTS, REDIS_CLIENT_OPTIONS, type RedisBackplaneOptions } from './backplanes/redis-backplane.options';
 export { backplaneFromEnv, type BackplaneFromEnvOptions } from './backplanes/backplane-from-env';
+
+export { InProcessRegistry } from './backplanes/in-process-registry';
 
 // Cluster mode
 export { runCluster } from './cluster/run-cluster';
 export { ClusterIpcRelay, type ClusterMessageSource } from './cluster/ipc-relay';
-export { InProcessRegistry } from './backplanes/in-process-registry';
-/** @deprecated The same class, under the name it had when only the cluster primary kept one: use `InProcessRegistry`. */
-export { InProcessRegistry as ClusterRegistry } from './backplanes/in-process-registry';
 export {
   CLUSTER_DEFAULTS,
   type ClusterApp,
@@ -77,6 +70,7 @@ export {
 } from './cluster/cluster-options';
 
 // Errors and protocol
-export { SwitchboardBootError, BootErrorCode } from './errors/switchboard-error';
+export { SwitchboardError, SwitchboardBootError, BootErrorCode, type SwitchboardErrorCode } from './protocol/switchboard-error';
+export { RuntimeErrorCode } from './protocol/runtime-error-codes';
 export { WsValidationPipe, WsValidationException } from './errors/ws-validation.exception';
 export { ErrorCode, BuiltInEvent, checkRoomName, type ExceptionBody, type FrameId, type WireFrame } from './protocol';

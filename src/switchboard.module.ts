@@ -5,12 +5,14 @@ import { MemoryBackplane } from './backplanes/memory.backplane';
 import { GatewayExplorer } from './controllers/gateway-explorer';
 import { HandlerFactory } from './controllers/handler-factory';
 import { MessageDispatcher } from './gateways/message-dispatcher';
+import { ConnectionLifecycle } from './gateways/connection-lifecycle';
 import { SwitchboardServer } from './gateways/switchboard-server';
 import { Fanout } from './services/fanout';
 import { LocalHub } from './services/local-hub';
+import { NodeInbox } from './services/node-inbox';
 import { Membership } from './services/membership';
 import { RealtimeService } from './services/realtime.service';
-import { SWITCHBOARD_OPTIONS, type SwitchboardAsyncOptions, type SwitchboardOptions } from './switchboard.options';
+import { SWITCHBOARD_OPTIONS, type SwitchboardAsyncOptions, type SwitchboardOptions } from './options/switchboard-options';
 
 const backplaneProvider: Provider = {
   provide: Backplane,
@@ -27,6 +29,8 @@ const providers: Provider[] = [
   HandlerFactory,
   GatewayExplorer,
   MessageDispatcher,
+  ConnectionLifecycle,
+  NodeInbox,
   SwitchboardServer,
 ];
 

@@ -55,9 +55,7 @@ export type ThreadMessage =
 
 /** What the main thread tells a receiver thread. */
 export type ThreadCommand =
-  | { readonly type: 'connect'; readonly publisherNode: string }
-  | { readonly type: 'report' }
-  | { readonly type: 'close' };
+  { readonly type: 'connect'; readonly publisherNode: string } | { readonly type: 'report' } | { readonly type: 'close' };
 
 /** A receiver thread's counts at the end of a run. */
 export interface ThreadReport {

@@ -14,7 +14,10 @@ export function fileLimits(): { soft: number; hard: number } {
   const line = readFileSync('/proc/self/limits', 'utf8')
     .split('\n')
     .find((l) => l.startsWith('Max open files'));
-  const [soft, hard] = (line ?? '').split(/\s+/).slice(3, 5).map((v) => (v === 'unlimited' ? Infinity : Number(v)));
+  const [soft, hard] = (line ?? '')
+    .split(/\s+/)
+    .slice(3, 5)
+    .map((v) => (v === 'unlimited' ? Infinity : Number(v)));
   return { soft: soft || 1024, hard: hard || 1024 };
 }
 
@@ -37,10 +40,7 @@ export function fileLimitFor(needed: number): number {
  * Starts `node <args>` with the open-file limit raised to `files` (through
  * `sh -c 'ulimit -n … && exec node …'`, so the child keeps the shell's pid).
  */
-export function spawnNode(
-  args: readonly string[],
-  options: { files: number; env?: NodeJS.ProcessEnv; ipc?: boolean },
-): ChildProcess {
+export function spawnNode(args: readonly string[], options: { files: number; env?: NodeJS.ProcessEnv; ipc?: boolean }): ChildProcess {
   return spawn('/bin/sh', ['-c', `ulimit -n ${options.files} && exec "$0" "$@"`, process.execPath, ...args], {
     env: { ...process.env, ...options.env },
     stdio: ['ignore', 'pipe', 'pipe', ...(options.ipc ? (['ipc'] as const) : [])],

@@ -34,4 +34,5 @@ for (const file of readdirSync(dir).filter((f) => f.endsWith('.cpuprofile'))) {
   });
 }
 const rows = [...self.entries()].sort((a, b) => b[1] - a[1]).slice(0, Number(top));
-for (const [name, us] of rows) console.log(`${((100 * us) / total).toFixed(1).padStart(5)}%  ${(us / 1000).toFixed(0).padStart(6)} ms  ${name}`);
+for (const [name, us] of rows)
+  console.log(`${((100 * us) / total).toFixed(1).padStart(5)}%  ${(us / 1000).toFixed(0).padStart(6)} ms  ${name}`);

@@ -3,6 +3,7 @@ import { join, relative, sep } from 'node:path';
 import type { AppStyle } from '../app-style';
 import type { CliContext } from '../cli-context';
 import { CliError } from '../cli-error';
+import { CliErrorCode } from '../cli-error-codes';
 import { detectAppStyle } from '../detect-app-style';
 import { applyPlan, FilePlan } from '../file-plan';
 import { artifactNames, type ArtifactKind, type ArtifactNames } from '../names';
@@ -76,7 +77,8 @@ function planController(run: Generation): void {
   } else {
     plan.manual(gateway.step);
   }
-  const module = (gateway.kind === 'found' ? findModuleProviding(sources, gateway.gateway.className) : undefined) ?? findRootModule(sources);
+  const module =
+    (gateway.kind === 'found' ? findModuleProviding(sources, gateway.gateway.className) : undefined) ?? findRootModule(sources);
   registerProvider(run, module);
 }
 
@@ -84,11 +86,17 @@ function planGateway(run: Generation): void {
   const { names, sources, plan, item } = run;
   const path = run.options.path ?? `/${names.kebabName}`;
   if (!/^\/[A-Za-z0-9\-._~:/]*$/.test(path)) {
-    throw new CliError(`Bad gateway path "${path}": it must start with "/" and hold only URL path characters, e.g. /chat or /ws/chat/:roomId.`);
+    throw new CliError(
+      CliErrorCode.BAD_PATH,
+      `Bad gateway path "${path}": it must start with "/" and hold only URL path characters, e.g. /chat or /ws/chat/:roomId.`,
+    );
   }
   const taken = findGateways(sources).find((g) => gatewayPath(g) === path);
   if (taken && taken.className !== names.className) {
-    throw new CliError(`${taken.className} (${sources.show(taken.file.getFilePath())}) already serves ${path}; choose another route with --path.`);
+    throw new CliError(
+      CliErrorCode.ROUTE_TAKEN,
+      `${taken.className} (${sources.show(taken.file.getFilePath())}) already serves ${path}; choose another route with --path.`,
+    );
   }
   const module = findRootModule(sources);
   const specModule: SpecModule | undefined = module && {
@@ -120,7 +128,10 @@ function chooseGateway(run: Generation): GatewayChoice {
     const wanted = artifactNames(options.gateway, 'gateway').className;
     const gateway = gateways.find((g) => g.className === wanted);
     if (!gateway) {
-      throw new CliError(`No gateway named ${wanted} in ${sources.show(sources.sourceRoot)}/${gateways.length ? `; the app has ${listing}` : '; create one with "switchboard g gateway <name>"'}.`);
+      throw new CliError(
+        CliErrorCode.NO_GATEWAY,
+        `No gateway named ${wanted} in ${sources.show(sources.sourceRoot)}/${gateways.length ? `; the app has ${listing}` : '; create one with "switchboard g gateway <name>"'}.`,
+      );
     }
     return { kind: 'found', gateway };
   }

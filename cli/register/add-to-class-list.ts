@@ -9,10 +9,7 @@ export interface NewClass {
 }
 
 /** What registering did: added it, found it already there, or a step the user has to do by hand. */
-export type Registration =
-  | { readonly kind: 'added' }
-  | { readonly kind: 'present' }
-  | { readonly kind: 'manual'; readonly step: string };
+export type Registration = { readonly kind: 'added' } | { readonly kind: 'present' } | { readonly kind: 'manual'; readonly step: string };
 
 /** Where the list lives: `@Gateway(path, { controllers })` or `@Module({ providers })`. */
 export interface ListTarget {
@@ -51,7 +48,8 @@ export function addToClassList(sources: AppSources, target: ListTarget, item: Ne
   } else {
     const existing = options.getProperty(property);
     if (existing === undefined) {
-      if (options.getProperties().some((p) => Node.isSpreadAssignment(p))) return manual(`its options spread another object that may hold "${property}"`);
+      if (options.getProperties().some((p) => Node.isSpreadAssignment(p)))
+        return manual(`its options spread another object that may hold "${property}"`);
       const entry = `${property}: [${item.className}]`;
       // ts-morph would break a one-line object over several lines; keep it on one.
       edit = options.getText().includes('\n')
@@ -84,10 +82,14 @@ function appendElement(list: ArrayLiteralExpression, text: string): void {
 /** Imports `item` into `file` unless it is declared or imported there already; `extension` ends the path (`.js` in ES module apps). */
 export function ensureImport(file: SourceFile, item: NewClass, extension = ''): void {
   if (file.getFilePath() === item.path || file.getClass(item.className)) return;
-  const imported = file.getImportDeclarations().some((d) => d.getNamedImports().some((n) => (n.getAliasNode() ?? n.getNameNode()).getText() === item.className));
+  const imported = file
+    .getImportDeclarations()
+    .some((d) => d.getNamedImports().some((n) => (n.getAliasNode() ?? n.getNameNode()).getText() === item.className));
   if (imported) return;
   const specifier = moduleSpecifier(file, item.path, extension);
-  const sameModule = file.getImportDeclaration((d) => d.getModuleSpecifierValue() === specifier && !d.isTypeOnly() && d.getNamespaceImport() === undefined);
+  const sameModule = file.getImportDeclaration(
+    (d) => d.getModuleSpecifierValue() === specifier && !d.isTypeOnly() && d.getNamespaceImport() === undefined,
+  );
   if (sameModule) sameModule.addNamedImport(item.className);
   else file.addImportDeclaration({ namedImports: [item.className], moduleSpecifier: specifier });
 }

@@ -23,7 +23,9 @@ export function findRootModule(sources: AppSources): DecoratedClass | undefined 
   if (modules.length <= 1) return modules[0];
   const withSwitchboard = modules.filter((m) => listOf(m, 'imports').some((e) => /^SwitchboardModule\b/.test(e.getText())));
   if (withSwitchboard.length === 1) return withSwitchboard[0];
-  const conventional = modules.filter((m) => basename(m.file.getFilePath()) === 'app.module.ts' && dirname(m.file.getFilePath()) === sources.sourceRoot);
+  const conventional = modules.filter(
+    (m) => basename(m.file.getFilePath()) === 'app.module.ts' && dirname(m.file.getFilePath()) === sources.sourceRoot,
+  );
   return conventional.length === 1 ? conventional[0] : undefined;
 }
 

@@ -3,6 +3,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CliError } from '../cli-error';
+import { CliErrorCode } from '../cli-error-codes';
 
 /** How long one `npm pack` may take before the CLI gives up, in ms. */
 const PACK_TIMEOUT_MS = 60_000;
@@ -31,7 +32,10 @@ export function packFolder(folder: string): Buffer {
     });
     if (result.error || result.status !== 0) {
       const why = result.error?.message ?? `exit code ${result.status}`;
-      throw new CliError(`"npm pack ${folder}" failed (${why}); nothing was written.\n${result.stderr ?? ''}`.trimEnd());
+      throw new CliError(
+        CliErrorCode.PACK_FAILED,
+        `"npm pack ${folder}" failed (${why}); nothing was written.\n${result.stderr ?? ''}`.trimEnd(),
+      );
     }
     const [packed] = JSON.parse(result.stdout) as { filename: string }[];
     return readFileSync(join(destination, packed.filename));

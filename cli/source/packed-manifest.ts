@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
 import { CliError } from '../cli-error';
+import { CliErrorCode } from '../cli-error-codes';
 import { isRecord } from '../workspace';
 
 const BLOCK = 512;
@@ -15,10 +16,13 @@ export function readPackedManifest(tgz: string): { name?: string; version?: stri
   try {
     tar = gunzipSync(readFileSync(tgz));
   } catch (error) {
-    throw new CliError(`${tgz} is not an npm package tarball (.tgz made by npm pack): ${(error as Error).message}`);
+    throw new CliError(
+      CliErrorCode.BAD_TARBALL,
+      `${tgz} is not an npm package tarball (.tgz made by npm pack): ${(error as Error).message}`,
+    );
   }
   // A tar file is a run of 512-byte headers, each followed by its entry's data padded to whole blocks.
-  for (let at = 0; at + BLOCK <= tar.length; ) {
+  for (let at = 0; at + BLOCK <= tar.length;) {
     const header = tar.subarray(at, at + BLOCK);
     if (header.every((byte) => byte === 0)) break;
     const name = field(header, 0, 100);
@@ -32,7 +36,10 @@ export function readPackedManifest(tgz: string): { name?: string; version?: stri
     }
     at = data + Math.ceil(size / BLOCK) * BLOCK;
   }
-  throw new CliError(`${tgz} has no package/package.json: it is not an npm package tarball (.tgz made by npm pack).`);
+  throw new CliError(
+    CliErrorCode.BAD_TARBALL,
+    `${tgz} has no package/package.json: it is not an npm package tarball (.tgz made by npm pack).`,
+  );
 }
 
 /** A NUL-terminated text field of a tar header. */

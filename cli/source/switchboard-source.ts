@@ -1,6 +1,7 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { CliError } from '../cli-error';
+import { CliErrorCode } from '../cli-error-codes';
 import { checkoutOf, CLI_PACKAGE, manifestOf, SERVER_PACKAGE } from '../own-package';
 import { packFolder, tarballName } from './npm-pack';
 import { readPackedManifest } from './packed-manifest';
@@ -43,7 +44,8 @@ export function resolveSwitchboardSource(flag: string | undefined, cwd: string, 
     const checkout = cliRoot === undefined ? undefined : checkoutOf(cliRoot);
     if (checkout !== undefined) return { source: fromCheckout(checkout, '(the checkout this CLI runs from)') };
     const version = cliRoot === undefined ? undefined : manifestOf(cliRoot).version;
-    if (version === undefined) throw new CliError(`Cannot tell which Switchboard this CLI belongs to; pass --switchboard <${FORMS}>.`);
+    if (version === undefined)
+      throw new CliError(CliErrorCode.UNKNOWN_SOURCE, `Cannot tell which Switchboard this CLI belongs to; pass --switchboard <${FORMS}>.`);
     const range = `^${version}`;
     const note =
       `note: this CLI is an installed copy, not a checkout, so the app gets switchboard and @switchboard/cli ${range} from the npm registry. ` +
@@ -53,10 +55,10 @@ export function resolveSwitchboardSource(flag: string | undefined, cwd: string, 
   const value = flag.trim();
   const path = resolve(cwd, value.replace(/^file:/, ''));
   if (value !== '' && (looksLikePath(value) || existsSync(path))) {
-    if (!existsSync(path)) throw new CliError(`--switchboard ${flag}: ${path} does not exist; give ${FORMS}.`);
+    if (!existsSync(path)) throw new CliError(CliErrorCode.UNKNOWN_SOURCE, `--switchboard ${flag}: ${path} does not exist; give ${FORMS}.`);
     return { source: statSync(path).isDirectory() ? fromCheckout(path, `(--switchboard ${flag})`) : fromTarball(path, cliRoot) };
   }
-  if (!/^[\w.^~<>=|*+\- ]+$/.test(value)) throw new CliError(`Bad --switchboard "${flag}": give ${FORMS}.`);
+  if (!/^[\w.^~<>=|*+\- ]+$/.test(value)) throw new CliError(CliErrorCode.UNKNOWN_SOURCE, `Bad --switchboard "${flag}": give ${FORMS}.`);
   return { source: { kind: 'registry', range: value } };
 }
 
@@ -76,10 +78,17 @@ function looksLikePath(value: string): boolean {
 function fromCheckout(folder: string, why: string): SwitchboardSource {
   const server = manifestOf(folder);
   if (server.name !== SERVER_PACKAGE) {
-    throw new CliError(`${folder} ${why} is not a Switchboard checkout: its package.json names ${JSON.stringify(server.name ?? null)}, not "switchboard".`);
+    throw new CliError(
+      CliErrorCode.NOT_A_CHECKOUT,
+      `${folder} ${why} is not a Switchboard checkout: its package.json names ${JSON.stringify(server.name ?? null)}, not "switchboard".`,
+    );
   }
   const cliFolder = join(folder, 'cli');
-  if (manifestOf(cliFolder).name !== CLI_PACKAGE) throw new CliError(`${folder} ${why} has no cli/ workspace (@switchboard/cli); give the root of a Switchboard checkout.`);
+  if (manifestOf(cliFolder).name !== CLI_PACKAGE)
+    throw new CliError(
+      CliErrorCode.NOT_A_CHECKOUT,
+      `${folder} ${why} has no cli/ workspace (@switchboard/cli); give the root of a Switchboard checkout.`,
+    );
   return { kind: 'vendor', from: folder, server: packed(folder, 'dist/src/index.js'), cli: packed(cliFolder, 'dist/main.js', folder) };
 }
 
@@ -87,9 +96,16 @@ function fromCheckout(folder: string, why: string): SwitchboardSource {
 function fromTarball(tgz: string, cliRoot: string | undefined): SwitchboardSource {
   const manifest = readPackedManifest(tgz);
   if (manifest.name !== SERVER_PACKAGE || manifest.version === undefined) {
-    throw new CliError(`--switchboard ${tgz} holds ${manifest.name ?? 'a package without a name'}, not switchboard (the server package): give switchboard-x.y.z.tgz.`);
+    throw new CliError(
+      CliErrorCode.BAD_TARBALL,
+      `--switchboard ${tgz} holds ${manifest.name ?? 'a package without a name'}, not switchboard (the server package): give switchboard-x.y.z.tgz.`,
+    );
   }
-  if (cliRoot === undefined) throw new CliError('Cannot find the folder of this CLI, to pack it into the app; pass --switchboard <folder | version range> instead.');
+  if (cliRoot === undefined)
+    throw new CliError(
+      CliErrorCode.UNKNOWN_SOURCE,
+      'Cannot find the folder of this CLI, to pack it into the app; pass --switchboard <folder | version range> instead.',
+    );
   const server: VendoredPackage = {
     name: SERVER_PACKAGE,
     fileName: tarballName(SERVER_PACKAGE, manifest.version),
@@ -102,9 +118,13 @@ function fromTarball(tgz: string, cliRoot: string | undefined): SwitchboardSourc
 /** A package packed from `folder`, which must be built (`entry` present, by `npm run build` in `buildIn`): packing skips the build. */
 function packed(folder: string, entry: string, buildIn = folder): VendoredPackage {
   const { name, version } = manifestOf(folder);
-  if (name === undefined || version === undefined) throw new CliError(`${folder}/package.json has no name or version to pack.`);
+  if (name === undefined || version === undefined)
+    throw new CliError(CliErrorCode.BAD_CONFIG, `${folder}/package.json has no name or version to pack.`);
   if (!existsSync(join(folder, entry))) {
-    throw new CliError(`${folder} is not built (no ${entry}), so it cannot be packed into the app: run "npm run build" in ${buildIn}, then run this again.`);
+    throw new CliError(
+      CliErrorCode.NOT_BUILT,
+      `${folder} is not built (no ${entry}), so it cannot be packed into the app: run "npm run build" in ${buildIn}, then run this again.`,
+    );
   }
   return { name, fileName: tarballName(name, version), origin: `packed from ${folder}`, bytes: () => packFolder(folder) };
 }

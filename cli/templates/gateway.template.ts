@@ -26,7 +26,13 @@ export class ${names.className} {}
  * The gateway's spec: it boots \`module\` (the app module the gateway was added
  * to) and connects a real client; without one, a module of its own.
  */
-export function gatewaySpecTemplate(names: ArtifactNames, path: string, support: string, module?: SpecModule, style: AppStyle = COMMONJS_JEST): string {
+export function gatewaySpecTemplate(
+  names: ArtifactNames,
+  path: string,
+  support: string,
+  module?: SpecModule,
+  style: AppStyle = COMMONJS_JEST,
+): string {
   const base = names.fileName.replace(/\.ts$/, '');
   const js = style.importExtension;
   const moduleImport = module ? `import { ${module.className} } from '${module.importPath}';\n` : '';

@@ -1,6 +1,10 @@
 import { randomBytes } from 'node:crypto';
+import { BootErrorCode, SwitchboardBootError } from '../protocol/switchboard-error';
+import type { BackplaneEnvelope, BackplaneMessage } from './backplane-message';
 import type { ConnectionInfo, ConnectionRecord, LocalConnection, MetadataUpdate } from './connection-info';
-import { decodeEnvelope, encodeEnvelope, type BackplaneEnvelope, type BackplaneMessage } from './backplane-message';
+import { ownerOf } from '../protocol/connection-id';
+import type { ConnectionRegistry } from './connection-registry';
+import { MAX_NODE_ID_BYTES, decodeNodeMessage, encodeNodeMessage } from './node-codec';
 
 /** Receives what other nodes sent. */
 export type BackplaneListener = (message: BackplaneMessage, fromNode: string) => void;
@@ -33,12 +37,15 @@ export function createNodeId(): string {
  *
  * To write a backplane:
  * 1. implement `publish(payload, node?)`: send `payload` to every other node,
- *    or only to `node` when one is named. Payloads are opaque strings.
+ *    or only to `node` when one is named. Payloads are opaque Buffers (the
+ *    format is `node-codec.ts`'s), never changed once published.
  * 2. call `this.onMessage(payload)` for every payload that arrives from the
  *    transport, your own included: it decodes defensively, drops garbage,
  *    ignores this node's own messages and hands the rest to the host.
- * 3. implement the registry methods (`addConnection` … `updateMetadata`) so
- *    that every node sees the same state; each call must be atomic on its own.
+ * 3. give it a `registry` (`ConnectionRegistry`) every node shares:
+ *    `InProcessRegistry` in one process, or one of your own that keeps the
+ *    version rules its JSDoc states. The registry calls, and telling a
+ *    connection's owner about a change made elsewhere, are done here.
  * 4. override `init()` / `close()` to open and release connections, and
  *    `healthy` (plus `degradedDetail`) if the transport can fail.
  * 5. if the shared state can be lost (a restarted Redis), write this node's
@@ -60,8 +67,22 @@ export abstract class Backplane {
   private published = 0;
   private received = 0;
   private dropped = 0;
+  /**
+   * Numbers this node's messages. It starts from the clock so that a process
+   * restarted with the same `nodeId` numbers above its predecessor (Redis
+   * peers drop anything at or below the last number they saw from a node).
+   */
+  private lastSeq = Date.now() * 1000;
 
   protected constructor(nodeId: string = createNodeId()) {
+    // Every message carries the id, as UTF-8: one the format cannot carry, or that would not read back the same, is refused here.
+    const bytes = Buffer.from(nodeId);
+    if (bytes.length === 0 || bytes.length > MAX_NODE_ID_BYTES || bytes.toString() !== nodeId) {
+      throw new SwitchboardBootError(
+        BootErrorCode.BACKPLANE_MISCONFIGURED,
+        `backplane nodeId must be 1 to ${MAX_NODE_ID_BYTES} bytes of UTF-8, got ${JSON.stringify(nodeId)}; leave it out for a random one`,
+      );
+    }
     this.nodeId = nodeId;
   }
 
@@ -89,7 +110,7 @@ export abstract class Backplane {
   send(message: BackplaneMessage, node?: string): void {
     if (node === this.nodeId) return;
     this.published++;
-    this.publish(encodeEnvelope({ v: 1, node: this.nodeId, msg: message }), node);
+    this.publish(encodeNodeMessage({ node: this.nodeId, seq: ++this.lastSeq, msg: message }), node);
   }
 
   /** True when other nodes may exist, so deliveries must be published at all. */
@@ -126,15 +147,16 @@ export abstract class Backplane {
   }
 
   /** Transport: deliver `payload` to every other node, or to `node` alone. */
-  protected abstract publish(payload: string, node?: string): void;
+  protected abstract publish(payload: Buffer, node?: string): void;
 
   /**
-   * Implementations call this for every payload the transport receives.
-   * `admit`, when given, sees each well-formed envelope from another node
+   * Implementations call this for every payload the transport receives (a
+   * Buffer, or a Uint8Array over the same bytes; anything else is garbage).
+   * `admit`, when given, sees each well-formed message from another node
    * first and may turn it away (e.g. a copy the transport already delivered).
    */
   protected onMessage(payload: unknown, admit?: (envelope: BackplaneEnvelope) => boolean): void {
-    const envelope = decodeEnvelope(payload);
+    const envelope = decodeNodeMessage(payload);
     if (!envelope) {
       this.dropped++;
       return;
@@ -145,7 +167,7 @@ export abstract class Backplane {
     this.listener?.(envelope.msg, envelope.node);
   }
 
-  /** Counts a payload the transport itself found malformed (e.g. a bad frame header) and threw away. */
+  /** Counts a payload the transport itself found malformed (e.g. a tagged IPC message of the wrong shape) and threw away. */
   protected discard(): void {
     this.dropped++;
   }
@@ -155,33 +177,87 @@ export abstract class Backplane {
   /** Releases the transport. */
   protected async close(): Promise<void> {}
 
+  /**
+   * The registry this backplane keeps. The registry calls below go to it;
+   * a backplane that must answer differently at times (Redis while it is
+   * away) gives a registry that does.
+   */
+  protected abstract readonly registry: ConnectionRegistry;
+
   /** Records a new connection held by this node. */
-  abstract addConnection(record: ConnectionRecord): Promise<void>;
+  async addConnection(record: ConnectionRecord): Promise<void> {
+    await this.registry.add(record);
+  }
+
   /** Forgets a connection and all its room memberships. */
-  abstract removeConnection(id: string): Promise<void>;
-  /**
-   * Adds a connection to a room's member set and the room to the connection,
-   * and adds 1 to the connection's version (see `updateMetadata`); returns
-   * the new version, or 0 when the connection is unknown (it stays out).
-   */
-  abstract addToRoom(id: string, room: string): Promise<number>;
-  /**
-   * Removes a connection from a room (a room left empty disappears) and adds
-   * 1 to its version; returns the new version, or 0 for an unknown connection.
-   */
-  abstract removeFromRoom(id: string, room: string): Promise<number>;
+  async removeConnection(id: string): Promise<void> {
+    await this.registry.remove(id);
+  }
+
+  /** Puts a connection in a room in the registry only (see `ConnectionRegistry.join`); its new version, or 0. */
+  async addToRoom(id: string, room: string): Promise<number> {
+    return this.registry.join(id, room);
+  }
+
+  /** Takes a connection out of a room in the registry only; its new version, or 0. */
+  async removeFromRoom(id: string, room: string): Promise<number> {
+    return this.registry.leave(id, room);
+  }
+
   /** One connection anywhere in the deployment, or null. */
-  abstract getConnection(id: string): Promise<ConnectionInfo | null>;
+  async getConnection(id: string): Promise<ConnectionInfo | null> {
+    return this.registry.get(id);
+  }
+
   /** Every connection in the deployment. */
-  abstract getConnections(): Promise<ConnectionInfo[]>;
+  async getConnections(): Promise<ConnectionInfo[]> {
+    return this.registry.all();
+  }
+
   /** Ids of every member of a room, wherever they are connected. */
-  abstract getRoomMembers(room: string): Promise<string[]>;
+  async getRoomMembers(room: string): Promise<string[]> {
+    return this.registry.members(room);
+  }
+
   /**
-   * Merges `patch` into a connection's metadata (`mergeMetadata`) and adds 1
-   * to its version, both in one atomic step; returns the result, or null if
-   * the connection is unknown. A connection's version starts at 0 when it is
-   * added and counts every change to its rooms and metadata: the owner uses
-   * it to apply changes made on other nodes in the registry's order.
+   * Merges `patch` into a connection's metadata in the registry and, when
+   * another node holds the connection, tells that node; the result, or null
+   * for an unknown connection.
    */
-  abstract updateMetadata(id: string, patch: Readonly<Record<string, unknown>>): Promise<MetadataUpdate | null>;
+  async updateMetadata(id: string, patch: Readonly<Record<string, unknown>>): Promise<MetadataUpdate | null> {
+    const update = await this.registry.patch(id, patch);
+    if (update) this.tellOwner({ type: 'metadata', id, metadata: update.metadata, version: update.version });
+    return update;
+  }
+
+  /**
+   * Puts a connection another node holds in a room: in the registry, then
+   * tells its owner, which applies it in the registry's order (versions).
+   * The new version, or 0 for an unknown connection.
+   */
+  async joinRemote(id: string, room: string): Promise<number> {
+    const version = await this.registry.join(id, room);
+    if (version > 0) this.tellOwner({ type: 'join', id, room, version });
+    return version;
+  }
+
+  /** Takes a connection another node holds out of a room, as `joinRemote` puts one in. */
+  async leaveRemote(id: string, room: string): Promise<number> {
+    const version = await this.registry.leave(id, room);
+    if (version > 0) this.tellOwner({ type: 'leave', id, room, version });
+    return version;
+  }
+
+  /** Asks the node that holds a connection to close it; false when the registry does not know the connection. */
+  async disconnectRemote(id: string, code: number, reason: string): Promise<boolean> {
+    if (!(await this.registry.get(id))) return false;
+    this.tellOwner({ type: 'disconnect', id, code, reason });
+    return true;
+  }
+
+  /** Sends a change to the node that holds the connection; nothing when that is this node. */
+  private tellOwner(message: Extract<BackplaneMessage, { id: string }>): void {
+    const owner = ownerOf(message.id);
+    if (owner !== undefined) this.send(message, owner);
+  }
 }

@@ -9,7 +9,12 @@ export const IPC_TAG = 'switchboard';
 
 /** A registry operation a worker asks the primary to run, with its arguments. */
 export type RegistryCall =
-  | { readonly op: 'hello' }
+  /**
+   * A backplane's first call, which tells the primary its node id. `probe` is
+   * any bytes: the primary checks they arrived as bytes, which they do only
+   * when the workers were forked with `serialization: 'advanced'`.
+   */
+  | { readonly op: 'hello'; readonly probe: Uint8Array }
   | { readonly op: 'addConnection'; readonly record: ConnectionRecord }
   | { readonly op: 'removeConnection'; readonly id: string }
   | { readonly op: 'addToRoom'; readonly id: string; readonly room: string }
@@ -32,15 +37,21 @@ export interface RegistryResults {
   updateMetadata: MetadataUpdate | null;
 }
 
-/** Worker → primary. `node` is the sender's node id. */
+/**
+ * Worker → primary. A publish is an encoded message (`node-codec.ts`), which
+ * names its sender itself; a registry call names the calling node, which
+ * the primary records for routing and for clearing a dead worker's entries.
+ * Bytes cross as bytes: the workers' channels use advanced serialisation,
+ * which may deliver a Buffer as a plain Uint8Array.
+ */
 export type WorkerIpcMessage =
-  | { readonly [IPC_TAG]: 1; readonly type: 'publish'; readonly node: string; readonly payload: string; readonly to?: string }
+  | { readonly [IPC_TAG]: 1; readonly type: 'publish'; readonly payload: Uint8Array; readonly to?: string }
   | { readonly [IPC_TAG]: 1; readonly type: 'call'; readonly node: string; readonly seq: number; readonly call: RegistryCall };
 
 /** Primary → worker. */
 export type PrimaryIpcMessage =
   /** A relayed publish; `to` names the one node it is for, when it is for one. */
-  | { readonly [IPC_TAG]: 1; readonly type: 'message'; readonly payload: string; readonly to?: string }
+  | { readonly [IPC_TAG]: 1; readonly type: 'message'; readonly payload: Uint8Array; readonly to?: string }
   | { readonly [IPC_TAG]: 1; readonly type: 'result'; readonly seq: number; readonly value: unknown }
   | { readonly [IPC_TAG]: 1; readonly type: 'error'; readonly seq: number; readonly error: string }
   /** The cluster runner asks the worker to drain and exit. */
@@ -48,6 +59,7 @@ export type PrimaryIpcMessage =
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 const isString = (v: unknown): v is string => typeof v === 'string';
+const isOptionalString = (v: unknown): v is string | undefined => v === undefined || typeof v === 'string';
 
 /** True for anything that carries Switchboard's tag; everything else is the application's. */
 export function isSwitchboardIpc(value: unknown): value is { readonly [IPC_TAG]: 1; readonly type: unknown } {
@@ -57,6 +69,7 @@ export function isSwitchboardIpc(value: unknown): value is { readonly [IPC_TAG]:
 function isCall(v: unknown): v is RegistryCall {
   if (!isObject(v)) return false;
   switch (v.op) {
+    // The primary answers a hello whose probe is not bytes with an error that says why.
     case 'hello':
     case 'getConnections':
       return true;
@@ -79,10 +92,10 @@ function isCall(v: unknown): v is RegistryCall {
 
 /** Checks a message a worker sent; undefined for anything malformed. */
 export function decodeWorkerMessage(value: unknown): WorkerIpcMessage | undefined {
-  if (!isSwitchboardIpc(value) || !isString((value as Record<string, unknown>).node)) return undefined;
+  if (!isSwitchboardIpc(value)) return undefined;
   const v = value as Record<string, unknown>;
-  if (v.type === 'publish' && isString(v.payload) && (v.to === undefined || isString(v.to))) return v as WorkerIpcMessage;
-  if (v.type === 'call' && typeof v.seq === 'number' && isCall(v.call)) return v as WorkerIpcMessage;
+  if (v.type === 'publish' && v.payload instanceof Uint8Array && isOptionalString(v.to)) return v as WorkerIpcMessage;
+  if (v.type === 'call' && isString(v.node) && typeof v.seq === 'number' && isCall(v.call)) return v as WorkerIpcMessage;
   return undefined;
 }
 
@@ -92,7 +105,7 @@ export function decodePrimaryMessage(value: unknown): PrimaryIpcMessage | undefi
   const v = value as Record<string, unknown>;
   switch (v.type) {
     case 'message':
-      return isString(v.payload) && (v.to === undefined || isString(v.to)) ? (v as PrimaryIpcMessage) : undefined;
+      return v.payload instanceof Uint8Array && isOptionalString(v.to) ? (v as PrimaryIpcMessage) : undefined;
     case 'result':
       return typeof v.seq === 'number' ? (v as PrimaryIpcMessage) : undefined;
     case 'error':

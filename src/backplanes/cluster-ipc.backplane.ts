@@ -1,15 +1,8 @@
-import { BootErrorCode, SwitchboardBootError } from '../errors/switchboard-error';
+import { RuntimeErrorCode } from '../protocol/runtime-error-codes';
+import { BootErrorCode, SwitchboardBootError, SwitchboardError } from '../protocol/switchboard-error';
 import { Backplane } from './backplane';
-import {
-  IPC_TAG,
-  decodePrimaryMessage,
-  isSwitchboardIpc,
-  type PrimaryIpcMessage,
-  type RegistryCall,
-  type RegistryResults,
-  type WorkerIpcMessage,
-} from './cluster-ipc-message';
-import type { ConnectionInfo, ConnectionRecord, MetadataUpdate } from './connection-info';
+import { IPC_TAG, decodePrimaryMessage, isSwitchboardIpc, type PrimaryIpcMessage, type WorkerIpcMessage } from './cluster-ipc-message';
+import { IpcRegistryClient } from './cluster-ipc-registry';
 
 /** The IPC channel of a worker to its primary; `process` in a `node:cluster` worker. */
 export interface IpcChannel {
@@ -31,15 +24,6 @@ export interface ClusterIpcBackplaneOptions {
 
 const DEFAULTS = { requestTimeout: 5000 };
 
-interface Pending {
-  readonly resolve: (value: unknown) => void;
-  readonly reject: (error: Error) => void;
-  readonly timer: NodeJS.Timeout;
-  readonly what: string;
-}
-
-type Op = RegistryCall['op'];
-
 /**
  * The backplane of `node:cluster` workers on one machine, with no external
  * service: every publish goes to the primary over the worker's IPC channel
@@ -51,13 +35,18 @@ type Op = RegistryCall['op'];
 export class ClusterIpcBackplane extends Backplane {
   readonly name = 'cluster';
   private readonly options: Required<Omit<ClusterIpcBackplaneOptions, 'nodeId'>>;
-  private readonly pending = new Map<number, Pending>();
-  private seq = 0;
+  protected readonly registry: IpcRegistryClient;
   private started = false;
 
   constructor(options: ClusterIpcBackplaneOptions = {}) {
     super(options.nodeId);
     this.options = { ...DEFAULTS, channel: process as IpcChannel, ...options };
+    this.registry = new IpcRegistryClient({
+      nodeId: this.nodeId,
+      requestTimeout: this.options.requestTimeout,
+      isOpen: () => this.started && this.options.channel.connected === true,
+      post: (message) => this.post(message),
+    });
   }
 
   override get healthy(): boolean {
@@ -80,12 +69,17 @@ export class ClusterIpcBackplane extends Backplane {
     channel.on('disconnect', this.onDisconnect);
     this.started = true;
     try {
-      await this.call({ op: 'hello' });
+      await this.registry.hello(HELLO_PROBE);
     } catch (error) {
       this.detach();
+      // The primary answered, with an error: it runs, but cannot serve this worker as it is set up.
+      if (error instanceof SwitchboardError && error.code === RuntimeErrorCode.REGISTRY_FAILED) {
+        throw new SwitchboardBootError(BootErrorCode.BACKPLANE_MISCONFIGURED, error.message, { cause: error });
+      }
       throw new SwitchboardBootError(
         BootErrorCode.BACKPLANE_UNREACHABLE,
         `the cluster primary did not answer (${(error as Error).message}); start the cluster with runCluster(), which relays for ClusterIpcBackplane`,
+        { cause: error },
       );
     }
   }
@@ -94,59 +88,8 @@ export class ClusterIpcBackplane extends Backplane {
     this.detach();
   }
 
-  protected publish(payload: string, node?: string): void {
-    this.post({ [IPC_TAG]: 1, type: 'publish', node: this.nodeId, payload, to: node });
-  }
-
-  async addConnection(record: ConnectionRecord): Promise<void> {
-    await this.call({ op: 'addConnection', record });
-  }
-
-  async removeConnection(id: string): Promise<void> {
-    await this.call({ op: 'removeConnection', id });
-  }
-
-  addToRoom(id: string, room: string): Promise<number> {
-    return this.call({ op: 'addToRoom', id, room });
-  }
-
-  removeFromRoom(id: string, room: string): Promise<number> {
-    return this.call({ op: 'removeFromRoom', id, room });
-  }
-
-  getConnection(id: string): Promise<ConnectionInfo | null> {
-    return this.call({ op: 'getConnection', id });
-  }
-
-  getConnections(): Promise<ConnectionInfo[]> {
-    return this.call({ op: 'getConnections' });
-  }
-
-  getRoomMembers(room: string): Promise<string[]> {
-    return this.call({ op: 'getRoomMembers', room });
-  }
-
-  updateMetadata(id: string, patch: Readonly<Record<string, unknown>>): Promise<MetadataUpdate | null> {
-    // IPC speaks JSON, which drops `undefined`: send removals as null.
-    const removable = Object.fromEntries(Object.entries(patch).map(([key, value]) => [key, value === undefined ? null : value]));
-    return this.call({ op: 'updateMetadata', id, patch: removable });
-  }
-
-  private call<K extends Op>(call: Extract<RegistryCall, { op: K }>): Promise<RegistryResults[K]> {
-    const what = describe(call);
-    if (!this.started || !this.options.channel.connected) {
-      return Promise.reject(new Error(`cluster registry: cannot ${what}: the IPC channel to the primary is closed`));
-    }
-    const seq = ++this.seq;
-    return new Promise<RegistryResults[K]>((resolve, reject) => {
-      const timer = setTimeout(() => {
-        this.pending.delete(seq);
-        reject(new Error(`cluster registry: sent ${what} to the primary, no answer within ${this.options.requestTimeout} ms`));
-      }, this.options.requestTimeout);
-      timer.unref();
-      this.pending.set(seq, { resolve: resolve as (value: unknown) => void, reject, timer, what });
-      this.post({ [IPC_TAG]: 1, type: 'call', node: this.nodeId, seq, call });
-    });
+  protected publish(payload: Buffer, node?: string): void {
+    this.post(node === undefined ? { [IPC_TAG]: 1, type: 'publish', payload } : { [IPC_TAG]: 1, type: 'publish', payload, to: node });
   }
 
   private post(message: WorkerIpcMessage): void {
@@ -169,20 +112,16 @@ export class ClusterIpcBackplane extends Backplane {
         if (message.to === undefined || message.to === this.nodeId) this.onMessage(message.payload);
         return;
       case 'result':
-      case 'error': {
-        const pending = this.pending.get(message.seq);
-        if (!pending) return;
-        this.pending.delete(message.seq);
-        clearTimeout(pending.timer);
-        if (message.type === 'result') pending.resolve(message.value);
-        else pending.reject(new Error(`cluster registry: ${pending.what} failed in the primary: ${message.error}`));
+        this.registry.settle(message.seq, { value: message.value });
         return;
-      }
+      case 'error':
+        this.registry.settle(message.seq, { error: message.error });
+        return;
     }
   };
 
   private readonly onDisconnect = (): void => {
-    this.failPending('the IPC channel to the primary closed');
+    this.registry.failPending(RuntimeErrorCode.REGISTRY_UNREACHABLE, 'the IPC channel to the primary closed');
   };
 
   private detach(): void {
@@ -190,34 +129,11 @@ export class ClusterIpcBackplane extends Backplane {
     this.started = false;
     this.options.channel.off('message', this.onIpc);
     this.options.channel.off('disconnect', this.onDisconnect);
-    this.failPending('the backplane stopped');
-  }
-
-  private failPending(why: string): void {
-    for (const [seq, pending] of this.pending) {
-      clearTimeout(pending.timer);
-      pending.reject(new Error(`cluster registry: ${why} before the primary answered ${pending.what}`));
-      this.pending.delete(seq);
-    }
-  }
-}
-
-function describe(call: RegistryCall): string {
-  switch (call.op) {
-    case 'addConnection':
-      return `addConnection(${call.record.id})`;
-    case 'removeConnection':
-    case 'getConnection':
-    case 'updateMetadata':
-      return `${call.op}(${call.id})`;
-    case 'addToRoom':
-    case 'removeFromRoom':
-      return `${call.op}(${call.id}, ${call.room})`;
-    case 'getRoomMembers':
-      return `getRoomMembers(${call.room})`;
-    default:
-      return `${call.op}()`;
+    this.registry.failPending(RuntimeErrorCode.BACKPLANE_STOPPED, 'the backplane stopped');
   }
 }
 
 function ignoreSendError(): void {}
+
+/** What a hello carries to show the channel keeps bytes as bytes. */
+const HELLO_PROBE = Buffer.from([1]);

@@ -49,9 +49,14 @@ export function mergeMetadata(
   const merged: Record<string, unknown> = { ...metadata };
   for (const [key, value] of Object.entries(patch)) {
     // RealtimeService refuses these keys; a patch from another node that still holds one must not set a prototype.
-    if (key === '__proto__' || key === 'constructor' || key === 'prototype') continue;
+    if (!isSafeMetadataKey(key)) continue;
     if (value === undefined || value === null) delete merged[key];
     else merged[key] = value;
   }
   return merged;
+}
+
+/** False for the keys no metadata object may hold (`__proto__`, `constructor`, `prototype`): every registry drops them. */
+export function isSafeMetadataKey(key: string): boolean {
+  return key !== '__proto__' && key !== 'constructor' && key !== 'prototype';
 }

@@ -1,4 +1,5 @@
 import { mergeMetadata, type ConnectionInfo, type ConnectionRecord, type MetadataUpdate } from './connection-info';
+import type { ConnectionRegistry } from './connection-registry';
 
 interface Entry {
   readonly record: ConnectionRecord;
@@ -16,7 +17,7 @@ interface Entry {
  * `ClusterIpcBackplane` workers. Nothing in it awaits, so every operation
  * is atomic.
  */
-export class InProcessRegistry {
+export class InProcessRegistry implements ConnectionRegistry {
   private readonly connections = new Map<string, Entry>();
   private readonly rooms = new Map<string, Set<string>>();
   private readonly byNode = new Map<string, Set<string>>();
@@ -26,7 +27,8 @@ export class InProcessRegistry {
     return this.connections.size;
   }
 
-  add(node: string, record: ConnectionRecord): void {
+  add(record: ConnectionRecord): void {
+    const node = record.serverInstanceId;
     this.remove(record.id);
     this.connections.set(record.id, { record, node, rooms: new Set(), metadata: record.metadata, version: 0 });
     let owned = this.byNode.get(node);

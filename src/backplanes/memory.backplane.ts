@@ -1,7 +1,6 @@
 import { Logger, type LoggerService } from '@nestjs/common';
 import cluster from 'node:cluster';
 import { Backplane } from './backplane';
-import type { ConnectionInfo, ConnectionRecord, MetadataUpdate } from './connection-info';
 import { InProcessRegistry } from './in-process-registry';
 
 /**
@@ -34,11 +33,13 @@ export const MEMORY_IN_CLUSTER_WORKER =
 export class MemoryBackplane extends Backplane {
   readonly name = 'memory';
   private readonly bus: MemoryBus;
+  protected readonly registry: InProcessRegistry;
   private readonly logger: Pick<LoggerService, 'warn'>;
 
   constructor(options: MemoryBackplaneOptions = {}) {
     super(options.nodeId);
     this.bus = options.bus ?? new MemoryBus();
+    this.registry = this.bus.registry;
     this.logger = options.logger ?? new Logger('MemoryBackplane');
   }
 
@@ -57,44 +58,13 @@ export class MemoryBackplane extends Backplane {
     this.bus.nodes.delete(this.nodeId);
   }
 
-  protected publish(payload: string, node?: string): void {
+  protected publish(payload: Buffer, node?: string): void {
     // Deliver on a later microtask, in order, as a real transport would: never
-    // re-entrantly inside the sender's emit.
+    // re-entrantly inside the sender's emit. Each peer decodes the encoded
+    // message as any transport's receiver does, so what passes here passes everywhere.
     for (const peer of this.bus.nodes.values()) {
       if (peer === this || (node !== undefined && peer.nodeId !== node)) continue;
       queueMicrotask(() => peer.onMessage(payload));
     }
-  }
-
-  async addConnection(record: ConnectionRecord): Promise<void> {
-    this.bus.registry.add(this.nodeId, record);
-  }
-
-  async removeConnection(id: string): Promise<void> {
-    this.bus.registry.remove(id);
-  }
-
-  async addToRoom(id: string, room: string): Promise<number> {
-    return this.bus.registry.join(id, room);
-  }
-
-  async removeFromRoom(id: string, room: string): Promise<number> {
-    return this.bus.registry.leave(id, room);
-  }
-
-  async getConnection(id: string): Promise<ConnectionInfo | null> {
-    return this.bus.registry.get(id);
-  }
-
-  async getConnections(): Promise<ConnectionInfo[]> {
-    return this.bus.registry.all();
-  }
-
-  async getRoomMembers(room: string): Promise<string[]> {
-    return this.bus.registry.members(room);
-  }
-
-  async updateMetadata(id: string, patch: Readonly<Record<string, unknown>>): Promise<MetadataUpdate | null> {
-    return this.bus.registry.patch(id, patch);
   }
 }

@@ -1,4 +1,4 @@
-import type { ConnectionInfo, ConnectionRecord, LocalConnection } from './connection-info';
+import { isSafeMetadataKey, type ConnectionInfo, type ConnectionRecord, type LocalConnection } from './connection-info';
 import { RedisKeys } from './redis-keys';
 
 const META = 'm:';
@@ -7,6 +7,8 @@ const META = 'm:';
 export function metadataFields(metadata: Readonly<Record<string, unknown>>): string[] {
   const fields: string[] = [];
   for (const [key, value] of Object.entries(metadata)) {
+    // Never stored, so never read back as a prototype: the same keys mergeMetadata drops.
+    if (!isSafeMetadataKey(key)) continue;
     fields.push(RedisKeys.metaField(key), value === undefined || value === null ? '' : (JSON.stringify(value) ?? ''));
   }
   return fields;
@@ -18,7 +20,14 @@ export function recordArgs(record: ConnectionRecord): string[] {
 }
 
 /** One connection as RESYNC_NODE takes it. */
-export function resyncEntry(info: LocalConnection): { id: string; connectTime: string; route: string; rooms: string[]; meta: string[]; version: number } {
+export function resyncEntry(info: LocalConnection): {
+  id: string;
+  connectTime: string;
+  route: string;
+  rooms: string[];
+  meta: string[];
+  version: number;
+} {
   return {
     id: info.id,
     connectTime: info.connectTime,

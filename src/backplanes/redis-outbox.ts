@@ -1,4 +1,4 @@
-type Held = readonly [channel: string, payload: string];
+type Held = readonly [channel: string, payload: Buffer];
 
 /**
  * Publishes held while Redis is unreachable, in order, up to a limit: a
@@ -19,19 +19,19 @@ export class RedisOutbox {
     return this.retried.length + this.queued.length;
   }
 
-  push(channel: string, payload: string): void {
+  push(channel: string, payload: Buffer): void {
     if (this.size >= this.limit) this.lost++;
     else this.queued.push([channel, payload]);
   }
 
   /** Holds a publish that failed when the connection dropped under it. */
-  retry(channel: string, payload: string): void {
+  retry(channel: string, payload: Buffer): void {
     if (this.size >= this.limit) this.lost++;
     else this.retried.push([channel, payload]);
   }
 
   /** Hands every held message to `send`, oldest first, and empties the outbox; returns how many. */
-  flush(send: (channel: string, payload: string) => unknown): number {
+  flush(send: (channel: string, payload: Buffer) => unknown): number {
     const held = [...this.retried, ...this.queued];
     this.retried = [];
     this.queued = [];

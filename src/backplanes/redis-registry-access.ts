@@ -1,4 +1,6 @@
-import { ownerOf } from '../services/connection-id';
+import { ownerOf } from '../protocol/connection-id';
+import { RuntimeErrorCode } from '../protocol/runtime-error-codes';
+import { SwitchboardError } from '../protocol/switchboard-error';
 import {
   mergeMetadata,
   withoutVersion,
@@ -7,6 +9,7 @@ import {
   type LocalConnection,
   type MetadataUpdate,
 } from './connection-info';
+import type { ConnectionRegistry } from './connection-registry';
 import type { RedisRegistry } from './redis-registry';
 
 /** What the registry calls need to know of their `RedisBackplane`. */
@@ -25,51 +28,51 @@ export interface RegistryAccessHost {
  * connections, and anything about another node's connection fails with an
  * error that says why.
  */
-export class RedisRegistryAccess {
+export class RedisRegistryAccess implements ConnectionRegistry {
   constructor(
     private readonly registry: RedisRegistry,
     private readonly host: RegistryAccessHost,
   ) {}
 
-  addConnection(record: ConnectionRecord): Promise<void> {
+  add(record: ConnectionRecord): Promise<void> {
     return this.write(record.id, () => this.registry.add(record), undefined);
   }
 
-  removeConnection(id: string): Promise<void> {
+  remove(id: string): Promise<void> {
     return this.write(id, () => this.registry.remove(id), undefined);
   }
 
   // Offline, a change is not counted (0): the owner keeps what it applied itself.
-  addToRoom(id: string, room: string): Promise<number> {
+  join(id: string, room: string): Promise<number> {
     return this.write(id, () => this.registry.join(id, room), 0);
   }
 
-  removeFromRoom(id: string, room: string): Promise<number> {
+  leave(id: string, room: string): Promise<number> {
     return this.write(id, () => this.registry.leave(id, room), 0);
   }
 
-  getConnection(id: string): Promise<ConnectionInfo | null> {
+  get(id: string): Promise<ConnectionInfo | null> {
     return this.read(
       () => this.registry.get(id),
       () => this.localOrUnknown(id, 'look up', withoutVersion),
     );
   }
 
-  getConnections(): Promise<ConnectionInfo[]> {
+  all(): Promise<ConnectionInfo[]> {
     return this.read(
       () => this.registry.all(),
       () => this.host.localConnections().map(withoutVersion),
     );
   }
 
-  getRoomMembers(room: string): Promise<string[]> {
+  members(room: string): Promise<string[]> {
     return this.read(
       () => this.registry.members(room),
       () => this.host.localConnections().flatMap((c) => (c.rooms.includes(room) ? [c.id] : [])),
     );
   }
 
-  updateMetadata(id: string, patch: Readonly<Record<string, unknown>>): Promise<MetadataUpdate | null> {
+  patch(id: string, patch: Readonly<Record<string, unknown>>): Promise<MetadataUpdate | null> {
     return this.read(
       () => this.registry.patch(id, patch),
       // Cut off from Redis, only a local connection can change; the write-back on reconnect stores it.
@@ -106,7 +109,10 @@ export class RedisRegistryAccess {
   private unlessRemote<T>(id: string, what: string, result: T): T {
     const owner = ownerOf(id);
     if (owner !== undefined && owner !== this.host.nodeId) {
-      throw new Error(`RedisBackplane: cannot ${what} connection ${id} of node ${owner} while Redis is unreachable; this node's own connections keep working`);
+      throw new SwitchboardError(
+        RuntimeErrorCode.REGISTRY_UNREACHABLE,
+        `RedisBackplane: cannot ${what} connection ${id} of node ${owner} while Redis is unreachable; this node's own connections keep working`,
+      );
     }
     return result;
   }

@@ -32,7 +32,8 @@ const script = (body: string): string => PRELUDE + body;
 /** ARGV: prefix, id, node, connectTime, route, then metadata field/value pairs. */
 export const ADD_CONNECTION = script(`
 local id, node = ARGV[2], ARGV[3]
-redis.call('DEL', connKey(id))
+-- An id added again replaces the old entry, rooms included, as every registry does.
+removeConn(id)
 redis.call('HSET', connKey(id), 'id', id, 'node', node, 'connectTime', ARGV[4], 'route', ARGV[5])
 for i = 6, #ARGV, 2 do redis.call('HSET', connKey(id), ARGV[i], ARGV[i + 1]) end
 redis.call('SADD', p .. 'conns', id)

@@ -1,19 +1,20 @@
 import { Logger, type LoggerService } from '@nestjs/common';
 import { Redis } from 'ioredis';
-import { BootErrorCode, SwitchboardBootError } from '../errors/switchboard-error';
+import { RuntimeErrorCode } from '../protocol/runtime-error-codes';
+import { BootErrorCode, SwitchboardBootError, SwitchboardError } from '../protocol/switchboard-error';
 import { Backplane } from './backplane';
-import type { ConnectionInfo, ConnectionRecord, MetadataUpdate } from './connection-info';
 import { REDIS_BACKPLANE_DEFAULTS, REDIS_CLIENT_OPTIONS, type RedisBackplaneOptions } from './redis-backplane.options';
 import { RedisKeys } from './redis-keys';
-import { SeenSequences, frameMessage, parseFrame } from './redis-framing';
 import { RedisOutbox } from './redis-outbox';
 import { RedisRegistry } from './redis-registry';
 import { RedisRegistryAccess } from './redis-registry-access';
+import { SeenSequences } from './redis-sequences';
 
 /** How long the last sequence number of a silent node is kept: copies only follow a reconnect, within moments. */
 const SEQUENCE_MEMORY_MS = 60_000;
 
-type Settings = typeof REDIS_BACKPLANE_DEFAULTS & RedisBackplaneOptions & { readonly logger: Pick<LoggerService, 'log' | 'warn' | 'error'> };
+type Settings = typeof REDIS_BACKPLANE_DEFAULTS &
+  RedisBackplaneOptions & { readonly logger: Pick<LoggerService, 'log' | 'warn' | 'error'> };
 
 /**
  * The backplane for many processes on many machines sharing one Redis. Each
@@ -32,17 +33,15 @@ export class RedisBackplane extends Backplane {
   readonly name = 'redis';
   private readonly settings: Settings;
   private readonly keys: RedisKeys;
-  private readonly registry: RedisRegistry;
+  /** The registry's commands in Redis. */
+  private readonly store: RedisRegistry;
   /** The registry calls, answered locally while Redis is away. */
-  private readonly access: RedisRegistryAccess;
+  protected readonly registry: RedisRegistryAccess;
   private readonly outbox: RedisOutbox;
+  /** Drops a message seen before (ioredis resends after a reconnect), by its sender's sequence number. */
   private readonly seen = new SeenSequences();
-  /**
-   * Numbers this node's publishes. It starts from the clock so that a process
-   * restarted with the same `nodeId` numbers above its predecessor (peers
-   * drop anything at or below the last number they saw from a node).
-   */
-  private seq = Date.now() * 1000;
+  /** The channels this node listens on, as `messageBuffer` names them. */
+  private readonly channels: readonly Buffer[];
   private readonly publisher: Redis;
   private readonly subscriber: Redis;
   private started = false;
@@ -63,11 +62,12 @@ export class RedisBackplane extends Backplane {
     const given = Object.fromEntries(Object.entries(options).filter(([, value]) => value !== undefined)) as RedisBackplaneOptions;
     this.settings = { ...REDIS_BACKPLANE_DEFAULTS, logger: new Logger('RedisBackplane'), ...given };
     this.keys = new RedisKeys(this.settings.prefix);
+    this.channels = [this.keys.broadcast, this.keys.direct(this.nodeId)].map((channel) => Buffer.from(channel));
     this.outbox = new RedisOutbox(this.settings.outboxLimit);
     this.publisher = options.publisher;
     this.subscriber = options.subscriber;
-    this.registry = new RedisRegistry(this.publisher, this.keys);
-    this.access = new RedisRegistryAccess(this.registry, {
+    this.store = new RedisRegistry(this.publisher, this.keys);
+    this.registry = new RedisRegistryAccess(this.store, {
       nodeId: this.nodeId,
       isOnline: () => this.online,
       localConnections: () => this.localConnections(),
@@ -110,7 +110,7 @@ export class RedisBackplane extends Backplane {
       client.on('close', this.onLinkDown);
       client.on('ready', this.onLinkUp);
     }
-    this.subscriber.on('message', this.onChannelMessage);
+    this.subscriber.on('messageBuffer', this.onChannelMessage);
     try {
       await Promise.all([this.ready(this.publisher), this.ready(this.subscriber)]);
       await this.subscriber.subscribe(this.keys.broadcast, this.keys.direct(this.nodeId));
@@ -124,6 +124,7 @@ export class RedisBackplane extends Backplane {
       throw new SwitchboardBootError(
         BootErrorCode.BACKPLANE_UNREACHABLE,
         `RedisBackplane: Redis at ${host}:${port} did not answer (${(error as Error).message}${last}); start Redis or fix REDIS_URL`,
+        { cause: error },
       );
     }
     this.started = true;
@@ -139,7 +140,7 @@ export class RedisBackplane extends Backplane {
     clearInterval(this.timer);
     if (wasOnline) {
       try {
-        await this.bounded(this.registry.removeNode(this.nodeId), 'removing this node from the registry');
+        await this.bounded(this.store.removeNode(this.nodeId), 'removing this node from the registry');
         await this.bounded(this.subscriber.unsubscribe(this.keys.broadcast, this.keys.direct(this.nodeId)), 'unsubscribing');
       } catch (error) {
         this.settings.logger.warn(`could not clean up in Redis on stop: ${(error as Error).message}`);
@@ -154,56 +155,23 @@ export class RedisBackplane extends Backplane {
     }
   }
 
-  protected publish(payload: string, node?: string): void {
+  protected publish(payload: Buffer, node?: string): void {
     const channel = node === undefined ? this.keys.broadcast : this.keys.direct(node);
-    const framed = frameMessage(this.nodeId, ++this.seq, payload);
-    if (!this.online || this.outbox.size > 0) this.outbox.push(channel, framed);
-    else this.sendFramed(channel, framed);
+    if (!this.online || this.outbox.size > 0) this.outbox.push(channel, payload);
+    else this.sendNow(channel, payload);
   }
 
-  private sendFramed(channel: string, framed: string): void {
-    this.publisher.publish(channel, framed).catch(() => {
-      // Cut off by a dropped connection: send it again once Redis is back.
+  private sendNow(channel: string, payload: Buffer): void {
+    this.publisher.publish(channel, payload).catch(() => {
+      // Cut off by a dropped connection: send it again once Redis is back (the same bytes: peers drop a copy by its number).
       if (this.online) this.outbox.lost++;
-      else this.outbox.retry(channel, framed);
+      else this.outbox.retry(channel, payload);
     });
-  }
-
-  addConnection(record: ConnectionRecord): Promise<void> {
-    return this.access.addConnection(record);
-  }
-
-  removeConnection(id: string): Promise<void> {
-    return this.access.removeConnection(id);
-  }
-
-  addToRoom(id: string, room: string): Promise<number> {
-    return this.access.addToRoom(id, room);
-  }
-
-  removeFromRoom(id: string, room: string): Promise<number> {
-    return this.access.removeFromRoom(id, room);
-  }
-
-  getConnection(id: string): Promise<ConnectionInfo | null> {
-    return this.access.getConnection(id);
-  }
-
-  getConnections(): Promise<ConnectionInfo[]> {
-    return this.access.getConnections();
-  }
-
-  getRoomMembers(room: string): Promise<string[]> {
-    return this.access.getRoomMembers(room);
-  }
-
-  updateMetadata(id: string, patch: Readonly<Record<string, unknown>>): Promise<MetadataUpdate | null> {
-    return this.access.updateMetadata(id, patch);
   }
 
   /** Writes this node's live connections, rooms and metadata into Redis and removes the ones it no longer holds. */
   private resync(): Promise<{ written: number; removed: number }> {
-    return this.registry.resync(this.nodeId, this.settings.heartbeatTtl, this.localConnections());
+    return this.store.resync(this.nodeId, this.settings.heartbeatTtl, this.localConnections());
   }
 
   private async tick(): Promise<void> {
@@ -214,12 +182,14 @@ export class RedisBackplane extends Backplane {
     }
     this.ticking = true;
     try {
-      const { wasAlive, reaped, live } = await this.registry.tick(this.nodeId, this.settings.heartbeatTtl);
+      const { wasAlive, reaped, live } = await this.store.tick(this.nodeId, this.settings.heartbeatTtl);
       this.peers = live.filter((node) => node !== this.nodeId);
       this.seen.forgetIdle(SEQUENCE_MEMORY_MS);
       if (reaped > 0) this.settings.logger.log(`reaped ${reaped} connections of nodes whose heartbeat expired`);
       if (!wasAlive && this.online) {
-        this.settings.logger.warn('this node\'s heartbeat had expired (Redis lost its data, or this node was reaped): writing its connections back');
+        this.settings.logger.warn(
+          "this node's heartbeat had expired (Redis lost its data, or this node was reaped): writing its connections back",
+        );
         await this.resync();
       }
     } catch (error) {
@@ -243,7 +213,7 @@ export class RedisBackplane extends Backplane {
       // Synchronously, in this order on the publisher's connection: state first, then the held messages, then new traffic.
       const written = this.resync();
       this.online = true;
-      const sent = this.outbox.flush((channel, framed) => this.sendFramed(channel, framed));
+      const sent = this.outbox.flush((channel, payload) => this.sendNow(channel, payload));
       const { written: connections, removed } = await written;
       const downFor = this.downSince === undefined ? 0 : Date.now() - this.downSince;
       this.downSince = undefined;
@@ -288,22 +258,11 @@ export class RedisBackplane extends Backplane {
     this.lastError = error.message;
   };
 
-  private readonly onChannelMessage = (channel: string, message: string): void => {
-    if (channel !== this.keys.broadcast && channel !== this.keys.direct(this.nodeId)) return;
-    const frame = parseFrame(message);
-    if (!frame) return this.discard();
-    if (frame.node === this.nodeId) return;
-    this.onMessage(frame.payload, (envelope) => this.admit(envelope.node, frame.node, frame.seq));
+  private readonly onChannelMessage = (channel: Buffer, message: Buffer): void => {
+    if (!this.channels.some((ours) => ours.equals(channel))) return;
+    // This node's own publishes come back on the broadcast channel; onMessage skips them.
+    this.onMessage(message, (envelope) => this.seen.accept(envelope.node, envelope.seq));
   };
-
-  /** A header that names another node than the envelope is forged; a number seen before is a resent copy. */
-  private admit(envelopeNode: string, headerNode: string, seq: number): boolean {
-    if (envelopeNode !== headerNode) {
-      this.discard();
-      return false;
-    }
-    return this.seen.accept(headerNode, seq);
-  }
 
   private detach(): void {
     for (const client of [this.publisher, this.subscriber]) {
@@ -311,15 +270,20 @@ export class RedisBackplane extends Backplane {
       client.off('close', this.onLinkDown);
       client.off('ready', this.onLinkUp);
     }
-    this.subscriber.off('message', this.onChannelMessage);
+    this.subscriber.off('messageBuffer', this.onChannelMessage);
   }
 
   private async ready(client: Redis): Promise<void> {
-    if (client.status === 'wait') void client.connect().catch(() => undefined);
+    // A failed connect also emits 'error' (recorded by onError) and retries; the wait below reports it.
+    if (client.status === 'wait') void client.connect().catch(this.onError);
     if (client.status === 'ready') return;
     let onReady: (() => void) | undefined;
     try {
-      await this.bounded(new Promise<void>((resolve) => client.once('ready', (onReady = resolve))), 'connecting', this.settings.connectTimeout);
+      await this.bounded(
+        new Promise<void>((resolve) => client.once('ready', (onReady = resolve))),
+        'connecting',
+        this.settings.connectTimeout,
+      );
     } finally {
       if (onReady) client.off('ready', onReady);
     }
@@ -328,7 +292,10 @@ export class RedisBackplane extends Backplane {
   private bounded<T>(promise: Promise<T>, what: string, ms = 1000): Promise<T> {
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms while ${what}`)), ms);
+      timer = setTimeout(
+        () => reject(new SwitchboardError(RuntimeErrorCode.BACKPLANE_TIMEOUT, `no answer within ${ms} ms while ${what}`)),
+        ms,
+      );
       timer.unref();
     });
     return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));

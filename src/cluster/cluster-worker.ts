@@ -7,11 +7,7 @@ import type { ClusterApp, ClusterBootstrap, ClusterLogger } from './cluster-opti
  * closing the app stops accepting, closes clients with 1001 and removes
  * their registry entries; then the worker exits.
  */
-export async function runWorker(
-  bootstrap: ClusterBootstrap,
-  signals: readonly NodeJS.Signals[],
-  logger: ClusterLogger,
-): Promise<void> {
+export async function runWorker(bootstrap: ClusterBootstrap, signals: readonly NodeJS.Signals[], logger: ClusterLogger): Promise<void> {
   let booting: Promise<ClusterApp> | undefined;
   let draining: Promise<void> | undefined;
   const drain = (): Promise<void> =>

@@ -20,10 +20,14 @@ export interface ClusterMessageSource {
  * other workers (or to the one node named) and answers the workers'
  * registry calls from one `InProcessRegistry`. Messages without Switchboard's
  * tag are the application's and are left alone.
+ *
+ * Publishes are bytes: fork the workers with `serialization: 'advanced'`
+ * (`cluster.setupPrimary()`; `runCluster()` does). A worker on a JSON channel
+ * is refused at its backplane's start, with a message that says so.
  */
 export class ClusterIpcRelay {
   readonly registry = new InProcessRegistry();
-  /** Node ids of the backplanes each worker runs (usually one). */
+  /** Node ids of the backplanes each worker runs (usually one), from their registry calls (the first is `hello`). */
   private readonly nodesOf = new Map<Worker, Set<string>>();
   private readonly workerOf = new Map<string, Worker>();
   private attached = false;
@@ -67,9 +71,9 @@ export class ClusterIpcRelay {
     if (worker.isDead()) return;
     const message = decodeWorkerMessage(raw);
     if (!message) return;
+    if (message.type === 'publish') return this.relay(worker, message);
     this.know(worker, message.node);
-    if (message.type === 'publish') this.relay(message);
-    else this.answer(worker, message);
+    this.answer(worker, message);
   };
 
   private know(worker: Worker, node: string): void {
@@ -80,16 +84,17 @@ export class ClusterIpcRelay {
     nodes.add(node);
   }
 
-  private relay(message: Extract<WorkerIpcMessage, { type: 'publish' }>): void {
-    const out: PrimaryIpcMessage = { [IPC_TAG]: 1, type: 'message', payload: message.payload, to: message.to };
-    if (message.to !== undefined) {
-      const target = this.workerOf.get(message.to);
-      if (target) send(target, out);
+  private relay(sender: Worker, { payload, to }: Extract<WorkerIpcMessage, { type: 'publish' }>): void {
+    if (to !== undefined) {
+      const target = this.workerOf.get(to);
+      if (target) send(target, { [IPC_TAG]: 1, type: 'message', payload, to });
       return;
     }
+    const out: PrimaryIpcMessage = { [IPC_TAG]: 1, type: 'message', payload };
     for (const [worker, nodes] of this.nodesOf) {
-      // The sender's own worker gets it only if another app there needs it.
-      if (nodes.size === 1 && nodes.has(message.node)) continue;
+      // The sender's own worker gets it only if another app there needs it. A backplane says hello before
+      // it publishes, on the same ordered channel, so a worker with one node known sent it from that node.
+      if (worker === sender && nodes.size === 1) continue;
       send(worker, out);
     }
   }
@@ -110,9 +115,17 @@ export class ClusterIpcRelay {
   }
 
   private readonly handlers: RegistryHandlers = {
-    hello: () => null,
+    hello: (call) => {
+      if (!(call.probe instanceof Uint8Array)) {
+        throw new Error(
+          "the workers' IPC channels do not carry bytes: fork them with serialization: 'advanced' (cluster.setupPrimary({ serialization: 'advanced' }); runCluster() does)",
+        );
+      }
+      return null;
+    },
     addConnection: (call, node) => {
-      this.registry.add(node, call.record);
+      // Owned by the worker's node that sent it, whatever the record claims.
+      this.registry.add({ ...call.record, serverInstanceId: node });
       return null;
     },
     removeConnection: (call) => {

@@ -1,6 +1,6 @@
 import { Logger } from '@nestjs/common';
 import cluster from 'node:cluster';
-import { BootErrorCode, SwitchboardBootError } from '../errors/switchboard-error';
+import { BootErrorCode, SwitchboardBootError } from '../protocol/switchboard-error';
 import { CLUSTER_DEFAULTS, type ClusterBootstrap, type ClusterOptions } from './cluster-options';
 import { ClusterPrimary } from './cluster-primary';
 import { runWorker } from './cluster-worker';

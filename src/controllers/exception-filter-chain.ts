@@ -1,7 +1,8 @@
 import type { ArgumentsHost, ExceptionFilter, Type } from '@nestjs/common';
 import { EXCEPTION_FILTERS_METADATA, FILTER_CATCH_EXCEPTIONS } from '@nestjs/common/constants';
 import type { ModuleRef } from '@nestjs/core';
-import { BootErrorCode, SwitchboardBootError } from '../errors/switchboard-error';
+import { RuntimeErrorCode } from '../protocol/runtime-error-codes';
+import { BootErrorCode, SwitchboardBootError, SwitchboardError } from '../protocol/switchboard-error';
 import type { HandlerArgs } from './handler-context';
 import { replyingClient } from './replying-client';
 
@@ -49,7 +50,10 @@ export function wsArgumentsHost(args: HandlerArgs): ArgumentsHost {
   const getClient = () => (client ??= replyingClient(connection, frame.kind === 'event' ? frame.id : undefined));
   const ws = { getClient, getData: () => message, getPattern: () => event };
   const unsupported = (kind: string) => () => {
-    throw new Error(`a Switchboard handler runs in a "ws" context, not "${kind}"; use host.switchToWs()`);
+    throw new SwitchboardError(
+      RuntimeErrorCode.WRONG_CONTEXT,
+      `a Switchboard handler runs in a "ws" context, not "${kind}"; use host.switchToWs()`,
+    );
   };
   return {
     getArgs: () => args as never,

@@ -3,11 +3,12 @@ import { DiscoveryService } from '@nestjs/core';
 import { CONTROLLER_METADATA, GATEWAY_METADATA, HANDLERS_METADATA, BINARY_EVENT } from '../decorators/metadata-keys';
 import type { GatewayMetadata } from '../decorators/gateway.decorator';
 import type { HandlerMetadata } from '../decorators/on.decorator';
-import { BootErrorCode, SwitchboardBootError } from '../errors/switchboard-error';
-import type { BeforeConnectHook, ConnectHook, DisconnectHook, GatewayHooks } from '../gateways/hooks';
-import { compileRoute, type RouteMatcher } from '../gateways/route-matcher';
+import { BootErrorCode, SwitchboardBootError } from '../protocol/switchboard-error';
+import type { BeforeConnectHook, ConnectHook, DisconnectHook, GatewayHooks } from '../options/gateway-hooks';
+import { compileRoute, type RouteMatcher } from './route-matcher';
 import { BuiltInEvent } from '../protocol';
-import { DEFAULT_LIMITS, SWITCHBOARD_OPTIONS, type ConnectionLimits, type SwitchboardOptions } from '../switchboard.options';
+import { DEFAULT_LIMITS, type ConnectionLimits } from '../options/connection-limits';
+import { SWITCHBOARD_OPTIONS, type SwitchboardOptions } from '../options/switchboard-options';
 import type { BoundHandler } from './handler-context';
 import { HandlerFactory } from './handler-factory';
 import { createJoinPolicy, type JoinPolicy } from './join-policy';
@@ -66,7 +67,10 @@ export class GatewayExplorer {
     const seen = new Set<string>();
     for (const route of routes) {
       if (seen.has(route.matcher.pattern)) {
-        throw new SwitchboardBootError(BootErrorCode.DUPLICATE_ROUTE, `two gateways serve "${route.matcher.pattern}"; give each gateway its own path`);
+        throw new SwitchboardBootError(
+          BootErrorCode.DUPLICATE_ROUTE,
+          `two gateways serve "${route.matcher.pattern}"; give each gateway its own path`,
+        );
       }
       seen.add(route.matcher.pattern);
     }
@@ -86,7 +90,10 @@ export class GatewayExplorer {
       for (const { event, methodName } of list) {
         const where = `${controller.name}.${String(methodName)}`;
         if (RESERVED.has(event)) {
-          throw new SwitchboardBootError(BootErrorCode.RESERVED_EVENT, `${where} handles "${event}", which the protocol reserves; pick another event name`);
+          throw new SwitchboardBootError(
+            BootErrorCode.RESERVED_EVENT,
+            `${where} handles "${event}", which the protocol reserves; pick another event name`,
+          );
         }
         const previous = owners.get(event);
         if (previous) {

@@ -1,6 +1,6 @@
 import type { InboundFrame } from '../protocol';
 import type { WsEmitter } from '../services/ws-emitter';
-import type { ClientConnection } from '../gateways/client-connection';
+import type { HubConnection } from '../services/hub-connection';
 
 /** A function that replies to the frame being handled. */
 export type AckFn = (message?: unknown) => void;
@@ -18,7 +18,7 @@ export interface FrameContext {
  * `switchToWs().getClient()` is the connection, `getData()` the message and
  * `getPattern()` the event name.
  */
-export type HandlerArgs = [connection: ClientConnection, message: unknown, context: FrameContext, event: string];
+export type HandlerArgs = [connection: HubConnection, message: unknown, context: FrameContext, event: string];
 
 /** What a handler resolves with when one of its exception filters took the error over: send nothing more. */
 export const HANDLED_BY_FILTER: unique symbol = Symbol('handled by an exception filter');

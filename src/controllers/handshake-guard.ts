@@ -5,6 +5,7 @@ import { FORBIDDEN_MESSAGE } from '@nestjs/core/guards/constants';
 import { ExecutionContextHost } from '@nestjs/core/helpers/execution-context-host';
 import type { IncomingMessage } from 'node:http';
 import { isObservable, lastValueFrom } from 'rxjs';
+import { BootErrorCode, SwitchboardBootError } from '../protocol/switchboard-error';
 import { HEADERLESS_RESPONSE, NO_NEXT } from './headerless-response';
 
 /** Runs a gateway's handshake guards on an upgrade request: resolves when all pass, rejects with what refused it. */
@@ -50,7 +51,11 @@ function metadataOf(target: object): unknown[] {
 function instanceOf(entry: unknown, moduleRef: ModuleRef): CanActivate {
   const guard = typeof entry === 'function' ? moduleRef.get(entry as Type<CanActivate>, { strict: false }) : entry;
   if (typeof (guard as Partial<CanActivate> | null)?.canActivate !== 'function') {
-    throw new TypeError(`${nameOf(entry)} given to @UseGuards() is not a guard: it has no canActivate() method`);
+    // createHandshakeGuard() runs while the gateways are explored, so this stops the boot.
+    throw new SwitchboardBootError(
+      BootErrorCode.INVALID_GUARD,
+      `${nameOf(entry)} given to @UseGuards() is not a guard: it has no canActivate() method`,
+    );
   }
   return guard as CanActivate;
 }

@@ -1,8 +1,8 @@
 import { Logger } from '@nestjs/common';
-import { BootErrorCode, SwitchboardBootError } from '../errors/switchboard-error';
+import { BootErrorCode, SwitchboardBootError } from '../protocol/switchboard-error';
 import { stackOf } from '../errors/stack-of';
 import { toExceptionBody } from '../errors/to-exception-body';
-import type { CanJoinFn, JoinOptions, RoomAuthorizer } from '../gateways/room-authorizer';
+import type { CanJoinFn, JoinOptions, RoomAuthorizer } from '../options/join-options';
 import { ErrorCode, type ExceptionBody } from '../protocol';
 import type { BoundHandler, HandlerArgs } from './handler-context';
 
@@ -101,6 +101,9 @@ function resolveAuthorizer(authorize: unknown, gatewayName: string, provided: Jo
 }
 
 /** Whether a function is a class (to be resolved through DI) rather than an authorizer function. */
-function isClass(fn: Function): boolean {
-  return /^class\b/.test(Function.prototype.toString.call(fn)) || typeof (fn.prototype as Partial<RoomAuthorizer> | undefined)?.canJoin === 'function';
+function isClass(fn: { readonly prototype?: unknown }): boolean {
+  return (
+    /^class\b/.test(Function.prototype.toString.call(fn)) ||
+    typeof (fn.prototype as Partial<RoomAuthorizer> | undefined)?.canJoin === 'function'
+  );
 }

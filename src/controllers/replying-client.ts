@@ -1,5 +1,5 @@
-import type { ClientConnection } from '../gateways/client-connection';
-import type { WsConnection } from '../gateways/ws-connection';
+import type { HubConnection } from '../services/hub-connection';
+import type { WsConnection } from '../services/ws-connection';
 import { encodeFrame, type FrameId } from '../protocol';
 
 /**
@@ -10,16 +10,15 @@ import { encodeFrame, type FrameId } from '../protocol';
  * any other event resolves it). Later frames go out as plain emits. Without
  * an id, the connection itself.
  */
-export function replyingClient(connection: ClientConnection, id: FrameId | undefined): WsConnection {
+export function replyingClient(connection: HubConnection, id: FrameId | undefined): WsConnection {
   if (id === undefined) return connection;
   let pending: FrameId | undefined = id;
   const emit = (event: string, message?: unknown): boolean => {
     if (pending === undefined) return connection.emit(event, message);
-    const frame = encodeFrame({ kind: 'event', event, message, id: pending });
+    const { bytes, binary } = encodeFrame({ kind: 'event', event, message, id: pending });
     // A binary message goes out as its bytes alone: it cannot carry the id, which waits for the next frame.
-    if (typeof frame !== 'string') return connection.write(frame, true);
-    pending = undefined;
-    return connection.write(Buffer.from(frame), false);
+    if (!binary) pending = undefined;
+    return connection.write(bytes, binary);
   };
   return new Proxy(connection, {
     get(target, key) {

@@ -1,7 +1,7 @@
 import { Injectable, SetMetadata, applyDecorators, type Type } from '@nestjs/common';
-import type { GatewayHooks } from '../gateways/hooks';
-import type { JoinOptions } from '../gateways/room-authorizer';
-import type { ConnectionLimits } from '../switchboard.options';
+import type { GatewayHooks } from '../options/gateway-hooks';
+import type { JoinOptions } from '../options/join-options';
+import type { ConnectionLimits } from '../options/connection-limits';
 import { GATEWAY_METADATA } from './metadata-keys';
 
 /** What a gateway serves besides its path. */

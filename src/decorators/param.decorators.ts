@@ -30,12 +30,7 @@ function param(type: WsParamType, data?: string, pipes: PipeArg[] = []): Paramet
     if (key === undefined) return;
     const ctor = target.constructor;
     const existing = Reflect.getMetadata(ROUTE_ARGS_METADATA, ctor, key) ?? {};
-    Reflect.defineMetadata(
-      ROUTE_ARGS_METADATA,
-      { ...existing, [`${type}:${index}`]: { index, data, pipes } },
-      ctor,
-      key,
-    );
+    Reflect.defineMetadata(ROUTE_ARGS_METADATA, { ...existing, [`${type}:${index}`]: { index, data, pipes } }, ctor, key);
   };
 }
 

@@ -26,7 +26,10 @@ const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'obj
  */
 export function toExceptionBody(error: unknown): MappedException {
   if (error instanceof WsValidationException) {
-    return { body: { status: 'error', code: ErrorCode.VALIDATION_FAILED, message: 'Validation failed', fields: error.fields }, internal: false };
+    return {
+      body: { status: 'error', code: ErrorCode.VALIDATION_FAILED, message: 'Validation failed', fields: error.fields },
+      internal: false,
+    };
   }
   if (error instanceof WsException) {
     const payload = error.getError();

@@ -1,9 +1,14 @@
 import { ValidationPipe, type ValidationError, type ValidationPipeOptions } from '@nestjs/common';
+import { ErrorCode } from '../protocol/error-codes';
+import { SwitchboardError } from '../protocol/switchboard-error';
 
-/** Thrown by `WsValidationPipe`: the failed properties, each with its messages. */
-export class WsValidationException extends Error {
+/**
+ * Thrown by `WsValidationPipe`: the failed properties, each with its messages.
+ * Its code is the wire code the client gets for it.
+ */
+export class WsValidationException extends SwitchboardError<typeof ErrorCode.VALIDATION_FAILED> {
   constructor(readonly fields: Readonly<Record<string, readonly string[]>>) {
-    super(`Validation failed: ${Object.keys(fields).join(', ')}`);
+    super(ErrorCode.VALIDATION_FAILED, `Validation failed: ${Object.keys(fields).join(', ')}`);
     this.name = 'WsValidationException';
   }
 }

@@ -1,25 +1,14 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import { WebSocket } from 'ws';
-import { encodeFrame, type FrameId } from '../protocol';
-import type { ConnectionLimits } from '../switchboard.options';
+import { CloseCode, encodeFrame, type FrameId } from '../protocol';
+import type { ConnectionLimits } from '../options/connection-limits';
 import type { WsEmitter } from '../services/ws-emitter';
 import type { ConnectionInfo, MetadataUpdate } from '../backplanes/connection-info';
-import { FrameWriter, type PreparedFrame } from './frame-writer';
+import { FrameWriter } from './frame-writer';
+import type { HubConnection } from '../services/hub-connection';
+import { ConnectionVersions } from '../services/connection-versions';
+import type { PreparedFrame } from '../services/prepared-frame';
 import { RateLimiter } from './rate-limiter';
-import type { WsConnection } from './ws-connection';
-
-/** How many left rooms a connection keeps the version of (see `acceptRoomChange`). */
-const REMEMBERED_LEFT_ROOMS = 256;
-
-/** Close codes Switchboard uses. */
-export const CloseCode = {
-  GOING_AWAY: 1001,
-  POLICY_VIOLATION: 1008,
-  MESSAGE_TOO_BIG: 1009,
-  INTERNAL_ERROR: 1011,
-  SERVICE_RESTART: 1012,
-  TRY_AGAIN_LATER: 1013,
-} as const;
 
 /** How long a client closed for reading too slowly gets to take its close frame before the socket is cut. */
 const SLOW_CLIENT_GRACE_MS = 1000;
@@ -42,7 +31,7 @@ export interface ConnectionInit {
 }
 
 /** A live connection held by this node: the socket plus the state around it. */
-export class ClientConnection implements WsConnection {
+export class ClientConnection implements HubConnection {
   readonly id: string;
   readonly socket: WebSocket;
   readonly path: string;
@@ -56,11 +45,8 @@ export class ClientConnection implements WsConnection {
   readonly connectTime = new Date();
   readonly rooms = new Set<string>();
   metadata: Readonly<Record<string, unknown>> = {};
-  /** The registry's version of `metadata`; an older update arriving late is ignored. */
-  private metadataVersion = 0;
-  /** Per room, the registry's version of the last join or leave of it applied here; made on the first. */
-  private roomVersions?: Map<string, number>;
-  private highestVersion = 0;
+  /** The registry versions applied here: an older change arriving late is ignored. */
+  private readonly versions = new ConnectionVersions();
   /** Set by each pong; cleared by each heartbeat tick. */
   alive = true;
   /** Frames dropped because the client read too slowly (policy `drop`). */
@@ -146,15 +132,12 @@ export class ClientConnection implements WsConnection {
 
   /** The highest version of this connection seen here: what a backplane writes back after losing its state. */
   get version(): number {
-    return this.highestVersion;
+    return this.versions.highest;
   }
 
   /** Takes a metadata update unless a newer one is already here. */
   updateMetadata(update: MetadataUpdate): void {
-    if (update.version <= this.metadataVersion) return;
-    this.metadata = update.metadata;
-    this.metadataVersion = update.version;
-    this.highestVersion = Math.max(this.highestVersion, update.version);
+    if (this.versions.acceptMetadata(update.version)) this.metadata = update.metadata;
   }
 
   /**
@@ -162,21 +145,12 @@ export class ClientConnection implements WsConnection {
    * is newer than the last one applied here; if so, it is recorded as applied.
    */
   acceptRoomChange(room: string, version: number): boolean {
-    if (version <= (this.roomVersions?.get(room) ?? 0)) return false;
-    const versions = (this.roomVersions ??= new Map<string, number>());
-    versions.set(room, version);
-    this.highestVersion = Math.max(this.highestVersion, version);
-    // Left rooms are remembered only to refuse a late, older join; a client
-    // cycling through many room names must not grow this without bound.
-    if (versions.size > this.rooms.size + REMEMBERED_LEFT_ROOMS) {
-      for (const known of versions.keys()) if (known !== room && !this.rooms.has(known)) versions.delete(known);
-    }
-    return true;
+    return this.versions.acceptRoom(room, version, this.rooms);
   }
 
   emit(event: string, message?: unknown): boolean {
-    const frame = encodeFrame({ kind: 'event', event, message });
-    return typeof frame === 'string' ? this.write(Buffer.from(frame), false) : this.write(frame, true);
+    const { bytes, binary } = encodeFrame({ kind: 'event', event, message });
+    return this.write(bytes, binary);
   }
 
   close(code: number = CloseCode.GOING_AWAY, reason = ''): void {

@@ -1,24 +1,11 @@
 // The broadcast write path: a frame is built once per broadcast and written
 // to each receiver's TCP stream, batched per event-loop tick.
-import { WebSocket } from 'ws';
+import type { WebSocket } from 'ws';
+import type { PreparedFrame } from '../services/prepared-frame';
 
 /** `ws.send()` options, shared so the fallback path allocates nothing either. */
 const SEND_TEXT = { binary: false } as const;
 const SEND_BINARY = { binary: true } as const;
-
-/** How ws frames a message, as a server sends it: final, unmasked, uncompressed. */
-interface FrameOptions {
-  readonly fin: true;
-  readonly opcode: 1 | 2;
-  readonly mask: false;
-  readonly readOnly: false;
-  readonly rsv1: false;
-}
-const TEXT_FRAME: FrameOptions = { fin: true, opcode: 1, mask: false, readOnly: false, rsv1: false };
-const BINARY_FRAME: FrameOptions = { fin: true, opcode: 2, mask: false, readOnly: false, rsv1: false };
-
-// ws exports its Sender; @types/ws leaves out the static `frame()` it builds frames with.
-const { Sender } = WebSocket as unknown as { Sender: { frame(data: Buffer, options: FrameOptions): Buffer[] } };
 
 /** The ws internals the direct write path reads; `directWrites` checks their shape once per socket. */
 interface WsInternals {
@@ -26,19 +13,32 @@ interface WsInternals {
   readonly _sender: { readonly _state: number; readonly _queue: readonly unknown[]; readonly _firstFragment: boolean };
 }
 /** ws' sender state when it is not deflating or reading a Blob, so it writes synchronously. */
-const SENDER_IDLE = 0;
+export const SENDER_IDLE = 0;
+
+/**
+ * What of the ws internals the direct write path reads is not as expected on
+ * this socket; empty when every part is. ws is pinned to an exact version
+ * and test/core/ws-internals.spec.ts runs this on a real socket, so an
+ * upgrade that changes them fails a test instead of silently taking the
+ * slower path.
+ */
+export function wsInternalsMismatch(socket: WebSocket): string[] {
+  const { _socket, _sender } = socket as unknown as Partial<WsInternals>;
+  const expected: [string, boolean][] = [
+    ['_socket.write()', typeof _socket?.write === 'function'],
+    ['_socket.cork()', typeof _socket?.cork === 'function'],
+    ['_socket.uncork()', typeof _socket?.uncork === 'function'],
+    ['_socket.writableLength', typeof _socket?.writableLength === 'number'],
+    ['_sender._state', typeof _sender?._state === 'number'],
+    ['_sender._queue', Array.isArray(_sender?._queue)],
+    ['_sender._firstFragment', typeof _sender?._firstFragment === 'boolean'],
+  ];
+  return expected.filter(([, ok]) => !ok).map(([part]) => part);
+}
 
 /** True when frames may be written straight to the socket's TCP stream, past ws' sender. */
 function directWrites(socket: WebSocket): boolean {
-  const { _socket, _sender } = socket as unknown as Partial<WsInternals>;
-  return (
-    socket.extensions === '' &&
-    typeof _socket?.write === 'function' &&
-    typeof _socket.cork === 'function' &&
-    typeof _sender?._state === 'number' &&
-    Array.isArray(_sender._queue) &&
-    typeof _sender._firstFragment === 'boolean'
-  );
+  return socket.extensions === '' && wsInternalsMismatch(socket).length === 0;
 }
 
 /**
@@ -64,27 +64,6 @@ function endTick(): void {
   tickEndQueued = false;
   for (let i = 0; i < corked.length; i++) corked[i].flush();
   corked.length = 0;
-}
-
-/**
- * A message framed once, however many connections it goes to. `ws.send()`
- * would build the same frame header for each receiver and write header and
- * payload as two chunks; a broadcast builds one buffer here and writes it
- * to every socket.
- */
-export class PreparedFrame {
-  private framed?: Buffer;
-
-  constructor(
-    /** The encoded message: JSON text or binary bytes. */
-    readonly bytes: Buffer,
-    readonly binary: boolean,
-  ) {}
-
-  /** Header and payload in one buffer; built on first use. */
-  get wire(): Buffer {
-    return (this.framed ??= Buffer.concat(Sender.frame(this.bytes, this.binary ? BINARY_FRAME : TEXT_FRAME)));
-  }
 }
 
 /**

@@ -3,12 +3,10 @@ import { STATUS_CODES, type IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { GatewayRoute } from '../controllers/gateway-explorer';
 import { stackOf } from '../errors/stack-of';
-import type { HandshakeContext } from './hooks';
+import type { HandshakeContext } from '../options/gateway-hooks';
 
 /** What the before-connect pipeline decided. */
-export type HandshakeOutcome =
-  | { readonly ok: true; readonly data: Record<string, unknown> }
-  | { readonly ok: false; readonly status: number; readonly message: string };
+export type HandshakeOutcome = { readonly ok: true } | { readonly ok: false; readonly status: number; readonly message: string };
 
 const logger = new Logger('SwitchboardHandshake');
 
@@ -50,7 +48,7 @@ export async function runHandshake(route: GatewayRoute, ctx: HandshakeContext): 
       if (result === false) return { ok: false, status: 403, message: 'Forbidden' };
       if (typeof result === 'object' && result !== null) Object.assign(ctx.data, result);
     }
-    return { ok: true, data: ctx.data };
+    return { ok: true };
   } catch (error) {
     if (error instanceof HttpException) return { ok: false, status: error.getStatus(), message: error.message };
     logger.error(`before-connect on ${route.matcher.pattern} failed`, stackOf(error));

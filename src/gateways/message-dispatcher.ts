@@ -12,14 +12,16 @@ import {
   decodeFrame,
   encodeFrame,
   frameIdOf,
+  type EncodedFrame,
   type ExceptionBody,
   type FrameId,
   type InboundFrame,
+  CloseCode,
 } from '../protocol';
 import { Fanout } from '../services/fanout';
 import { Membership } from '../services/membership';
 import { SenderEmitter } from '../services/ws-emitter';
-import { CloseCode, type ClientConnection } from './client-connection';
+import type { ClientConnection } from './client-connection';
 
 /** A join answers for itself once it happened: guards see an `ack` that does nothing. */
 const noAck = (): void => undefined;
@@ -143,15 +145,25 @@ export class MessageDispatcher {
     }
   }
 
-  private async joinRoom(connection: ClientConnection, route: GatewayRoute, frame: Extract<InboundFrame, { kind: 'event' }>): Promise<void> {
+  private async joinRoom(
+    connection: ClientConnection,
+    route: GatewayRoute,
+    frame: Extract<InboundFrame, { kind: 'event' }>,
+  ): Promise<void> {
     const { joins } = route;
-    if (!joins.clientJoins) return this.fail(connection, ErrorCode.FORBIDDEN, `${route.matcher.pattern} does not let clients join rooms`, frame.id);
+    if (!joins.clientJoins)
+      return this.fail(connection, ErrorCode.FORBIDDEN, `${route.matcher.pattern} does not let clients join rooms`, frame.id);
     const room = frame.message;
     const invalid = checkRoomName(room, route.limits.maxRoomNameLength);
     if (invalid !== undefined) return this.fail(connection, ErrorCode.INVALID_ROOM, invalid, frame.id);
     const name = room as string;
     if (!connection.rooms.has(name) && connection.rooms.size >= route.limits.maxRoomsPerConnection) {
-      return this.fail(connection, ErrorCode.TOO_MANY_ROOMS, `a connection may be in at most ${route.limits.maxRoomsPerConnection} rooms`, frame.id);
+      return this.fail(
+        connection,
+        ErrorCode.TOO_MANY_ROOMS,
+        `a connection may be in at most ${route.limits.maxRoomsPerConnection} rooms`,
+        frame.id,
+      );
     }
     if (joins.check) {
       connection.emitter ??= new SenderEmitter(this.fanout, connection.id, connection.route);
@@ -161,18 +173,25 @@ export class MessageDispatcher {
       if (connection.socket.readyState !== WebSocket.OPEN) return;
     }
     if (!(await this.registry(connection, frame, () => this.membership.joinLocal(connection, name)))) return;
-    if (frame.id !== undefined) this.send(connection, encodeFrame({ kind: 'event', event: frame.event, message: { room: name }, id: frame.id }));
+    if (frame.id !== undefined)
+      this.send(connection, encodeFrame({ kind: 'event', event: frame.event, message: { room: name }, id: frame.id }));
   }
 
   private async leaveRoom(connection: ClientConnection, frame: Extract<InboundFrame, { kind: 'event' }>): Promise<void> {
-    if (typeof frame.message !== 'string') return this.fail(connection, ErrorCode.INVALID_ROOM, 'room must be a non-empty string', frame.id);
+    if (typeof frame.message !== 'string')
+      return this.fail(connection, ErrorCode.INVALID_ROOM, 'room must be a non-empty string', frame.id);
     const room = frame.message;
     if (!(await this.registry(connection, frame, () => this.membership.leaveLocal(connection, room)))) return;
-    if (frame.id !== undefined) this.send(connection, encodeFrame({ kind: 'event', event: frame.event, message: { room: frame.message }, id: frame.id }));
+    if (frame.id !== undefined)
+      this.send(connection, encodeFrame({ kind: 'event', event: frame.event, message: { room: frame.message }, id: frame.id }));
   }
 
   /** Runs a registry write for a frame; when the backplane fails it, the sender gets `INTERNAL` and false. */
-  private async registry(connection: ClientConnection, frame: Extract<InboundFrame, { kind: 'event' }>, write: () => Promise<unknown>): Promise<boolean> {
+  private async registry(
+    connection: ClientConnection,
+    frame: Extract<InboundFrame, { kind: 'event' }>,
+    write: () => Promise<unknown>,
+  ): Promise<boolean> {
     try {
       await write();
       return true;
@@ -187,8 +206,7 @@ export class MessageDispatcher {
     this.send(connection, encodeFrame({ kind: 'exception', error: { status: 'error', code, message }, id }));
   }
 
-  private send(connection: ClientConnection, encoded: string | Buffer): void {
-    if (typeof encoded === 'string') connection.write(Buffer.from(encoded), false);
-    else connection.write(encoded, true);
+  private send(connection: ClientConnection, { bytes, binary }: EncodedFrame): void {
+    connection.write(bytes, binary);
   }
 }

@@ -1,71 +1,39 @@
-import {
-  Inject,
-  Injectable,
-  Logger,
-  type BeforeApplicationShutdown,
-  type OnApplicationBootstrap,
-} from '@nestjs/common';
+import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
-import type { IncomingMessage, Server } from 'node:http';
-import type { Duplex } from 'node:stream';
-import { WebSocketServer, type RawData, type WebSocket } from 'ws';
+import type { Server } from 'node:http';
 import { Backplane } from '../backplanes/backplane';
-import type { BackplaneMessage } from '../backplanes/backplane-message';
-import type { LocalConnection } from '../backplanes/connection-info';
-import { GatewayExplorer, type GatewayRoute } from '../controllers/gateway-explorer';
-import { BootErrorCode, SwitchboardBootError } from '../errors/switchboard-error';
-import { stackOf } from '../errors/stack-of';
-import { encodeFrame } from '../protocol';
-import { connectionIdFactory } from '../services/connection-id';
-import { Fanout } from '../services/fanout';
+import { GatewayExplorer } from '../controllers/gateway-explorer';
+import { BootErrorCode, CloseCode, SwitchboardBootError } from '../protocol';
 import { LocalHub } from '../services/local-hub';
-import { Membership } from '../services/membership';
-import { SWITCHBOARD_OPTIONS, type SwitchboardOptions } from '../switchboard.options';
-import { ClientConnection, CloseCode } from './client-connection';
-import { originAllowed, refuseUpgrade, runHandshake } from './handshake';
-import type { HandshakeContext } from './hooks';
-import { MessageDispatcher } from './message-dispatcher';
-import { shouldRefuseUnrouted } from './switchboard.adapter';
+import { NodeInbox } from '../services/node-inbox';
+import type { ClientConnection } from './client-connection';
+import { ConnectionLifecycle } from './connection-lifecycle';
+import { Heartbeat } from './heartbeat';
 import { UnusedSockets } from './unused-sockets';
-
-/** A served route and the `ws` server that completes its upgrades. */
-interface ServedRoute {
-  readonly route: GatewayRoute;
-  readonly wss: WebSocketServer;
-  heartbeat?: NodeJS.Timeout;
-}
-
-const CONNECTION = Symbol('switchboard.connection');
-type TaggedSocket = WebSocket & { [CONNECTION]?: { connection: ClientConnection; route: GatewayRoute } };
+import { UpgradeRouter } from './upgrade-router';
 
 /**
- * Serves every `@Gateway()` route on the Nest app's HTTP server: one upgrade
- * listener routes each request by path to its gateway, runs the handshake
- * pipeline, and accepts the socket with one message listener, however many
- * controllers share the route. Owns the backplane's lifecycle.
+ * Serves every `@Gateway()` route on the Nest app's HTTP server and owns the
+ * backplane's lifecycle. At boot it reads the routes, starts the backplane,
+ * and puts one upgrade listener on the HTTP server; at shutdown it stops
+ * accepting, drains the connections and stops the backplane.
  */
 @Injectable()
 export class SwitchboardServer implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger('Switchboard');
-  private readonly served: ServedRoute[] = [];
-  private readonly closing = new Set<Promise<void>>();
-  private readonly nextId: () => string;
-  private httpServer?: Server;
+  private readonly heartbeat: Heartbeat;
+  private router?: UpgradeRouter;
   private unusedSockets?: UnusedSockets;
-  private wakeDrain?: () => void;
-  private accepting = false;
 
   constructor(
     private readonly explorer: GatewayExplorer,
     private readonly adapterHost: HttpAdapterHost,
-    private readonly hub: LocalHub,
-    private readonly fanout: Fanout,
-    private readonly membership: Membership,
-    private readonly dispatcher: MessageDispatcher,
+    private readonly lifecycle: ConnectionLifecycle,
+    private readonly inbox: NodeInbox,
     @Inject(Backplane) private readonly backplane: Backplane,
-    @Inject(SWITCHBOARD_OPTIONS) private readonly options: SwitchboardOptions,
+    hub: LocalHub<ClientConnection>,
   ) {
-    this.nextId = connectionIdFactory(backplane.nodeId);
+    this.heartbeat = new Heartbeat(hub);
   }
 
   async onApplicationBootstrap(): Promise<void> {
@@ -78,18 +46,15 @@ export class SwitchboardServer implements OnApplicationBootstrap, BeforeApplicat
       );
     }
     await this.backplane.start(
-      (message) => this.onBackplaneMessage(message),
-      () => this.localConnections(),
+      (message) => this.inbox.receive(message),
+      () => this.lifecycle.localConnections(),
     );
-    for (const route of routes) this.served.push(this.serve(route));
-    this.httpServer = httpServer;
+    for (const route of routes) this.heartbeat.start(route);
     this.unusedSockets = new UnusedSockets(httpServer);
     this.unusedSockets.attach();
-    httpServer.on('upgrade', this.onUpgrade);
-    this.accepting = true;
-    for (const { route } of this.served) {
-      this.logger.log(`${route.gatewayName} serves ${route.matcher.pattern} (${route.handlers.size} events)`);
-    }
+    this.router = new UpgradeRouter(httpServer, routes, this.lifecycle.accept);
+    this.router.listen();
+    for (const route of routes) this.logger.log(`${route.gatewayName} serves ${route.matcher.pattern} (${route.handlers.size} events)`);
   }
 
   /**
@@ -108,211 +73,9 @@ export class SwitchboardServer implements OnApplicationBootstrap, BeforeApplicat
    * to answer before terminating it, and removes their registry entries.
    */
   async drain(code: number, reason: string): Promise<void> {
-    this.accepting = false;
-    this.httpServer?.off('upgrade', this.onUpgrade);
-    for (const served of this.served) clearInterval(served.heartbeat);
-    const clients = [...this.hub.all()];
-    for (const connection of clients) connection.close(code, reason);
-    const timeout = setTimeout(() => {
-      for (const connection of this.hub.all()) connection.socket.terminate();
-    }, this.options.closeTimeout ?? 2000);
-    timeout.unref();
-    // Every socket emits 'close' (or is terminated by the timeout), and each
-    // close settles one tracked cleanup, which wakes this loop.
-    while (this.hub.size > 0 || this.closing.size > 0) {
-      await new Promise<void>((resolve) => (this.wakeDrain = resolve));
-    }
-    clearTimeout(timeout);
-    for (const served of this.served) served.wss.close();
-  }
-
-  private serve(route: GatewayRoute): ServedRoute {
-    const wss = new WebSocketServer({
-      noServer: true,
-      clientTracking: false,
-      perMessageDeflate: false,
-      maxPayload: route.limits.maxPayload,
-      handleProtocols: (offered) => route.subprotocols.find((p) => offered.has(p)) ?? false,
-    });
-    const served: ServedRoute = { route, wss };
-    if (route.limits.heartbeatInterval > 0) {
-      served.heartbeat = setInterval(() => this.heartbeat(route), route.limits.heartbeatInterval);
-      served.heartbeat.unref();
-    }
-    return served;
-  }
-
-  private heartbeat(route: GatewayRoute): void {
-    for (const connection of this.hub.onRoute(route.matcher.pattern)) {
-      if (!connection.alive) {
-        connection.socket.terminate();
-        continue;
-      }
-      connection.alive = false;
-      connection.socket.ping();
-    }
-  }
-
-  // Listeners shared by every socket, so an idle connection costs no closures:
-  // `this` is the socket, which carries its connection under a symbol.
-  private readonly onSocketMessage = ((server: SwitchboardServer) =>
-    function (this: TaggedSocket, data: RawData, isBinary: boolean): void {
-      const tag = this[CONNECTION];
-      if (tag) server.dispatcher.receive(tag.connection, tag.route, data as Buffer, isBinary);
-    })(this);
-
-  private readonly onSocketClose = ((server: SwitchboardServer) =>
-    function (this: TaggedSocket, code: number, reason: Buffer): void {
-      const tag = this[CONNECTION];
-      if (tag) server.track(server.onClose(tag.route, tag.connection, code, reason.toString()));
-    })(this);
-
-  private readonly onUpgrade = (request: IncomingMessage, socket: Duplex, head: Buffer): void => {
-    void this.upgrade(request, socket, head);
-  };
-
-  private async upgrade(request: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
-    const url = new URL(request.url ?? '/', 'http://switchboard.invalid');
-    let served: ServedRoute | undefined;
-    let params: Record<string, string> | undefined;
-    for (const candidate of this.served) {
-      params = candidate.route.matcher.match(url.pathname);
-      if (params) {
-        served = candidate;
-        break;
-      }
-    }
-    if (!served || !params) {
-      // Another upgrade listener (a plain Nest gateway, say) may own the path.
-      if (this.httpServer && shouldRefuseUnrouted(this.httpServer, request)) refuseUpgrade(socket, 404, 'No WebSocket route at this path');
-      return;
-    }
-    const { route, wss } = served;
-    socket.on('error', ignoreSocketError);
-    if (!this.accepting) return refuseUpgrade(socket, 503, 'Server is shutting down');
-    if (!originAllowed(request.headers.origin, request.headers.host, route.limits.allowedOrigins)) {
-      return refuseUpgrade(socket, 403, 'Origin not allowed');
-    }
-    const ctx: HandshakeContext = {
-      request,
-      path: url.pathname,
-      route: route.matcher.pattern,
-      params,
-      query: Object.fromEntries(url.searchParams),
-      headers: request.headers,
-      data: {},
-    };
-    const outcome = await runHandshake(route, ctx);
-    if (socket.destroyed) return;
-    if (!outcome.ok) return refuseUpgrade(socket, outcome.status, outcome.message);
-    if (!this.accepting) return refuseUpgrade(socket, 503, 'Server is shutting down');
-    socket.off('error', ignoreSocketError);
-    wss.handleUpgrade(request, socket, head, (ws) => void this.accept(route, ws, ctx));
-  }
-
-  private async accept(route: GatewayRoute, socket: WebSocket, ctx: HandshakeContext): Promise<void> {
-    const connection = new ClientConnection({
-      id: this.nextId(),
-      socket,
-      path: ctx.path,
-      route: route.matcher.pattern,
-      params: ctx.params,
-      query: ctx.query,
-      headers: ctx.headers,
-      data: ctx.data,
-      remoteAddress: ctx.request.socket.remoteAddress,
-      limits: route.limits,
-    });
-    (socket as TaggedSocket)[CONNECTION] = { connection, route };
-    socket.on('message', this.onSocketMessage);
-    socket.on('pong', onSocketPong);
-    socket.on('error', onSocketError);
-    socket.once('close', this.onSocketClose);
-
-    const { rooms: _none, ...record } = connection.describe(this.backplane.nodeId);
-    try {
-      await this.backplane.addConnection(record);
-    } catch (error) {
-      // Served unregistered, it would be invisible to every other node; refused, its client retries.
-      this.logger.error(`registry: could not record ${connection.id}; closing it with 1013`, stackOf(error));
-      connection.close(CloseCode.TRY_AGAIN_LATER, 'connection registry unavailable; try again');
-      return;
-    }
-    if (socket.readyState !== socket.OPEN) return;
-    if (!this.accepting) {
-      // Shutdown began while the registry was written; the close listener undoes it.
-      connection.close(CloseCode.GOING_AWAY, 'server shutting down');
-      return;
-    }
-    this.hub.add(connection);
-    connection.write(Buffer.from(encodeFrame({ kind: 'connected', id: connection.id }) as string), false);
-    try {
-      for (const hook of route.onConnect) await hook(connection);
-    } catch (error) {
-      this.logger.error(`on-connect hook of ${route.matcher.pattern} failed`, stackOf(error));
-      connection.close(CloseCode.INTERNAL_ERROR, 'connection setup failed');
-      return;
-    }
-    connection.ready = true;
-    if (connection.inbox.length > 0) void this.dispatcher.drain(connection, route);
-  }
-
-  private async onClose(route: GatewayRoute, connection: ClientConnection, code: number, reason: string): Promise<void> {
-    connection.ready = false;
-    connection.inbox.length = 0;
-    const info = {
-      ...connection.describe(this.backplane.nodeId),
-      code,
-      reason,
-      durationMs: Date.now() - connection.connectTime.getTime(),
-    };
-    // Only a connection that was accepted (got `connected`, ran the on-connect hooks) has a disconnect to report.
-    const accepted = this.hub.get(connection.id) === connection;
-    this.hub.remove(connection);
-    try {
-      await this.backplane.removeConnection(connection.id);
-    } catch (error) {
-      this.logger.error(`registry: could not remove ${connection.id}`, stackOf(error));
-    }
-    if (!accepted) return;
-    for (const hook of route.onDisconnect) {
-      try {
-        await hook(info, connection);
-      } catch (error) {
-        this.logger.error(`on-disconnect hook of ${route.matcher.pattern} failed`, stackOf(error));
-      }
-    }
-  }
-
-  /** This node's connections as the registry should hold them; a backplane writes them back after losing its state. */
-  private localConnections(): LocalConnection[] {
-    return [...this.hub.all()].map((connection) => ({
-      ...connection.describe(this.backplane.nodeId),
-      version: connection.version,
-    }));
-  }
-
-  private onBackplaneMessage(message: BackplaneMessage): void {
-    if (message.type === 'deliver') this.fanout.receive(message);
-    else this.membership.apply(message);
-  }
-
-  private track(work: Promise<void>): void {
-    this.closing.add(work);
-    void work.finally(() => {
-      this.closing.delete(work);
-      this.wakeDrain?.();
-    });
+    this.router?.stopAccepting();
+    this.heartbeat.stop();
+    await this.lifecycle.drain(code, reason);
+    this.router?.close();
   }
 }
-
-function onSocketPong(this: TaggedSocket): void {
-  const tag = this[CONNECTION];
-  if (tag) tag.connection.alive = true;
-}
-
-function onSocketError(): void {
-  // ws closes the socket itself (1002, 1009 …); the close listener cleans up.
-}
-
-function ignoreSocketError(): void {}

@@ -1,7 +1,7 @@
 import { WsAdapter } from '@nestjs/platform-ws';
 import * as http from 'node:http';
 import type { Duplex } from 'node:stream';
-import { normalizePath } from './route-matcher';
+import { normalizePath } from '../controllers/route-matcher';
 
 /** HTTP servers whose plain Nest gateways are served by a `SwitchboardAdapter`. */
 const sharingServers = new WeakSet<http.Server>();

@@ -1,9 +1,20 @@
 import { BuiltInEvent, type FrameId, type OutboundFrame, type WireFrame } from './frames';
 
-/** A frame ready for the socket: text frames as JSON, binary messages as their bytes. */
-export type EncodedFrame = string | Buffer;
+/**
+ * A frame ready for the socket: its bytes (UTF-8 JSON for a text frame, the
+ * message's own bytes for a binary one) and which of the two it is, so no
+ * writer has to ask again.
+ */
+export interface EncodedFrame {
+  readonly bytes: Buffer;
+  readonly binary: boolean;
+}
 
-/** Maps the typed frame to the wire shape; the only place that knows the JSON layout. */
+/**
+ * Maps the typed frame to the wire shape; the only place that knows the JSON
+ * layout. `event` is the first key of every shape, so every text frame starts
+ * with `{"event":"`: a node checks frames from other nodes by that start.
+ */
 export function toWire(frame: OutboundFrame): WireFrame {
   switch (frame.kind) {
     case 'connected':
@@ -31,9 +42,9 @@ export function toWire(frame: OutboundFrame): WireFrame {
 export function encodeFrame(frame: OutboundFrame): EncodedFrame {
   if (frame.kind === 'event') {
     const bytes = asBinary(frame.message);
-    if (bytes) return bytes;
+    if (bytes) return { bytes, binary: true };
   }
-  return JSON.stringify(toWire(frame));
+  return { bytes: Buffer.from(JSON.stringify(toWire(frame))), binary: false };
 }
 
 /** The bytes of a binary message, or undefined when the message is not binary. */

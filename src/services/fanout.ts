@@ -1,9 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { Backplane } from '../backplanes/backplane';
 import type { BackplaneMessage, DeliveryTarget } from '../backplanes/backplane-message';
-import { PreparedFrame } from '../gateways/frame-writer';
-import { encodeFrame, type EncodedFrame, type OutboundFrame } from '../protocol';
-import { ownerOf } from './connection-id';
+import { PreparedFrame } from './prepared-frame';
+import { encodeFrame, type OutboundFrame } from '../protocol';
+import { ownerOf } from '../protocol/connection-id';
 import { LocalHub } from './local-hub';
 
 /**
@@ -20,41 +20,24 @@ export class Fanout {
 
   /** Returns how many connections on this node took the frame. */
   send(target: DeliveryTarget, frame: OutboundFrame, except?: string): number {
-    const encoded = encodeFrame(frame);
+    const { bytes, binary } = encodeFrame(frame);
     if (target.type === 'connection') {
-      if (this.hub.get(target.id)) return this.hub.deliver(target, prepare(encoded), except);
+      if (this.hub.get(target.id)) return this.hub.deliver(target, new PreparedFrame(bytes, binary), except);
       const owner = ownerOf(target.id);
-      if (owner !== undefined) this.publish(target, encoded, except, owner);
+      if (owner !== undefined) this.publish({ type: 'deliver', target, except, frame: bytes, binary }, owner);
       return 0;
     }
     // Publish first: other nodes start their share while this one writes its own.
-    this.publish(target, encoded, except);
-    return this.hub.deliver(target, prepare(encoded), except);
+    this.publish({ type: 'deliver', target, except, frame: bytes, binary });
+    return this.hub.deliver(target, new PreparedFrame(bytes, binary), except);
   }
 
-  /** Delivers a frame another node published. */
+  /** Delivers a frame another node published: its bytes as they arrived, a view into what the backplane received, not a copy. */
   receive(message: Extract<BackplaneMessage, { type: 'deliver' }>): void {
-    const bytes = message.binary ? Buffer.from(message.frame, 'base64') : Buffer.from(message.frame);
-    this.hub.deliver(message.target, new PreparedFrame(bytes, message.binary === true), message.except);
+    this.hub.deliver(message.target, new PreparedFrame(message.frame, message.binary), message.except);
   }
 
-  private publish(target: DeliveryTarget, encoded: string | Buffer, except: string | undefined, node?: string): void {
-    if (!this.backplane.distributed) return;
-    const binary = typeof encoded !== 'string';
-    this.backplane.send(
-      {
-        type: 'deliver',
-        target,
-        except,
-        frame: binary ? encoded.toString('base64') : encoded,
-        binary: binary || undefined,
-      },
-      node,
-    );
+  private publish(message: Extract<BackplaneMessage, { type: 'deliver' }>, node?: string): void {
+    if (this.backplane.distributed) this.backplane.send(message, node);
   }
-}
-
-/** Frames an encoded message once for every local receiver. */
-function prepare(encoded: EncodedFrame): PreparedFrame {
-  return typeof encoded === 'string' ? new PreparedFrame(Buffer.from(encoded), false) : new PreparedFrame(encoded, true);
 }

@@ -1,9 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import type { DeliveryTarget } from '../backplanes/backplane-message';
-import type { ClientConnection } from '../gateways/client-connection';
-import type { PreparedFrame } from '../gateways/frame-writer';
+import type { HubConnection } from './hub-connection';
+import type { PreparedFrame } from './prepared-frame';
 
-const NONE: ReadonlySet<ClientConnection> = new Set();
+const NONE: ReadonlySet<never> = new Set();
 
 /**
  * The connections this node holds, indexed for delivery: by id, by room and
@@ -11,35 +11,35 @@ const NONE: ReadonlySet<ClientConnection> = new Set();
  * this index is what turns one delivery into socket writes.
  */
 @Injectable()
-export class LocalHub {
-  private readonly byId = new Map<string, ClientConnection>();
-  private readonly byRoom = new Map<string, Set<ClientConnection>>();
-  private readonly byRoute = new Map<string, Set<ClientConnection>>();
+export class LocalHub<C extends HubConnection = HubConnection> {
+  private readonly byId = new Map<string, C>();
+  private readonly byRoom = new Map<string, Set<C>>();
+  private readonly byRoute = new Map<string, Set<C>>();
 
   get size(): number {
     return this.byId.size;
   }
 
-  get(id: string): ClientConnection | undefined {
+  get(id: string): C | undefined {
     return this.byId.get(id);
   }
 
-  all(): IterableIterator<ClientConnection> {
+  all(): IterableIterator<C> {
     return this.byId.values();
   }
 
   /** The connections on one gateway route. */
-  onRoute(route: string): Iterable<ClientConnection> {
+  onRoute(route: string): Iterable<C> {
     return this.byRoute.get(route) ?? NONE;
   }
 
-  add(connection: ClientConnection): void {
+  add(connection: C): void {
     this.byId.set(connection.id, connection);
     addTo(this.byRoute, connection.route, connection);
   }
 
   /** Forgets a connection and takes it out of every room; returns the rooms it was in. */
-  remove(connection: ClientConnection): string[] {
+  remove(connection: C): string[] {
     const rooms = [...connection.rooms];
     for (const room of rooms) this.leave(connection, room);
     removeFrom(this.byRoute, connection.route, connection);
@@ -48,7 +48,7 @@ export class LocalHub {
   }
 
   /** Returns false when the connection was already a member. */
-  join(connection: ClientConnection, room: string): boolean {
+  join(connection: C, room: string): boolean {
     if (connection.rooms.has(room)) return false;
     connection.rooms.add(room);
     addTo(this.byRoom, room, connection);
@@ -56,7 +56,7 @@ export class LocalHub {
   }
 
   /** Returns false when the connection was not a member. */
-  leave(connection: ClientConnection, room: string): boolean {
+  leave(connection: C, room: string): boolean {
     if (!connection.rooms.delete(room)) return false;
     removeFrom(this.byRoom, room, connection);
     return true;
@@ -85,13 +85,13 @@ export class LocalHub {
   }
 }
 
-function addTo<K>(index: Map<K, Set<ClientConnection>>, key: K, connection: ClientConnection): void {
+function addTo<K, C>(index: Map<K, Set<C>>, key: K, connection: C): void {
   let set = index.get(key);
   if (!set) index.set(key, (set = new Set()));
   set.add(connection);
 }
 
-function removeFrom<K>(index: Map<K, Set<ClientConnection>>, key: K, connection: ClientConnection): void {
+function removeFrom<K, C>(index: Map<K, Set<C>>, key: K, connection: C): void {
   const set = index.get(key);
   if (!set) return;
   set.delete(connection);

@@ -1,16 +1,17 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { Backplane } from '../backplanes/backplane';
 import type { BackplaneMessage } from '../backplanes/backplane-message';
-import type { ClientConnection } from '../gateways/client-connection';
-import { ownerOf } from './connection-id';
+import type { HubConnection } from './hub-connection';
 import { LocalHub } from './local-hub';
 
 type ControlMessage = Exclude<BackplaneMessage, { type: 'deliver' }>;
 
 /**
- * Changes to a connection's rooms, metadata and life, wherever it lives: the
- * registry is written here (so a caller that awaits sees it applied), and the
- * node that holds the socket is told to update its delivery index.
+ * Changes to a connection's rooms, metadata and life, wherever it lives. For
+ * a connection of this node the delivery index changes at once and the
+ * registry after; for another node's, the backplane writes the registry and
+ * tells that node (so a caller that awaits sees it applied), and `apply`
+ * is where such news from other nodes arrives.
  */
 @Injectable()
 export class Membership {
@@ -26,10 +27,7 @@ export class Membership {
       await this.joinLocal(local, room);
       return true;
     }
-    const version = await this.backplane.addToRoom(id, room);
-    if (version === 0) return false;
-    this.tellOwner({ type: 'join', id, room, version });
-    return true;
+    return (await this.backplane.joinRemote(id, room)) > 0;
   }
 
   /** Removes a connection from a room; false when the connection is unknown. */
@@ -39,10 +37,7 @@ export class Membership {
       await this.leaveLocal(local, room);
       return true;
     }
-    const version = await this.backplane.removeFromRoom(id, room);
-    if (version === 0) return false;
-    this.tellOwner({ type: 'leave', id, room, version });
-    return true;
+    return (await this.backplane.leaveRemote(id, room)) > 0;
   }
 
   /**
@@ -50,7 +45,7 @@ export class Membership {
    * may be for the room) and then in the registry; when the registry refuses,
    * the join is undone and the error thrown.
    */
-  async joinLocal(connection: ClientConnection, room: string): Promise<void> {
+  async joinLocal(connection: HubConnection, room: string): Promise<void> {
     if (!this.hub.join(connection, room)) return;
     const version = await orUndo(this.backplane.addToRoom(connection.id, room), () => this.hub.leave(connection, room));
     // A leave from another node that the registry ran first may have arrived meanwhile: the join is the later one.
@@ -58,7 +53,7 @@ export class Membership {
   }
 
   /** Takes a connection of this node out of a room, here and then in the registry; when the registry refuses, the leave is undone and the error thrown. */
-  async leaveLocal(connection: ClientConnection, room: string): Promise<void> {
+  async leaveLocal(connection: HubConnection, room: string): Promise<void> {
     if (!this.hub.leave(connection, room)) return;
     const version = await orUndo(this.backplane.removeFromRoom(connection.id, room), () => this.hub.join(connection, room));
     this.applyRoom(connection, room, 'leave', version);
@@ -66,11 +61,10 @@ export class Membership {
 
   /** Merges a patch into a connection's metadata; false when the connection is unknown. */
   async updateMetadata(id: string, patch: Readonly<Record<string, unknown>>): Promise<boolean> {
+    // The backplane tells the owner when it is another node.
     const update = await this.backplane.updateMetadata(id, patch);
     if (!update) return false;
-    const local = this.hub.get(id);
-    if (local) local.updateMetadata(update);
-    else this.tellOwner({ type: 'metadata', id, metadata: update.metadata, version: update.version });
+    this.hub.get(id)?.updateMetadata(update);
     return true;
   }
 
@@ -82,9 +76,7 @@ export class Membership {
       local.close(code, reason);
       return true;
     }
-    if (!(await this.backplane.getConnection(id))) return false;
-    this.tellOwner({ type: 'disconnect', id, code, reason });
-    return true;
+    return this.backplane.disconnectRemote(id, code, reason);
   }
 
   /** Applies a change another node made to a connection this node holds. */
@@ -111,15 +103,10 @@ export class Membership {
    * nodes reach the owner in either order, and the registry's order wins.
    * Version 0 (uncounted, e.g. while Redis is away) changes nothing.
    */
-  private applyRoom(connection: ClientConnection, room: string, change: 'join' | 'leave', version: number): void {
+  private applyRoom(connection: HubConnection, room: string, change: 'join' | 'leave', version: number): void {
     if (!connection.acceptRoomChange(room, version)) return;
     if (change === 'join') this.hub.join(connection, room);
     else this.hub.leave(connection, room);
-  }
-
-  private tellOwner(message: ControlMessage): void {
-    const owner = ownerOf(message.id);
-    if (owner !== undefined) this.backplane.send(message, owner);
   }
 }
 

@@ -1,5 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { Backplane, type BackplaneStatus } from '../backplanes/backplane';
+import { CloseCode } from '../protocol/close-codes';
+import { RuntimeErrorCode } from '../protocol/runtime-error-codes';
+import { SwitchboardError } from '../protocol/switchboard-error';
 import type { ConnectionInfo } from '../backplanes/connection-info';
 import { Fanout } from './fanout';
 import { LocalHub } from './local-hub';
@@ -103,18 +106,19 @@ export class RealtimeService {
 
   /**
    * Merges `patch` into a connection's metadata; false when no such connection
-   * exists. Rejects with a `TypeError`, storing nothing, when the patch is not
-   * a plain object or holds a `__proto__`, `constructor` or `prototype` key.
+   * exists. Rejects with a `SwitchboardError` of code `SB_INVALID_METADATA`,
+   * storing nothing, when the patch is not a plain object or holds a
+   * `__proto__`, `constructor` or `prototype` key.
    */
   updateConnectionMetadata(id: string, patch: Readonly<Record<string, unknown>>): Promise<boolean> {
     const problem = metadataPatchProblem(patch);
-    if (problem) return Promise.reject(new TypeError(problem));
+    if (problem) return Promise.reject(new SwitchboardError(RuntimeErrorCode.INVALID_METADATA, problem));
     return this.membership.updateMetadata(id, patch);
   }
 
   /** Closes a connection (code 1000) wherever it lives; false when no such connection exists. */
   disconnect(id: string, reason = 'disconnected by server'): Promise<boolean> {
-    return this.membership.disconnect(id, 1000, reason);
+    return this.membership.disconnect(id, CloseCode.NORMAL_CLOSURE, reason);
   }
 
   /** This node's connection count and backplane health. */
@@ -126,4 +130,3 @@ export class RealtimeService {
     };
   }
 }
-

@@ -47,11 +47,7 @@ export class SenderEmitter implements WsEmitter {
   }
 
   emitExceptSender(event: string, message?: unknown): void {
-    this.fanout.send(
-      { type: 'route', route: this.route },
-      { kind: 'event', event, message, sender: this.senderId },
-      this.senderId,
-    );
+    this.fanout.send({ type: 'route', route: this.route }, { kind: 'event', event, message, sender: this.senderId }, this.senderId);
   }
 
   room(room: string): RoomEmitter {

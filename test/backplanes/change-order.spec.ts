@@ -1,5 +1,5 @@
 import { MemoryBackplane, MemoryBus } from '../../src';
-import { ownerOf } from '../../src/services/connection-id';
+import { ownerOf } from '../../src/protocol/connection-id';
 import { clusterAppModule } from '../fixtures/cluster-app.module';
 import { startApp, type RunningApp } from '../support/test-app';
 import { TestClient } from '../support/test-client';
@@ -80,13 +80,14 @@ describe("the owner's view of a connection changed from two nodes", () => {
 
   it('ends in a room when a remote leave lands while its own join is on the way to the registry', async () => {
     backplane.released = new Promise<void>((release) => {
-      backplane.entered = () => void (async () => {
-        // The join is applied here and waits for the registry; the leave runs in the registry first.
-        const version = await peer.removeFromRoom(client.id, 'gated');
-        peer.send({ type: 'leave', id: client.id, room: 'gated', version }, owner());
-        await new Promise<void>((resolve) => queueMicrotask(resolve));
-        release();
-      })();
+      backplane.entered = () =>
+        void (async () => {
+          // The join is applied here and waits for the registry; the leave runs in the registry first.
+          const version = await peer.removeFromRoom(client.id, 'gated');
+          peer.send({ type: 'leave', id: client.id, room: 'gated', version }, owner());
+          await new Promise<void>((resolve) => queueMicrotask(resolve));
+          release();
+        })();
     });
     try {
       await within(client.request('joinRoom', 'gated'), 3000, 'the gated join');

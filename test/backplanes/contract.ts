@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { ConnectionInfo } from '../../src';
-import { ownerOf } from '../../src/services/connection-id';
+import { ownerOf } from '../../src/protocol/connection-id';
 import { call, settle } from '../support/node-calls';
 import type { Frame, TestClient } from '../support/test-client';
 import type { NodeIndex, TwoNodeFactory, TwoNodes } from '../support/two-nodes';
@@ -45,7 +45,11 @@ export function backplaneContract(name: string, factory: TwoNodeFactory): void {
       expect(ownerOf(a1.id)).not.toBe(ownerOf(a0.id));
       expect((await a0.request('status')).message.serverInstanceId).toBe(ownerOf(a0.id));
       expect((await a1.request('status')).message.serverInstanceId).toBe(ownerOf(a1.id));
-      expect(await call<ConnectionInfo>(a0, 'getConnectionInfo', a1.id)).toMatchObject({ id: a1.id, serverInstanceId: ownerOf(a1.id), route: '/ws' });
+      expect(await call<ConnectionInfo>(a0, 'getConnectionInfo', a1.id)).toMatchObject({
+        id: a1.id,
+        serverInstanceId: ownerOf(a1.id),
+        route: '/ws',
+      });
     });
 
     it('emitter.emit() reaches every connection of the route on both nodes exactly once, and no other route', async () => {
@@ -65,7 +69,8 @@ export function backplaneContract(name: string, factory: TwoNodeFactory): void {
       const tag = unique('else');
       await sender.request('everyoneElse', tag);
       await settle(sender, [sender, ...rest]);
-      for (const client of rest) expect(client.framesOf('everyoneElse')).toEqual([{ event: 'everyoneElse', message: tag, sender: sender.id }]);
+      for (const client of rest)
+        expect(client.framesOf('everyoneElse')).toEqual([{ event: 'everyoneElse', message: tag, sender: sender.id }]);
       expect(sender.framesOf('everyoneElse')).toEqual([]);
     });
 
@@ -105,13 +110,25 @@ export function backplaneContract(name: string, factory: TwoNodeFactory): void {
       expect(sender.framesOf('room')).toEqual([]);
     });
 
+    it('room(r).emit() of a Buffer reaches the members on both nodes as one binary frame with the same bytes', async () => {
+      const room = unique('room');
+      const [sender, here, there] = [await on(0), await on(0), await on(1)];
+      for (const client of [here, there]) await joined(client, room);
+      const bytes = Array.from({ length: 256 }, (_, n) => 255 - n);
+      await sender.request('roomBinary', { room, bytes });
+      for (const client of [here, there]) expect([...(await client.nextBinary())]).toEqual(bytes);
+      await settle(sender, [here, there]);
+      for (const client of [here, there]) expect(client.received.filter((r) => r.kind === 'binary')).toHaveLength(1);
+    });
+
     it('room(r).emitExceptSender() reaches the members on both nodes but the sender', async () => {
       const room = unique('room');
       const sender = await joined(await on(1), room);
       const members = [await joined(await on(0), room), await joined(await on(1), room)];
       await sender.request('roomElse', { room, text: 'go' });
       await settle(sender, [sender, ...members]);
-      for (const client of members) expect(client.framesOf('roomElse')).toEqual([{ event: 'roomElse', message: 'go', sender: sender.id, room }]);
+      for (const client of members)
+        expect(client.framesOf('roomElse')).toEqual([{ event: 'roomElse', message: 'go', sender: sender.id, room }]);
       expect(sender.framesOf('roomElse')).toEqual([]);
     });
 
@@ -165,7 +182,8 @@ export function backplaneContract(name: string, factory: TwoNodeFactory): void {
       const excepted = members[1];
       expect(await call(caller, 'emitToRoom', room, 'roomNews', 'x', { except: excepted.id })).toBe(2);
       await settle(caller, [caller, ...members]);
-      for (const client of [members[0], members[2]]) expect(client.framesOf('roomNews')).toEqual([{ event: 'roomNews', message: 'x', room }]);
+      for (const client of [members[0], members[2]])
+        expect(client.framesOf('roomNews')).toEqual([{ event: 'roomNews', message: 'x', room }]);
       expect(excepted.framesOf('roomNews')).toEqual([]);
       expect(caller.framesOf('roomNews')).toEqual([]);
     });
@@ -210,7 +228,8 @@ export function backplaneContract(name: string, factory: TwoNodeFactory): void {
       expect(await call(caller, 'updateConnectionMetadata', target.id, { role: 'admin', tags: ['a'] })).toBe(true);
       expect(await call(caller, 'updateConnectionMetadata', target.id, { level: 2 })).toBe(true);
       const expected = { role: 'admin', tags: ['a'], level: 2 };
-      for (const via of [caller, target]) expect((await call<ConnectionInfo>(via, 'getConnectionInfo', target.id)).metadata).toEqual(expected);
+      for (const via of [caller, target])
+        expect((await call<ConnectionInfo>(via, 'getConnectionInfo', target.id)).metadata).toEqual(expected);
       // The owner applies the change through the backplane; the marker is behind it.
       await settle(caller, [target]);
       expect((await target.request('whoami')).message.metadata).toEqual(expected);
@@ -222,7 +241,8 @@ export function backplaneContract(name: string, factory: TwoNodeFactory): void {
       expect(await call(caller, 'updateConnectionMetadata', target.id, { role: 'admin', mood: 'busy' })).toBe(true);
       expect(await call(caller, 'updateConnectionMetadata', target.id, { mood: null, level: 3 })).toBe(true);
       const expected = { role: 'admin', level: 3 };
-      for (const via of [caller, target]) expect((await call<ConnectionInfo>(via, 'getConnectionInfo', target.id)).metadata).toEqual(expected);
+      for (const via of [caller, target])
+        expect((await call<ConnectionInfo>(via, 'getConnectionInfo', target.id)).metadata).toEqual(expected);
       await settle(caller, [target]);
       expect((await target.request('whoami')).message.metadata).toEqual(expected);
     });
@@ -257,7 +277,8 @@ export function backplaneContract(name: string, factory: TwoNodeFactory): void {
       for (const caller of callers) await settle(caller, [target]);
       const listed = [...(await call<ConnectionInfo>(callers[0], 'getConnectionInfo', target.id)).rooms].sort();
       expect([...(await target.request('whoami')).message.rooms].sort()).toEqual(listed);
-      for (const room of rooms) expect((await call<string[]>(callers[0], 'getRoomMembers', room)).includes(target.id)).toBe(listed.includes(room));
+      for (const room of rooms)
+        expect((await call<string[]>(callers[0], 'getRoomMembers', room)).includes(target.id)).toBe(listed.includes(room));
     });
 
     it('disconnect() closes a connection the other node holds and it leaves the registry', async () => {

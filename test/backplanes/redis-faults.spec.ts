@@ -1,12 +1,14 @@
 import { Redis } from 'ioredis';
-import { RedisBackplane, type ConnectionInfo } from '../../src';
-import { ownerOf } from '../../src/services/connection-id';
+import { RedisBackplane, RuntimeErrorCode, type ConnectionInfo } from '../../src';
+import { encodeNodeMessage } from '../../src/backplanes/node-codec';
+import { ownerOf } from '../../src/protocol/connection-id';
 import { freePort } from '../support/free-port';
 import { call, settle } from '../support/node-calls';
 import { deleteKeysUnder, startOwnRedis, testRedis, type OwnRedis } from '../support/redis-server';
 import type { TestClient } from '../support/test-client';
 import { testPrefix } from '../support/test-prefix';
 import { eventually } from '../support/wait';
+import { TARGET, change, delivery, header, lengthPrefixed } from './node-bytes';
 import { RedisNodes, backplaneStatus, resumeWithin, seqOf, sequenceFaults, untilHealthy } from './redis-nodes';
 
 describe('Redis backplane faults', () => {
@@ -20,41 +22,65 @@ describe('Redis backplane faults', () => {
       await client.request('joinRoom', 'lobby');
       const node = ownerOf(client.id)!;
       const before = (await backplaneStatus(client)).dropped;
-      const valid = { v: 1, node: 'mallory', msg: { type: 'deliver', target: { type: 'all' }, frame: '{"event":"pwned"}' } };
+      const toClient = { target: TARGET.connection, key: lengthPrefixed(client.id) };
       const garbage = [
-        'not json',
-        JSON.stringify(valid), // no frame header
-        `mallory.0|${JSON.stringify(valid)}`, // sequence numbers start at 1
-        `mallory.x|${JSON.stringify(valid)}`,
-        'mallory.1|not json',
-        '',
-        '[]',
-        '{"v":1}',
-        `mallory.2|${JSON.stringify({ ...valid, v: 2 })}`,
-        `mallory.3|${JSON.stringify({ ...valid, msg: { ...valid.msg, target: { type: 'everyone' } } })}`,
-        `mallory.4|${JSON.stringify({ ...valid, msg: { ...valid.msg, target: { type: 'room', room: 'lobby' }, frame: 42 } })}`,
-        `mallory.5|${JSON.stringify({ v: 1, node: 'mallory', msg: { type: 'disconnect', id: client.id } })}`,
-        `mallory.6|${JSON.stringify({ v: 1, node: 7, msg: { type: 'join', id: client.id, room: 'x' } })}`,
-        // Well-formed envelopes whose frame no client may be sent, or whose close code ws would throw on.
-        `mallory.7|${JSON.stringify({ ...valid, msg: { ...valid.msg, target: { type: 'connection', id: client.id }, frame: 'not json' } })}`,
-        `mallory.8|${JSON.stringify({ ...valid, msg: { ...valid.msg, target: { type: 'connection', id: client.id }, frame: '{"no":"event"}' } })}`,
-        `mallory.9|${JSON.stringify({ ...valid, msg: { ...valid.msg, target: { type: 'connection', id: client.id }, frame: '%%%', binary: true } })}`,
-        `mallory.10|${JSON.stringify({ v: 1, node: 'mallory', msg: { type: 'disconnect', id: client.id, code: 5, reason: 'x' } })}`,
-        // A header that names another node than the envelope: forged.
-        `${node}x.1|${JSON.stringify({ ...valid, msg: { type: 'join', id: client.id, room: 'x' } })}`,
+        // Not the format at all, the text formats it replaced included.
+        Buffer.from('not json'),
+        Buffer.from(
+          JSON.stringify({ v: 1, node: 'mallory', msg: { type: 'deliver', target: { type: 'all' }, frame: '{"event":"pwned"}' } }),
+        ),
+        Buffer.from(`mallory.1|${JSON.stringify({ v: 1, node: 'mallory', msg: { type: 'join', id: client.id, room: 'x' } })}`),
+        Buffer.alloc(0),
+        Buffer.from('[]'),
         Buffer.from([0xff, 0x00, 0xfe]),
+        // A bad header: cut short, sequence number 0 (they start at 1) or past 2^53, another version, kind or node id length.
+        header().subarray(0, 5),
+        delivery({}, { seq: 0 }),
+        delivery({}, { seqHigh: 2 ** 21 }),
+        delivery({}, { version: 2 }),
+        delivery({}, { kind: 9 }),
+        delivery({}, { node: '' }),
+        delivery({}, { node: 'n'.repeat(65) }),
+        // A good header before a body that is not one.
+        Buffer.concat([header(), Buffer.from('not json')]),
+        delivery({ target: 7 }),
+        delivery({ target: TARGET.room, key: lengthPrefixed('lobby', 1000) }),
+        delivery({ flags: 2, ...toClient }),
+        change('disconnect', { id: client.id }),
+        change('join', { id: client.id, room: 'x', version: 0 }),
+        change('metadata', { id: client.id, metadata: 'pwned', version: 1 }),
+        // Well-formed messages whose frame no client may be sent, or whose close code or reason ws would throw on.
+        delivery({ ...toClient, frame: 'not json' }),
+        delivery({ ...toClient, frame: '{"no":"event"}' }),
+        delivery({ ...toClient, frame: Buffer.concat([Buffer.from('{"event":"'), Buffer.from([0xff]), Buffer.from('"}')]) }),
+        change('disconnect', { id: client.id, code: 5, reason: 'x' }),
+        change('disconnect', { id: client.id, code: 4000, reason: 'x'.repeat(124) }),
       ];
       for (const payload of garbage) {
         await plain.publish(`${prefix}all`, payload);
         await plain.publish(`${prefix}to:${node}`, payload);
       }
-      // A well-formed message after them, on the same connection: when it arrives, so has all the garbage.
-      const marker = { v: 1, node: 'tester', msg: { type: 'deliver', target: { type: 'connection', id: client.id }, frame: '{"event":"mark","message":"m"}' } };
-      await plain.publish(`${prefix}to:${node}`, `tester.1|${JSON.stringify(marker)}`);
-      await client.next((f) => f.event === 'mark');
+      // Well-formed, but forged as the receiving node's own (ignored like its echoes, not counted), or a copy of a number seen before.
+      await plain.publish(`${prefix}to:${node}`, delivery({ ...toClient, frame: '{"event":"own"}' }, { node }));
+      const marker = (seq: number, event: string): Buffer =>
+        encodeNodeMessage({
+          node: 'tester',
+          seq,
+          msg: {
+            type: 'deliver',
+            target: { type: 'connection', id: client.id },
+            frame: Buffer.from(`{"event":"${event}"}`),
+            binary: false,
+          },
+        });
+      await plain.publish(`${prefix}to:${node}`, marker(1, 'mark'));
+      await plain.publish(`${prefix}to:${node}`, marker(1, 'copy'));
+      // A well-formed message after them, on the same connection: when it arrives, so has everything before it.
+      await plain.publish(`${prefix}to:${node}`, marker(2, 'last'));
+      await client.next((f) => f.event === 'last');
       expect((await backplaneStatus(client)).dropped - before).toBe(2 * garbage.length);
       const pushed = client.received.flatMap((r) => (r.kind === 'binary' ? ['binary'] : r.frame.id === undefined ? [r.frame.event] : []));
-      expect(pushed).toEqual(['connected', 'mark']);
+      expect(pushed).toEqual(['connected', 'mark', 'last']);
       expect(client.socket.readyState).toBe(client.socket.OPEN);
       expect(await call(client, 'getRoomMembers', 'x')).toEqual([]);
     } finally {
@@ -68,9 +94,15 @@ describe('Redis backplane faults', () => {
   it('fails at boot with a clear error when Redis does not answer', async () => {
     const port = await freePort();
     const backplane = RedisBackplane.fromUrl(`redis://127.0.0.1:${port}`, { connectTimeout: 300 });
-    await expect(backplane.start(() => undefined)).rejects.toThrow(
+    const started = backplane.start(() => undefined);
+    await expect(started).rejects.toThrow(
       new RegExp(`SB_BACKPLANE_UNREACHABLE: RedisBackplane: Redis at 127.0.0.1:${port} did not answer .*start Redis or fix REDIS_URL`),
     );
+    // What failed is kept as the cause: no answer within connectTimeout.
+    await expect(started).rejects.toMatchObject({
+      code: 'SB_BACKPLANE_UNREACHABLE',
+      cause: { code: RuntimeErrorCode.BACKPLANE_TIMEOUT, message: 'no answer within 300 ms while connecting' },
+    });
     await backplane.stop();
   });
 
@@ -102,13 +134,21 @@ describe('Redis backplane faults', () => {
       const traffic = setInterval(() => sender.send({ event: 'seq', message: { room, n: sent++ } }), 2);
       const last = (client: TestClient): string => `${seqOf(client).length} frames, the last ${seqOf(client).at(-1)}`;
       try {
-        await eventually(() => seqOf(remote).length >= 50, 3000, () => `traffic flows to the other node (it has ${last(remote)})`);
+        await eventually(
+          () => seqOf(remote).length >= 50,
+          3000,
+          () => `traffic flows to the other node (it has ${last(remote)})`,
+        );
 
         await own.kill();
         const downAt = sent;
         await untilHealthy(sender, false, 3000, cluster.logs[0]);
         expect((await backplaneStatus(sender)).detail).toMatch(/^Redis unreachable/);
-        await eventually(() => seqOf(local).includes(downAt + 50), 3000, () => `local delivery goes on during the outage (${last(local)}, ${sent} sent)`);
+        await eventually(
+          () => seqOf(local).includes(downAt + 50),
+          3000,
+          () => `local delivery goes on during the outage (${last(local)}, ${sent} sent)`,
+        );
 
         await own.start();
         const upAt = Date.now();
@@ -116,7 +156,8 @@ describe('Redis backplane faults', () => {
         await eventually(
           () => seqOf(remote).some((n) => n >= firstAfter),
           resumeWithin(),
-          () => `cross-node delivery resumes: frame ${firstAfter} or later on the other node (it has ${last(remote)}); logs: ${cluster.logs.join(' / ')}`,
+          () =>
+            `cross-node delivery resumes: frame ${firstAfter} or later on the other node (it has ${last(remote)}); logs: ${cluster.logs.join(' / ')}`,
         );
         const resumedMs = Date.now() - upAt;
         clearInterval(traffic);
@@ -124,7 +165,11 @@ describe('Redis backplane faults', () => {
         await settle(sender, [local, remote]);
 
         // The README's promise: 0 frames lost, duplicated or reordered, here and on the other node.
-        const faults = { sender: sequenceFaults(seqOf(sender), total), local: sequenceFaults(seqOf(local), total), remote: sequenceFaults(seqOf(remote), total) };
+        const faults = {
+          sender: sequenceFaults(seqOf(sender), total),
+          local: sequenceFaults(seqOf(local), total),
+          remote: sequenceFaults(seqOf(remote), total),
+        };
         expect(faults).toEqual({ sender: [], local: [], remote: [] });
         process.stdout.write(
           `[figures] Redis restart: cross-node delivery resumed ${resumedMs} ms after Redis answered; 0 of ${total} frames lost on the other node, 0 duplicated, 0 reordered; ${total - downAt} sent after the kill\n`,
@@ -162,4 +207,3 @@ describe('Redis backplane faults', () => {
     }
   });
 });
-

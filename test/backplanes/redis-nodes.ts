@@ -17,7 +17,8 @@ import { RedisProxy } from './redis-proxy';
 /** The longest ioredis waits between two reconnect attempts with `REDIS_CLIENT_OPTIONS` (its retryStrategy caps the delay). */
 export const RECONNECT_MAX_MS = ((): number => {
   const ms = Number(REDIS_CLIENT_OPTIONS.retryStrategy?.(Number.MAX_SAFE_INTEGER));
-  if (!Number.isFinite(ms)) throw new Error('REDIS_CLIENT_OPTIONS.retryStrategy no longer caps the reconnect delay: the Redis tests derive their bounds from it');
+  if (!Number.isFinite(ms))
+    throw new Error('REDIS_CLIENT_OPTIONS.retryStrategy no longer caps the reconnect delay: the Redis tests derive their bounds from it');
   return ms;
 })();
 
@@ -87,7 +88,11 @@ export class LogLines {
 
   /** The first line that starts with `start`, once there is one; the error shows the log at the timeout. */
   waitFor(start: string, ms: number, what: string): Promise<{ readonly at: number; readonly line: string }> {
-    return this.waiters.until(() => this.find(start), ms, () => `${what}; the log so far: ${this}`);
+    return this.waiters.until(
+      () => this.find(start),
+      ms,
+      () => `${what}; the log so far: ${this}`,
+    );
   }
 
   toString(): string {
@@ -103,7 +108,11 @@ export class LogLines {
 export async function nextHeartbeat(redis: Redis, prefix: string, node: string, heartbeatInterval: number): Promise<void> {
   const key = `${prefix}node:${node}`;
   if ((await redis.persist(key)) !== 1) throw new Error(`node ${node} has no heartbeat key ${key} with a TTL`);
-  await eventually(async () => (await redis.pttl(key)) > 0, heartbeatInterval + SLACK_MS, `a heartbeat of node ${node} (every ${heartbeatInterval} ms) has renewed ${key}`);
+  await eventually(
+    async () => (await redis.pttl(key)) > 0,
+    heartbeatInterval + SLACK_MS,
+    `a heartbeat of node ${node} (every ${heartbeatInterval} ms) has renewed ${key}`,
+  );
 }
 
 /** One node of a test: its backplane's options, and whether its Redis traffic goes through a `RedisProxy` the test can fail. */

@@ -1,3 +1,4 @@
+import { RuntimeErrorCode } from '../../src';
 import { settle } from '../support/node-calls';
 import { deleteKeysUnder, testRedis } from '../support/redis-server';
 import type { TestClient } from '../support/test-client';
@@ -43,7 +44,11 @@ describe('Redis backplane: while Redis is away', () => {
     const { cluster, here, there } = await cutOff({ outboxLimit });
     for (let n = 0; n < sent; n++) here.send({ event: 'seq', message: { room: 'room', n } });
     // The emit that delivered a frame here also handed it to the backplane.
-    await eventually(() => seqOf(here).length === sent, SLACK_MS, () => `the ${sent} frames have reached their sender (got ${JSON.stringify(seqOf(here))})`);
+    await eventually(
+      () => seqOf(here).length === sent,
+      SLACK_MS,
+      () => `the ${sent} frames have reached their sender (got ${JSON.stringify(seqOf(here))})`,
+    );
     expect((await backplaneStatus(here)).detail).toMatch(`${outboxLimit} messages waiting, ${sent - outboxLimit} lost`);
 
     await cluster.proxy(0).restore();
@@ -61,13 +66,17 @@ describe('Redis backplane: while Redis is away', () => {
   it("rejects a question about another node's connection, saying Redis is unreachable; emitTo to it resolves 1 and is sent once Redis is back", async () => {
     const { cluster, here, there } = await cutOff();
     const realtime = cluster.realtime(0);
-    const settled = <T>(promise: Promise<T>, what: string): Promise<T> => within(promise, SLACK_MS, `${what} to settle while Redis is away`);
+    const settled = <T>(promise: Promise<T>, what: string): Promise<T> =>
+      within(promise, SLACK_MS, `${what} to settle while Redis is away`);
 
-    await expect(settled(realtime.getConnectionInfo(there.id), `getConnectionInfo(${there.id})`)).rejects.toThrow(
-      /cannot look up connection \S+ of node \S+ while Redis is unreachable/,
-    );
+    const refused = settled(realtime.getConnectionInfo(there.id), `getConnectionInfo(${there.id})`);
+    await expect(refused).rejects.toThrow(/cannot look up connection \S+ of node \S+ while Redis is unreachable/);
+    await expect(refused).rejects.toMatchObject({ code: RuntimeErrorCode.REGISTRY_UNREACHABLE });
     // This node's own connections are still answered, from what it holds.
-    await expect(settled(realtime.getConnectionInfo(here.id), `getConnectionInfo(${here.id})`)).resolves.toMatchObject({ id: here.id, rooms: ['room'] });
+    await expect(settled(realtime.getConnectionInfo(here.id), `getConnectionInfo(${here.id})`)).resolves.toMatchObject({
+      id: here.id,
+      rooms: ['room'],
+    });
     // The frame is held for node 1, so the caller must not send it again: 1, not an error.
     await expect(settled(realtime.emitTo(there.id, 'held', 'for there'), `emitTo(${there.id})`)).resolves.toBe(1);
 

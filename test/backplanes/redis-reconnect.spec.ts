@@ -48,7 +48,9 @@ describe('Redis backplane: back from an outage', () => {
     // No heartbeat runs during the test, and none would find the node's heartbeat expired (it outlives the
     // test), so only the write-back on reconnect can bring the registry up to date.
     const heartbeatInterval = 60_000;
-    const cluster = (nodes = await RedisNodes.start(redis.url, prefix, [{ proxied: true, heartbeatInterval, heartbeatTtl: 2 * heartbeatInterval }]));
+    const cluster = (nodes = await RedisNodes.start(redis.url, prefix, [
+      { proxied: true, heartbeatInterval, heartbeatTtl: 2 * heartbeatInterval },
+    ]));
     const realtime = cluster.realtime(0);
     const [leaving, staying] = [await cluster.connect(0), await cluster.connect(0)];
     await staying.request('joinRoom', 'before');
@@ -99,7 +101,11 @@ describe('Redis backplane: back from an outage', () => {
       await receiver.next((f) => f.event === 'direct' && f.message === text, SLACK_MS, 'the direct frame');
       // ... and node 0's connection drops with the publish unanswered, so ioredis sends it again once reconnected.
       cluster.proxy(0).cut();
-      await eventually(() => copies.length >= 2, resumeWithin(), () => `ioredis has resent the unanswered publish (copies so far: ${copies.length}); node 0 log: ${cluster.logs[0]}`);
+      await eventually(
+        () => copies.length >= 2,
+        resumeWithin(),
+        () => `ioredis has resent the unanswered publish (copies so far: ${copies.length}); node 0 log: ${cluster.logs[0]}`,
+      );
       await untilHealthy(sender, true, resumeWithin(), cluster.logs[0]);
       await settle(sender, [receiver]);
 
@@ -129,7 +135,11 @@ describe('Redis backplane: back from an outage', () => {
       await untilHealthy(peer, false, SLACK_MS, cluster.logs[1]);
       for (let n = 0; n < held; n++) sender.send({ event: 'seq', message: { room: 'held', n } });
       // The emit that delivered a frame here also handed it to the backplane.
-      await eventually(() => seqOf(sender).length === held, SLACK_MS, () => `the ${held} frames have reached their sender (${seqOf(sender).length} so far)`);
+      await eventually(
+        () => seqOf(sender).length === held,
+        SLACK_MS,
+        () => `the ${held} frames have reached their sender (${seqOf(sender).length} so far)`,
+      );
       expect((await backplaneStatus(sender)).detail).toMatch(`${held} messages waiting, 0 lost`);
       return { cluster, sender, peer };
     }
@@ -141,11 +151,21 @@ describe('Redis backplane: back from an outage', () => {
       const before = proxy.accepted.length;
       await proxy.restore();
       // Node 1 comes back after node 0 has both its connections again.
-      await eventually(() => proxy.accepted.length >= before + 2, RECONNECT_MAX_MS + SLACK_MS, 'node 0 has reconnected both its Redis clients');
+      await eventually(
+        () => proxy.accepted.length >= before + 2,
+        RECONNECT_MAX_MS + SLACK_MS,
+        'node 0 has reconnected both its Redis clients',
+      );
       await cluster.proxy(1).restore();
-      for (const [node, client] of [sender, peer].entries()) await untilHealthy(client, true, RECONNECT_MAX_MS + SLACK_MS, cluster.logs[node]);
+      for (const [node, client] of [sender, peer].entries())
+        await untilHealthy(client, true, RECONNECT_MAX_MS + SLACK_MS, cluster.logs[node]);
       await settle(sender, [peer]);
-      expect(sequenceFaults(seqOf(peer), held)).toEqual([]);
+      const faults = sequenceFaults(seqOf(peer), held);
+      if (faults.length > 0) {
+        // What each node counted shows whether the frames never left node 0 or were dropped at node 1.
+        const counted = `node 0 ${JSON.stringify(await backplaneStatus(sender))}, node 1 ${JSON.stringify(await backplaneStatus(peer))}`;
+        throw new Error(`${faults.join('; ')}; ${counted}; node 0 log: ${cluster.logs[0]}; node 1 log: ${cluster.logs[1]}`);
+      }
     });
 
     it('sends the held publishes when peerWait has passed if a peer stays away: not before, and not much after', async () => {

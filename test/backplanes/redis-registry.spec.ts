@@ -35,15 +35,19 @@ describe('the Redis registry', () => {
     await redis.stop();
   });
 
-  it('merges metadata patches atomically per key, deletes undefined keys, keeps odd keys as data, and counts versions', async () => {
+  it('merges metadata patches atomically per key, deletes undefined keys, drops prototype keys as every registry does, and counts versions', async () => {
     await registry.add(record('n1.1', { name: 'ann', tags: [] }));
     expect(await registry.patch('n1.1', { role: 'admin', nested: { a: [1, { b: null }] } })).toEqual({
       metadata: { name: 'ann', tags: [], role: 'admin', nested: { a: [1, { b: null }] } },
       version: 1,
     });
-    const after = await registry.patch('n1.1', { name: undefined, ['__proto__']: { polluted: true } });
+    const after = await registry.patch('n1.1', JSON.parse('{"__proto__":{"polluted":true},"constructor":1}') as Record<string, unknown>);
     expect(after?.version).toBe(2);
-    expect(Object.keys(after!.metadata).sort()).toEqual(['__proto__', 'nested', 'role', 'tags']);
+    expect(Object.keys(after!.metadata).sort()).toEqual(['name', 'nested', 'role', 'tags']);
+    expect(await registry.patch('n1.1', { name: undefined })).toEqual({
+      metadata: { tags: [], role: 'admin', nested: { a: [1, { b: null }] } },
+      version: 3,
+    });
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
     expect(await registry.patch('n1.404', { x: 1 })).toBeNull();
     expect(await registry.get('n1.404')).toBeNull();
@@ -77,7 +81,10 @@ describe('the Redis registry', () => {
     expect((await registry.all()).map((c) => c.id).sort()).toEqual(['n1.1', 'n1.3', 'n2.1']);
     // Versions carry on from the higher of the node's and the registry's: never back.
     expect((await registry.patch('n1.3', { k: 1 }))?.version).toBe(8);
-    await registry.resync('n1', 5000, [{ ...live, version: 0 }, { ...n3, version: 3 }]);
+    await registry.resync('n1', 5000, [
+      { ...live, version: 0 },
+      { ...n3, version: 3 },
+    ]);
     expect((await registry.patch('n1.3', { k: 2 }))?.version).toBe(9);
   });
 

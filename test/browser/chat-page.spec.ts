@@ -1,7 +1,7 @@
 import { copyFileSync, existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { ownerOf } from '../../src/services/connection-id';
+import { ownerOf } from '../../src/protocol/connection-id';
 import { ChatServer } from '../support/chat-server';
 import { startExampleCluster } from '../support/example-cluster';
 import { REPO } from '../support/repo';
@@ -68,7 +68,7 @@ jest.setTimeout(60_000);
     name: string,
     room: string,
     prepare?: (context: BrowserContext) => Promise<void>,
-): Promise<Page> {
+  ): Promise<Page> {
     const context = await browser.newContext({ viewport: { width: 1000, height: 760 } });
     contexts.push(context);
     await prepare?.(context);
@@ -86,7 +86,10 @@ jest.setTimeout(60_000);
 
   const member = (page: Page, name: string) => page.locator('#members li', { hasText: name }).waitFor();
   const message = (page: Page, from: string, text: string) =>
-    page.locator('#messages .message', { hasText: text }).filter({ has: page.locator('.who', { hasText: from }) }).waitFor();
+    page
+      .locator('#messages .message', { hasText: text })
+      .filter({ has: page.locator('.who', { hasText: from }) })
+      .waitFor();
   async function send(page: Page, text: string): Promise<void> {
     await page.fill('#text', text);
     await page.press('#text', 'Enter');

@@ -51,12 +51,19 @@ describe('switchboard CLI end to end: the built binary, a generated app, tsc, it
     // What `npm install` would put there, without the registry.
     const target = join(app, 'node_modules', 'switchboard');
     mkdirSync(target, { recursive: true });
-    const untar = spawnSync('tar', ['-xzf', join(app, 'vendor', `switchboard-${VERSION}.tgz`), '-C', target, '--strip-components=1'], { encoding: 'utf8', timeout: 20_000 });
+    const untar = spawnSync('tar', ['-xzf', join(app, 'vendor', `switchboard-${VERSION}.tgz`), '-C', target, '--strip-components=1'], {
+      encoding: 'utf8',
+      timeout: 20_000,
+    });
     expect({ status: untar.status, stderr: untar.stderr }).toEqual({ status: 0, stderr: '' });
   });
 
   it('create:controller -ws, g gateway and g service write their files and register them in the syntax tree', async () => {
-    for (const args of [['create:controller', 'Chat', '-ws'], ['g', 'gateway', 'Lobby'], ['g', 'service', 'Notifications']]) {
+    for (const args of [
+      ['create:controller', 'Chat', '-ws'],
+      ['g', 'gateway', 'Lobby'],
+      ['g', 'service', 'Notifications'],
+    ]) {
       const result = succeeded(await switchboard(args), `switchboard ${args.join(' ')}`);
       expect({ args, stderr: result.stderr }).toEqual({ args, stderr: '' });
     }
@@ -84,7 +91,11 @@ export class AppModule {}
     const typecheck = succeeded(await runNode([TSC, '-p', 'tsconfig.json'], app, 60_000), 'tsc in the generated app');
     expect(typecheck.stdout).toBe('');
     const jest = succeeded(await runNode([JEST, '--ci', '--runInBand', '--json'], app, 60_000), 'jest in the generated app');
-    const report = JSON.parse(jest.stdout) as { numPassedTests: number; numFailedTests: number; testResults: { name: string; status: string }[] };
+    const report = JSON.parse(jest.stdout) as {
+      numPassedTests: number;
+      numFailedTests: number;
+      testResults: { name: string; status: string }[];
+    };
     expect(report.testResults.map((r) => `${relative(app, r.name)} ${r.status}`).sort()).toEqual([
       'src/controllers/chat.controller.spec.ts passed',
       'src/gateways/lobby.gateway.spec.ts passed',
@@ -96,10 +107,21 @@ export class AppModule {}
 
   it('built, its single-process entry (npm run start:single) answers a real client with the generated handlers', async () => {
     succeeded(await runNode([TSC, '-p', 'tsconfig.build.json'], app, 60_000), 'building the generated app');
-    const single = await startApp(process.execPath, ['dist/single.js'], app, { PORT: '0' }, /listening on ws:\/\/localhost:(\d+)\/ws/, 15_000);
+    const single = await startApp(
+      process.execPath,
+      ['dist/single.js'],
+      app,
+      { PORT: '0' },
+      /listening on ws:\/\/localhost:(\d+)\/ws/,
+      15_000,
+    );
     try {
       const client = await TestClient.connect(`ws://127.0.0.1:${single.port}/ws`);
-      expect(await client.request('chat:echo', { text: 'hi' })).toEqual({ event: 'chat:echo', message: { text: 'hi' }, id: expect.any(String) });
+      expect(await client.request('chat:echo', { text: 'hi' })).toEqual({
+        event: 'chat:echo',
+        message: { text: 'hi' },
+        id: expect.any(String),
+      });
       expect((await client.request('hello', 'Ada')).message).toBe('Hello, Ada!');
       const lobby = await TestClient.connect(`ws://127.0.0.1:${single.port}/lobby`);
       expect(lobby.id).not.toBe(client.id);
@@ -111,7 +133,14 @@ export class AppModule {}
   }, 40_000);
 
   it('its cluster entry (npm start) runs two workers that share rooms over cluster IPC', async () => {
-    const cluster = await startApp(process.execPath, ['dist/main.js'], app, { PORT: '0', WORKERS: '2' }, /cluster ready: 2 workers share port (\d+)/, 20_000);
+    const cluster = await startApp(
+      process.execPath,
+      ['dist/main.js'],
+      app,
+      { PORT: '0', WORKERS: '2' },
+      /cluster ready: 2 workers share port (\d+)/,
+      20_000,
+    );
     await expectClusterSharesRoomsAndDrains(cluster);
   }, 40_000);
 
@@ -121,6 +150,6 @@ export class AppModule {}
     expect(unknown.stderr).toContain("error: unknown command 'destroy'");
     const outside = await switchboard(['g', 'controller', 'Chat'], tmp);
     expect(outside.code).toBe(1);
-    expect(outside.stderr).toContain('error: Not inside a Switchboard app');
+    expect(outside.stderr).toContain('error CLI_NOT_AN_APP: Not inside a Switchboard app');
   });
 });

@@ -13,10 +13,15 @@ describe('generators in a Nest 12 style app (ES modules under nodenext, vitest)'
   const read = (path: string) => readFileSync(join(app, path), 'utf8');
 
   beforeAll(async () => {
-    if (!existsSync(join(REPO, 'dist', 'src', 'index.d.ts'))) throw new Error('dist/src is missing: run `npm run build` first (npm test does it)');
+    if (!existsSync(join(REPO, 'dist', 'src', 'index.d.ts')))
+      throw new Error('dist/src is missing: run `npm run build` first (npm test does it)');
     app = mkdtempSync(join(tmpdir(), 'sb-esm-app-'));
     writeEsmFixtureApp(app);
-    for (const args of [['create:controller', 'Chat', '--ws'], ['g', 'gateway', 'Lobby'], ['g', 'service', 'Notifications']]) {
+    for (const args of [
+      ['create:controller', 'Chat', '--ws'],
+      ['g', 'gateway', 'Lobby'],
+      ['g', 'service', 'Notifications'],
+    ]) {
       const result = await cli(args, app);
       expect({ args, code: result.code, err: result.err }).toEqual({ args, code: 0, err: '' });
     }
@@ -40,17 +45,23 @@ import { NotificationsService } from './services/notifications.service.js';
 })
 export class AppModule {}
 `);
-    expect(read('src/chat.gateway.ts')).toContain("import { ChatController } from './controllers/chat.controller.js';\n\n@Gateway('/ws', { controllers: [ChatController] })");
+    expect(read('src/chat.gateway.ts')).toContain(
+      "import { ChatController } from './controllers/chat.controller.js';\n\n@Gateway('/ws', { controllers: [ChatController] })",
+    );
   });
 
   it('writes specs that import their test functions from vitest', () => {
-    for (const spec of ['src/controllers/chat.controller.spec.ts', 'src/gateways/lobby.gateway.spec.ts', 'src/services/notifications.service.spec.ts']) {
+    for (const spec of [
+      'src/controllers/chat.controller.spec.ts',
+      'src/gateways/lobby.gateway.spec.ts',
+      'src/services/notifications.service.spec.ts',
+    ]) {
       expect(read(spec)).toMatch(/^import \{ [^}]*describe[^}]* \} from 'vitest';\n/);
     }
     expect(read('src/gateways/lobby.gateway.spec.ts')).toContain("import { AppModule } from '../app.module.js';");
   });
 
-  it('all of it type-checks under the app\'s own tsconfig (module and moduleResolution nodenext)', async () => {
+  it("all of it type-checks under the app's own tsconfig (module and moduleResolution nodenext)", async () => {
     const result = await runNode([TSC, '-p', 'tsconfig.json', '--noEmit'], app, 60_000);
     expect({ code: result.code, errors: result.stdout }).toEqual({ code: 0, errors: '' });
   }, 70_000);

@@ -2,6 +2,7 @@ import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CliError } from '../../cli/cli-error';
+import { CliErrorCode } from '../../cli/cli-error-codes';
 import { applyPlan, FilePlan } from '../../cli/file-plan';
 
 describe('a file plan with produced files (tarballs packed only when written)', () => {
@@ -28,7 +29,7 @@ describe('a file plan with produced files (tarballs packed only when written)', 
     plan.produce(join(dir, 'vendor', 'x.tgz'), {
       origin: 'packed from somewhere',
       bytes: () => {
-        throw new CliError('npm pack failed');
+        throw new CliError(CliErrorCode.PACK_FAILED, 'npm pack failed');
       },
     });
     expect(() => applyPlan(plan, { base: dir }, output)).toThrow('npm pack failed');

@@ -75,20 +75,32 @@ export class AppGateway {}
 
   it('edits the other shapes it understands: no options, options without the list, one element per line', async () => {
     write('src/gateways/app.gateway.ts', "import { Gateway } from 'switchboard';\n\n@Gateway('/ws')\nexport class AppGateway {}\n");
-    write('src/gateways/opts.gateway.ts', "import { Gateway } from 'switchboard';\n\n@Gateway('/opts', { subprotocols: ['v1'] })\nexport class OptsGateway {}\n");
-    write('src/gateways/tall.gateway.ts', "import { Gateway } from 'switchboard';\nimport { AppController } from '../controllers/app.controller';\n\n@Gateway('/tall', {\n  controllers: [\n    AppController,\n  ],\n})\nexport class TallGateway {}\n");
-    write('src/app.module.ts', "import { Module } from '@nestjs/common';\nimport { SwitchboardModule } from 'switchboard';\n\n@Module({\n  imports: [SwitchboardModule.forRoot()],\n})\nexport class AppModule {}\n");
+    write(
+      'src/gateways/opts.gateway.ts',
+      "import { Gateway } from 'switchboard';\n\n@Gateway('/opts', { subprotocols: ['v1'] })\nexport class OptsGateway {}\n",
+    );
+    write(
+      'src/gateways/tall.gateway.ts',
+      "import { Gateway } from 'switchboard';\nimport { AppController } from '../controllers/app.controller';\n\n@Gateway('/tall', {\n  controllers: [\n    AppController,\n  ],\n})\nexport class TallGateway {}\n",
+    );
+    write(
+      'src/app.module.ts',
+      "import { Module } from '@nestjs/common';\nimport { SwitchboardModule } from 'switchboard';\n\n@Module({\n  imports: [SwitchboardModule.forRoot()],\n})\nexport class AppModule {}\n",
+    );
     expect((await cli(['g', 'co', 'a', '--gateway', 'App'], app)).code).toBe(0);
     expect((await cli(['g', 'co', 'b', '--gateway', 'OptsGateway'], app)).code).toBe(0);
     expect((await cli(['g', 'co', 'c', '--gateway', 'tall'], app)).code).toBe(0);
     expect(read('src/gateways/app.gateway.ts')).toContain("@Gateway('/ws', { controllers: [AController] })");
     expect(read('src/gateways/opts.gateway.ts')).toContain("@Gateway('/opts', { subprotocols: ['v1'], controllers: [BController] })");
     expect(read('src/gateways/tall.gateway.ts')).toContain('  controllers: [\n    AppController,\n    CController,\n  ],');
-    expect(read('src/app.module.ts')).toContain('@Module({\n  imports: [SwitchboardModule.forRoot()],\n  providers: [AController, BController, CController],\n})');
+    expect(read('src/app.module.ts')).toContain(
+      '@Module({\n  imports: [SwitchboardModule.forRoot()],\n  providers: [AController, BController, CController],\n})',
+    );
   });
 
   it('says what to add by hand, and where, when the gateway or module is not written literally', async () => {
-    const gateway = "import { Gateway } from 'switchboard';\nimport { CONTROLLERS } from './controllers';\n\n@Gateway('/ws', { controllers: CONTROLLERS })\nexport class AppGateway {}\n";
+    const gateway =
+      "import { Gateway } from 'switchboard';\nimport { CONTROLLERS } from './controllers';\n\n@Gateway('/ws', { controllers: CONTROLLERS })\nexport class AppGateway {}\n";
     write('src/gateways/app.gateway.ts', gateway);
     const module = read('src/app.module.ts').replace(/providers: \[[^\]]*\]/, 'providers: PROVIDERS');
     write('src/app.module.ts', module);
@@ -107,14 +119,16 @@ export class AppGateway {}
     expect((await cli(['g', 'gateway', 'Lobby'], app)).code).toBe(0);
     const result = await cli(['g', 'controller', 'Chat'], app);
     expect(result.code).toBe(0);
-    expect(result.err).toMatch(/MANUAL STEP: add ChatController to the "controllers" of the @Gateway\(\) that should serve it: the app has several \(AppGateway \(src\/gateways\/app.gateway.ts\), LobbyGateway \(src\/gateways\/lobby.gateway.ts\)\); rerun with --gateway <name>/);
+    expect(result.err).toMatch(
+      /MANUAL STEP: add ChatController to the "controllers" of the @Gateway\(\) that should serve it: the app has several \(AppGateway \(src\/gateways\/app.gateway.ts\), LobbyGateway \(src\/gateways\/lobby.gateway.ts\)\); rerun with --gateway <name>/,
+    );
     expect(read('src/app.module.ts')).toContain('ChatController]');
   });
 
   it('writes where nest-cli.json sourceRoot points', async () => {
     write('nest-cli.json', JSON.stringify({ sourceRoot: 'app' }));
     mkdirSync(join(app, 'app'));
-    expect((await cli(['g', 'service', 'Clock'], join(app, 'test')))).toMatchObject({ code: 0 });
+    expect(await cli(['g', 'service', 'Clock'], join(app, 'test'))).toMatchObject({ code: 0 });
     expect(existsSync(join(app, 'app/services/clock.service.ts'))).toBe(true);
     expect(read('app/services/clock.service.spec.ts')).toContain("from '../../test/support/test-app'");
   });
@@ -136,7 +150,9 @@ export class AppGateway {}
       const before = snapshot(app);
       const result = await cli(['create:controller', 'ChatController', '--ws'], app);
       expect(result.code).toBe(1);
-      expect(result.err).toContain('error: Refusing to overwrite existing files:\n  src/controllers/chat.controller.ts\n  src/controllers/chat.controller.spec.ts\nNothing was written. Pass --force to overwrite.');
+      expect(result.err).toContain(
+        'error CLI_FILE_EXISTS: Refusing to overwrite existing files:\n  src/controllers/chat.controller.ts\n  src/controllers/chat.controller.spec.ts\nNothing was written. Pass --force to overwrite.',
+      );
       expect(snapshot(app)).toEqual(before);
     });
 
@@ -147,14 +163,20 @@ export class AppGateway {}
     });
 
     it.each([
-      [['g', 'controller', 'chat/room'], /error: Bad controller name "chat\/room": use only letters, digits/],
-      [['g', 'gateway', '1st'], /error: Bad gateway name "1st": it must start with a letter/],
-      [['create:controller', 'Controller', '--ws'], /error: Bad controller name "Controller": it is only the suffix/],
-      [['new', 'my/app'], /error: Bad app name "my\/app"/],
-      [['new', 'Switchboard'], /error: Bad app name "Switchboard": an app named "switchboard" cannot depend on Switchboard/],
-      [['g', 'gateway', 'Lobby', '--path', 'lobby'], /error: Bad gateway path "lobby": it must start with "\/"/],
-      [['g', 'gateway', 'Other', '--path', '/ws'], /error: AppGateway \(src\/gateways\/app.gateway.ts\) already serves \/ws; choose another route with --path/],
-      [['g', 'controller', 'Chat', '--gateway', 'Nope'], /error: No gateway named NopeGateway in src\/; the app has AppGateway \(src\/gateways\/app.gateway.ts\)/],
+      [['g', 'controller', 'chat/room'], /error CLI_BAD_NAME: Bad controller name "chat\/room": use only letters, digits/],
+      [['g', 'gateway', '1st'], /error CLI_BAD_NAME: Bad gateway name "1st": it must start with a letter/],
+      [['create:controller', 'Controller', '--ws'], /error CLI_BAD_NAME: Bad controller name "Controller": it is only the suffix/],
+      [['new', 'my/app'], /error CLI_BAD_NAME: Bad app name "my\/app"/],
+      [['new', 'Switchboard'], /error CLI_BAD_NAME: Bad app name "Switchboard": an app named "switchboard" cannot depend on Switchboard/],
+      [['g', 'gateway', 'Lobby', '--path', 'lobby'], /error CLI_BAD_PATH: Bad gateway path "lobby": it must start with "\/"/],
+      [
+        ['g', 'gateway', 'Other', '--path', '/ws'],
+        /error CLI_ROUTE_TAKEN: AppGateway \(src\/gateways\/app.gateway.ts\) already serves \/ws; choose another route with --path/,
+      ],
+      [
+        ['g', 'controller', 'Chat', '--gateway', 'Nope'],
+        /error CLI_NO_GATEWAY: No gateway named NopeGateway in src\/; the app has AppGateway \(src\/gateways\/app.gateway.ts\)/,
+      ],
     ])('bad input %j', async (args, message) => {
       const before = snapshot(app);
       const result = await cli(args, app);
@@ -180,7 +202,9 @@ export class AppGateway {}
       mkdirSync(outside);
       const result = await cli(['g', 'service', 'Clock'], outside);
       expect(result.code).toBe(1);
-      expect(result.err).toContain(`error: Not inside a Switchboard app: no nest-cli.json in ${outside} or any folder above it.`);
+      expect(result.err).toContain(
+        `error CLI_NOT_AN_APP: Not inside a Switchboard app: no nest-cli.json in ${outside} or any folder above it.`,
+      );
       expect(readdirSync(outside)).toEqual([]);
     });
   });
@@ -191,7 +215,14 @@ export class AppGateway {}
     expect(help.out).toContain('Usage: switchboard create:controller [options] <name>');
     expect(help.out).toMatch(/--ws .*-ws works too/);
     expect(help.out).toContain('--gateway <name>');
-    for (const args of [['--help'], ['new', '--help'], ['g', '--help'], ['g', 'controller', '--help'], ['g', 'gateway', '--help'], ['g', 'service', '--help']]) {
+    for (const args of [
+      ['--help'],
+      ['new', '--help'],
+      ['g', '--help'],
+      ['g', 'controller', '--help'],
+      ['g', 'gateway', '--help'],
+      ['g', 'service', '--help'],
+    ]) {
       const result = await cli(args, app);
       expect({ args, code: result.code }).toEqual({ args, code: 0 });
       expect(result.out).toContain('Usage: switchboard');

@@ -18,8 +18,14 @@ describe('CLI name normalisation', () => {
 
   it('strips only the suffix of the kind being generated', () => {
     expect(artifactNames('LobbyGateway', 'gateway').className).toBe('LobbyGateway');
-    expect(artifactNames('ChatController', 'service')).toMatchObject({ className: 'ChatControllerService', fileName: 'chat-controller.service.ts' });
-    expect(artifactNames('notifications', 'service')).toMatchObject({ className: 'NotificationsService', fileName: 'notifications.service.ts' });
+    expect(artifactNames('ChatController', 'service')).toMatchObject({
+      className: 'ChatControllerService',
+      fileName: 'chat-controller.service.ts',
+    });
+    expect(artifactNames('notifications', 'service')).toMatchObject({
+      className: 'NotificationsService',
+      fileName: 'notifications.service.ts',
+    });
   });
 
   it('keeps acronyms and digits readable', () => {

@@ -2,6 +2,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, 
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { gunzipSync } from 'node:zlib';
+import { CliErrorCode } from '../../cli/cli-error-codes';
 import { readPackedManifest } from '../../cli/source/packed-manifest';
 import { packPackages, type PackedPackages } from '../support/packed-packages';
 import { REPO } from '../support/repo';
@@ -39,8 +40,15 @@ describe('switchboard new: where the app gets switchboard and @switchboard/cli',
     expect(dependencies.switchboard).toBe(`file:vendor/${SERVER_TGZ}`);
     expect(devDependencies['@switchboard/cli']).toBe(`file:vendor/${CLI_TGZ}`);
     expect(Object.keys(dependencies)).toEqual([
-      '@nestjs/common', '@nestjs/core', '@nestjs/platform-express', '@nestjs/platform-ws', '@nestjs/websockets',
-      'reflect-metadata', 'rxjs', 'switchboard', 'ws',
+      '@nestjs/common',
+      '@nestjs/core',
+      '@nestjs/platform-express',
+      '@nestjs/platform-ws',
+      '@nestjs/websockets',
+      'reflect-metadata',
+      'rxjs',
+      'switchboard',
+      'ws',
     ]);
     expect(scripts).toMatchObject({ start: 'npm run build && node dist/main.js', 'start:single': 'npm run build && node dist/single.js' });
     expect(readFileSync(join(tmp, 'demo', 'package.json'), 'utf8')).not.toContain(REPO);
@@ -51,7 +59,9 @@ describe('switchboard new: where the app gets switchboard and @switchboard/cli',
     expect(readPackedManifest(join(vendor, CLI_TGZ))).toEqual({ name: '@switchboard/cli', version: VERSION });
     expect(holds(join(vendor, SERVER_TGZ), 'dist/src/index.js')).toBe(true);
     expect(holds(join(vendor, CLI_TGZ), 'dist/main.js')).toBe(true);
-    expect(readFileSync(join(tmp, 'demo', 'README.md'), 'utf8')).toContain(`install from the tarballs in \`vendor/\`, taken\nfrom \`${REPO}\``);
+    expect(readFileSync(join(tmp, 'demo', 'README.md'), 'utf8')).toContain(
+      `install from the tarballs in \`vendor/\`, taken\nfrom \`${REPO}\``,
+    );
   });
 
   it('--dry-run lists the tarballs it would pack and writes nothing', async () => {
@@ -72,7 +82,10 @@ describe('switchboard new: where the app gets switchboard and @switchboard/cli',
     expect(readFileSync(join(app, 'vendor', SERVER_TGZ))).toEqual(readFileSync(packs.server));
     expect(readPackedManifest(join(app, 'vendor', CLI_TGZ))).toEqual({ name: '@switchboard/cli', version: VERSION });
     const { dependencies, devDependencies } = JSON.parse(readFileSync(join(app, 'package.json'), 'utf8'));
-    expect([dependencies.switchboard, devDependencies['@switchboard/cli']]).toEqual([`file:vendor/${SERVER_TGZ}`, `file:vendor/${CLI_TGZ}`]);
+    expect([dependencies.switchboard, devDependencies['@switchboard/cli']]).toEqual([
+      `file:vendor/${SERVER_TGZ}`,
+      `file:vendor/${CLI_TGZ}`,
+    ]);
   });
 
   it('--switchboard <version range>: both packages from the registry at that range, nothing vendored', async () => {
@@ -88,34 +101,49 @@ describe('switchboard new: where the app gets switchboard and @switchboard/cli',
     writeFileSync(join(installed, 'package.json'), JSON.stringify({ name: '@switchboard/cli', version: '1.2.3' }));
     const result = await cli(['new', 'from-copy'], tmp, installed);
     expect(result.code).toBe(0);
-    expect(result.err).toContain('note: this CLI is an installed copy, not a checkout, so the app gets switchboard and @switchboard/cli ^1.2.3 from the npm registry.');
+    expect(result.err).toContain(
+      'note: this CLI is an installed copy, not a checkout, so the app gets switchboard and @switchboard/cli ^1.2.3 from the npm registry.',
+    );
     expect(result.err).toContain('pass --switchboard <folder | switchboard-x.y.z.tgz>');
     const { dependencies, devDependencies } = manifest('from-copy');
     expect([dependencies.switchboard, devDependencies['@switchboard/cli']]).toEqual(['^1.2.3', '^1.2.3']);
   });
 
   describe('refusals: a clear message, a non-zero exit, nothing written', () => {
-    const refused = async (args: string[], message: RegExp | string): Promise<void> => {
+    const refused = async (args: string[], code: CliErrorCode, message: RegExp | string): Promise<void> => {
       const result = await cli(['new', 'demo', ...args], tmp);
       expect(result.code).toBe(1);
+      expect(result.err).toContain(`error ${code}: `);
       expect(result.err).toMatch(message);
       expect(existsSync(join(tmp, 'demo'))).toBe(false);
     };
 
     it('a tarball of another package', async () => {
-      await refused(['--switchboard', packs.client], /holds @switchboard\/client, not switchboard \(the server package\): give switchboard-x\.y\.z\.tgz/);
+      await refused(
+        ['--switchboard', packs.client],
+        CliErrorCode.BAD_TARBALL,
+        /holds @switchboard\/client, not switchboard \(the server package\): give switchboard-x\.y\.z\.tgz/,
+      );
     });
 
     it('a file that is not a tarball', async () => {
       writeFileSync(join(tmp, 'switchboard-9.9.9.tgz'), 'not gzip');
-      await refused(['--switchboard', './switchboard-9.9.9.tgz'], /switchboard-9\.9\.9\.tgz is not an npm package tarball/);
+      await refused(
+        ['--switchboard', './switchboard-9.9.9.tgz'],
+        CliErrorCode.BAD_TARBALL,
+        /switchboard-9\.9\.9\.tgz is not an npm package tarball/,
+      );
     });
 
     it('a path that does not exist, or a folder that is not a checkout', async () => {
-      await refused(['--switchboard', './nowhere'], `${join(tmp, 'nowhere')} does not exist`);
+      await refused(['--switchboard', './nowhere'], CliErrorCode.UNKNOWN_SOURCE, `${join(tmp, 'nowhere')} does not exist`);
       mkdirSync(join(tmp, 'other'));
       writeFileSync(join(tmp, 'other', 'package.json'), JSON.stringify({ name: 'other' }));
-      await refused(['--switchboard', 'other'], `${join(tmp, 'other')} (--switchboard other) is not a Switchboard checkout: its package.json names "other"`);
+      await refused(
+        ['--switchboard', 'other'],
+        CliErrorCode.NOT_A_CHECKOUT,
+        `${join(tmp, 'other')} (--switchboard other) is not a Switchboard checkout: its package.json names "other"`,
+      );
     });
 
     it('a checkout that is not built', async () => {
@@ -123,11 +151,19 @@ describe('switchboard new: where the app gets switchboard and @switchboard/cli',
       mkdirSync(join(checkout, 'cli'), { recursive: true });
       writeFileSync(join(checkout, 'package.json'), JSON.stringify({ name: 'switchboard', version: '0.1.0', workspaces: ['cli'] }));
       writeFileSync(join(checkout, 'cli', 'package.json'), JSON.stringify({ name: '@switchboard/cli', version: '0.1.0' }));
-      await refused(['--switchboard', checkout], `${checkout} is not built (no dist/src/index.js), so it cannot be packed into the app: run "npm run build" in ${checkout}`);
+      await refused(
+        ['--switchboard', checkout],
+        CliErrorCode.NOT_BUILT,
+        `${checkout} is not built (no dist/src/index.js), so it cannot be packed into the app: run "npm run build" in ${checkout}`,
+      );
     });
 
     it('something that is neither a path nor a version range', async () => {
-      await refused(['--switchboard', 'latest; rm -rf'], /Bad --switchboard "latest; rm -rf": give a Switchboard checkout folder/);
+      await refused(
+        ['--switchboard', 'latest; rm -rf'],
+        CliErrorCode.UNKNOWN_SOURCE,
+        /Bad --switchboard "latest; rm -rf": give a Switchboard checkout folder/,
+      );
     });
   });
 });

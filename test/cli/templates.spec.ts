@@ -12,17 +12,22 @@ const SUPPORT = '../../test/support';
 const ESM_VITEST: AppStyle = { importExtension: '.js', testRunner: 'vitest' };
 
 describe('generator output', () => {
-  it.each(['ChatRoom', 'chat-room', 'chat_room', 'ChatRoomController'])('controller %s is exactly chat-room.controller.ts and its spec', (name) => {
-    const names = artifactNames(name, 'controller');
-    expect(names.fileName).toBe('chat-room.controller.ts');
-    expect(controllerTemplate(names)).toBe(golden('chat-room.controller.ts'));
-    expect(controllerSpecTemplate(names, SUPPORT)).toBe(golden('chat-room.controller.spec.ts'));
-  });
+  it.each(['ChatRoom', 'chat-room', 'chat_room', 'ChatRoomController'])(
+    'controller %s is exactly chat-room.controller.ts and its spec',
+    (name) => {
+      const names = artifactNames(name, 'controller');
+      expect(names.fileName).toBe('chat-room.controller.ts');
+      expect(controllerTemplate(names)).toBe(golden('chat-room.controller.ts'));
+      expect(controllerSpecTemplate(names, SUPPORT)).toBe(golden('chat-room.controller.spec.ts'));
+    },
+  );
 
   it.each(['lobby', 'Lobby', 'LobbyGateway'])('gateway %s is exactly lobby.gateway.ts and its spec', (name) => {
     const names = artifactNames(name, 'gateway');
     expect(gatewayTemplate(names, '/lobby')).toBe(golden('lobby.gateway.ts'));
-    expect(gatewaySpecTemplate(names, '/lobby', SUPPORT, { className: 'AppModule', importPath: '../app.module' })).toBe(golden('lobby.gateway.spec.ts'));
+    expect(gatewaySpecTemplate(names, '/lobby', SUPPORT, { className: 'AppModule', importPath: '../app.module' })).toBe(
+      golden('lobby.gateway.spec.ts'),
+    );
   });
 
   it('a gateway spec without a known root module boots the gateway on its own', () => {
@@ -42,7 +47,14 @@ describe('generator output', () => {
       ['chat-room.controller.spec.ts', () => controllerSpecTemplate(artifactNames('ChatRoom', 'controller'), SUPPORT, ESM_VITEST)],
       [
         'lobby.gateway.spec.ts',
-        () => gatewaySpecTemplate(artifactNames('lobby', 'gateway'), '/lobby', SUPPORT, { className: 'AppModule', importPath: '../app.module.js' }, ESM_VITEST),
+        () =>
+          gatewaySpecTemplate(
+            artifactNames('lobby', 'gateway'),
+            '/lobby',
+            SUPPORT,
+            { className: 'AppModule', importPath: '../app.module.js' },
+            ESM_VITEST,
+          ),
       ],
       ['notifications.service.spec.ts', () => serviceSpecTemplate(artifactNames('Notifications', 'service'), SUPPORT, ESM_VITEST)],
     ])('%s imports its test functions from vitest and ends relative imports in .js', (file, render) => {
@@ -56,7 +68,11 @@ describe('generator output', () => {
     });
 
     it('the sources themselves have no relative imports, so they are the same in both flavours', () => {
-      for (const source of [controllerTemplate(artifactNames('a', 'controller')), gatewayTemplate(artifactNames('a', 'gateway'), '/a'), serviceTemplate(artifactNames('a', 'service'))]) {
+      for (const source of [
+        controllerTemplate(artifactNames('a', 'controller')),
+        gatewayTemplate(artifactNames('a', 'gateway'), '/a'),
+        serviceTemplate(artifactNames('a', 'service')),
+      ]) {
         expect(source).not.toMatch(/from '\./);
       }
     });

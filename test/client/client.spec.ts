@@ -65,7 +65,9 @@ describe('client SDK against the example chat app', () => {
     const removed: unknown[] = [];
     const removedToo: unknown[] = [];
     const dropped = (message: unknown) => removed.push(message);
-    b.on('noti', dropped).on('noti', (m) => kept.push(m)).off('noti', dropped);
+    b.on('noti', dropped)
+      .on('noti', (m) => kept.push(m))
+      .off('noti', dropped);
     b.on('intro', (m) => removedToo.push(m)).off('intro');
     const all = new Recorder(b);
     a.emit('intro', 'hello');
@@ -173,11 +175,17 @@ describe('client SDK against a server that never answers', () => {
     clients.push(client);
     await client.ready();
     const pending = client.request('slow', null).catch((e: unknown) => e);
-    await eventually(() => silent.received.length === 1, 3000, () => `the server received the request; it received ${JSON.stringify(silent.received)}`);
+    await eventually(
+      () => silent.received.length === 1,
+      3000,
+      () => `the server received the request; it received ${JSON.stringify(silent.received)}`,
+    );
     silent.dropClients();
     expect(await pending).toMatchObject({
       code: 'DISCONNECTED',
-      message: expect.stringMatching(/^the connection closed \(code 1006\) after request "slow" \(id \d+\) was sent and before its reply arrived$/),
+      message: expect.stringMatching(
+        /^the connection closed \(code 1006\) after request "slow" \(id \d+\) was sent and before its reply arrived$/,
+      ),
     });
   });
 

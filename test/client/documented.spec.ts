@@ -33,7 +33,8 @@ const rejectionOf = (promise: Promise<unknown>): Promise<any> =>
   );
 
 /** The texts of the chat room `q`'s `message` broadcasts a client saw. */
-const roomMessages = (seen: Recorder): string[] => seen.frames.filter((f) => f.event === 'message' && f.room === 'q').map((f) => f.message.text);
+const roomMessages = (seen: Recorder): string[] =>
+  seen.frames.filter((f) => f.event === 'message' && f.room === 'q').map((f) => f.message.text);
 
 const clients: SwitchboardClient[] = [];
 const open = (url: string, options: ClientOptions): { client: SwitchboardClient; timeline: Timeline } => {
@@ -69,7 +70,10 @@ describe('client SDK documented behaviour against a Switchboard app that stays u
 
     await client.close();
     const error = await within(pending, AT_ONCE, () => `the sent request to reject after close() (state ${client.state})`);
-    expect(error).toMatchObject({ code: 'CLOSED', message: expect.stringMatching(/^request "hold" \(id \d+\) was abandoned: close\(\) was called$/) });
+    expect(error).toMatchObject({
+      code: 'CLOSED',
+      message: expect.stringMatching(/^request "hold" \(id \d+\) was abandoned: close\(\) was called$/),
+    });
     expect(client.state).toBe('closed');
     // Closed for good: new requests reject at once, emits are dropped.
     await expect(client.request('note', 'late')).rejects.toMatchObject({ code: 'CLOSED', message: 'request "note": the client is closed' });
@@ -100,7 +104,12 @@ describe('client SDK documented behaviour against a Switchboard app that stays u
     client.emit('closeWith', { code: 1000, reason: 'session over' });
 
     // Close 1000 is not prompt: the retry waits at most initialDelay.
-    const back = await timeline.waitFor('connected', (h) => h.id !== first, 'a new connection after close 1000', FAST.initialDelay + PER_ATTEMPT);
+    const back = await timeline.waitFor(
+      'connected',
+      (h) => h.id !== first,
+      'a new connection after close 1000',
+      FAST.initialDelay + PER_ATTEMPT,
+    );
     expect(timeline.of('disconnected').map((h) => [h.code, h.reason])).toEqual([[1000, 'session over']]);
     expect(timeline.of('reconnecting').map((h) => h.attempt)).toEqual([1]);
     expect(client.id).toBe(back.id);
@@ -130,7 +139,12 @@ describe('client SDK documented behaviour against a Switchboard app that stays u
     const first = await client.ready();
     client.emit('closeWith', { code: 1012, reason: 'service restart' });
 
-    const back = await timeline.waitFor('connected', (h) => h.id !== first, 'a new connection after close 1012', reconnect.promptDelay + PER_ATTEMPT);
+    const back = await timeline.waitFor(
+      'connected',
+      (h) => h.id !== first,
+      'a new connection after close 1012',
+      reconnect.promptDelay + PER_ATTEMPT,
+    );
     const [disconnected] = timeline.of('disconnected');
     expect([disconnected.code, disconnected.reason]).toEqual([1012, 'service restart']);
     const retries = timeline.of('reconnecting');
@@ -181,7 +195,12 @@ describe('client SDK documented behaviour when the server goes away', () => {
   const stopUnder = async (server: ChatServer, timeline: Timeline): Promise<void> => {
     const seen = timeline.of('disconnected').length;
     await server.stop();
-    await timeline.waitFor('disconnected', (h) => timeline.of('disconnected').indexOf(h) >= seen, 'the disconnect of the stopped server', PER_ATTEMPT);
+    await timeline.waitFor(
+      'disconnected',
+      (h) => timeline.of('disconnected').indexOf(h) >= seen,
+      'the disconnect of the stopped server',
+      PER_ATTEMPT,
+    );
   };
 
   // connectTimeout bounds an attempt that hangs instead of being refused (a server half way through shutting down).
@@ -253,7 +272,9 @@ describe('client SDK documented behaviour when the server goes away', () => {
 
     const seen = new Recorder(client);
     await server.start();
-    expect(await within(kept, FAST.maxDelay + PER_ATTEMPT * 2, () => `the queued request to be answered after the restart; ${timeline}`)).toEqual({ sent: true });
+    expect(
+      await within(kept, FAST.maxDelay + PER_ATTEMPT * 2, () => `the queued request to be answered after the restart; ${timeline}`),
+    ).toEqual({ sent: true });
     await client.request('message', { text: 'marker' });
     await seen.waitFor((f) => f.message?.text === 'marker', 'the marker message');
     expect(roomMessages(seen)).toEqual(['m1', 'r1', 'marker']);

@@ -84,6 +84,9 @@ describe('client SDK request() answered by an exception filter', () => {
 
   it("rejects with Nest's BaseWsExceptionFilter answer (code ERROR, its message)", async () => {
     const settled = client.request('nestOrder', 'espresso').catch((error: unknown) => error);
-    expect(await within(settled, SETTLES_WITHIN, 'the request answered by a filter to settle')).toMatchObject({ code: 'ERROR', message: 'kitchen closed' });
+    expect(await within(settled, SETTLES_WITHIN, 'the request answered by a filter to settle')).toMatchObject({
+      code: 'ERROR',
+      message: 'kitchen closed',
+    });
   });
 });

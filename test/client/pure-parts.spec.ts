@@ -21,7 +21,11 @@ describe('decideAfterClose', () => {
     decideAfterClose({ code, reason: '', handshakeStatus }, { ...DEFAULT_RECONNECT, enabled });
 
   it('never retries a refused handshake, close 1000 or 1008', () => {
-    expect(decide(1006, 401)).toMatchObject({ retry: false, why: 'refused', explanation: 'the server refused the handshake with HTTP 401' });
+    expect(decide(1006, 401)).toMatchObject({
+      retry: false,
+      why: 'refused',
+      explanation: 'the server refused the handshake with HTTP 401',
+    });
     expect(decide(1006, 403)).toMatchObject({ retry: false, why: 'refused' });
     expect(decide(1008)).toMatchObject({ retry: false, why: 'stop-code' });
     expect(decide(1000)).toMatchObject({ retry: false, why: 'stop-code' });

@@ -148,7 +148,9 @@ describe('client SDK across server restarts', () => {
     const error = await client.request('message', { text: 'stale' }, { timeout: 100 }).catch((e: unknown) => e);
     expect(error).toMatchObject({
       code: 'TIMEOUT',
-      message: expect.stringMatching(/^request "message" \(id \d+\) timed out after 100 ms: it was still queued, not sent \(state reconnecting\); it will not be sent$/),
+      message: expect.stringMatching(
+        /^request "message" \(id \d+\) timed out after 100 ms: it was still queued, not sent \(state reconnecting\); it will not be sent$/,
+      ),
     });
     expect(client.queued).toBe(0);
 

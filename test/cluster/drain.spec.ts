@@ -75,7 +75,10 @@ describe('a drain that begins while a worker is still starting', () => {
       const { pid } = (await first.request('status')).message as { pid: number };
       process.kill(pid, 'SIGKILL');
       // The replacement is forked, not yet listening, when the drain begins.
-      const forked = await cluster.waitFor('forked', (e) => e.pid !== pid && cluster.events.some((x) => x.type === 'exit' && x.pid === pid));
+      const forked = await cluster.waitFor(
+        'forked',
+        (e) => e.pid !== pid && cluster.events.some((x) => x.type === 'exit' && x.pid === pid),
+      );
       cluster.signal('SIGTERM');
       expect(await within(cluster.exited, 8000, 'the primary to exit after the drain')).toEqual({ code: 0, signal: null });
       expect(cluster.events.find((e) => e.type === 'exit' && e.pid === forked.pid)).toMatchObject({ draining: true, code: 0 });
@@ -85,4 +88,3 @@ describe('a drain that begins while a worker is still starting', () => {
     }
   }, 20_000);
 });
-

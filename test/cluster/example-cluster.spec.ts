@@ -1,4 +1,4 @@
-import { ownerOf } from '../../src/services/connection-id';
+import { ownerOf } from '../../src/protocol/connection-id';
 import { startExampleCluster } from '../support/example-cluster';
 import { TestClient } from '../support/test-client';
 import { eventually, within } from '../support/wait';

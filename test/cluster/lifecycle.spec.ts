@@ -36,7 +36,10 @@ function restarts(events: readonly Timed[]): { delay: number; waited: number }[]
   const out: { delay: number; waited: number }[] = [];
   events.forEach((event, i) => {
     if (event.type !== 'restarting') return;
-    const exit = events.slice(0, i).reverse().find((e) => e.type === 'exit' && e.slot === event.slot)!;
+    const exit = events
+      .slice(0, i)
+      .reverse()
+      .find((e) => e.type === 'exit' && e.slot === event.slot)!;
     const forked = events.slice(i).find((e) => e.type === 'forked' && e.slot === event.slot);
     if (forked) out.push({ delay: event.delay, waited: forked.at - exit.at });
   });
@@ -102,8 +105,12 @@ describe('restart backoff', () => {
     const after = restarts(cluster.events).slice(before, before + 3);
     expect(after.map((r) => r.delay)).toEqual([100, 100, 200]);
     expectWaitedAsAnnounced(after);
-    expect(cluster.output()).toMatch(new RegExp(`worker ${up.pid} died \\(SIGKILL\\) after \\d+ ms; removed its 0 registry entries; restarting in 100 ms`));
-    const timings = restarts(cluster.events).map((r) => `${r.delay}->${r.waited}`).join(', ');
+    expect(cluster.output()).toMatch(
+      new RegExp(`worker ${up.pid} died \\(SIGKILL\\) after \\d+ ms; removed its 0 registry entries; restarting in 100 ms`),
+    );
+    const timings = restarts(cluster.events)
+      .map((r) => `${r.delay}->${r.waited}`)
+      .join(', ');
     process.stdout.write(`[figures] restart backoff: announced delay -> ms from exit to fork: ${timings}\n`);
   }, 60_000);
 });
@@ -127,7 +134,9 @@ describe('shutdown of a cluster with a worker that does not drain', () => {
     expect(await within(cluster.exited, 5000, 'the primary to exit')).toEqual({ code: 1, signal: null });
     expect(cluster.events.at(-1)).toMatchObject({ type: 'stopped', killed: 1 });
     const killedAfter = killed.at - draining.at;
-    process.stdout.write(`[figures] shutdownTimeout ${shutdownTimeout} ms: the stuck worker was killed ${killedAfter} ms after the drain began\n`);
+    process.stdout.write(
+      `[figures] shutdownTimeout ${shutdownTimeout} ms: the stuck worker was killed ${killedAfter} ms after the drain began\n`,
+    );
     expect(killedAfter).toBeGreaterThanOrEqual(shutdownTimeout - 2);
     expect(killedAfter).toBeLessThanOrEqual(shutdownTimeout + TIMER_SLACK);
     expect(cluster.output()).toContain(`warn worker ${stuck.pid} did not drain within ${shutdownTimeout} ms; killing it`);

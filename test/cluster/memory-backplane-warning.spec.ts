@@ -23,7 +23,9 @@ describe('a memory backplane in a cluster worker', () => {
   it('logs a warning at boot: nothing is shared with the other workers, and what to use instead', async () => {
     const output = await bootOutput('default');
     expect(output).toContain(WARNING);
-    expect(output).toMatch(/rooms, broadcasts and the connection registry are NOT shared[^\n]*backplaneFromEnv\(\)[^\n]*ClusterIpcBackplane/);
+    expect(output).toMatch(
+      /rooms, broadcasts and the connection registry are NOT shared[^\n]*backplaneFromEnv\(\)[^\n]*ClusterIpcBackplane/,
+    );
   }, 30_000);
 
   it('is not logged on the cluster IPC backplane (backplaneFromEnv() in a worker)', async () => {

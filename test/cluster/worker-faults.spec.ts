@@ -1,5 +1,5 @@
 import type { ConnectionInfo } from '../../src';
-import { ownerOf } from '../../src/services/connection-id';
+import { ownerOf } from '../../src/protocol/connection-id';
 import { startCluster, type ClusterRun, type ContractCluster } from '../support/cluster-process';
 import { freePort } from '../support/free-port';
 import { call } from '../support/node-calls';
@@ -60,14 +60,18 @@ function killWorkerScenario(name: string, run: () => Promise<Scenario>): void {
       const { bound } = setup;
       await eventually(gone, bound, `the killed worker's connections left the registry (bound ${bound} ms)`);
       const vanishedMs = Date.now() - killedAt;
-      process.stdout.write(`[figures] ${name}: a SIGKILLed worker's entries vanished ${vanishedMs} ms after the kill (bound ${bound} ms)\n`);
+      process.stdout.write(
+        `[figures] ${name}: a SIGKILLed worker's entries vanished ${vanishedMs} ms after the kill (bound ${bound} ms)\n`,
+      );
       expect(await call(survivor, 'getRoomMembers', room)).toEqual([survivor.id]);
-      for (const client of doomed) expect((await within(client.closed, 3000, 'the killed worker\'s socket to drop')).code).toBe(1006);
+      for (const client of doomed) expect((await within(client.closed, 3000, "the killed worker's socket to drop")).code).toBe(1006);
 
       const exit = await cluster.waitFor('exit', (e) => e.pid === pid);
       expect(exit).toMatchObject({ signal: 'SIGKILL', draining: false, purged: setup.purgedByPrimary });
       await cluster.waitFor('listening', (e) => e.slot === exit.slot && e.pid !== pid);
-      expect(cluster.output()).toMatch(new RegExp(`worker ${pid} died \\(SIGKILL\\) after \\d+ ms; removed its \\d+ registry entries; restarting in \\d+ ms`));
+      expect(cluster.output()).toMatch(
+        new RegExp(`worker ${pid} died \\(SIGKILL\\) after \\d+ ms; removed its \\d+ registry entries; restarting in \\d+ ms`),
+      );
 
       // Connections go to the workers in turn; a few tries reach the new one.
       let fresh: TestClient | undefined;

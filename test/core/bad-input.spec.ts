@@ -9,17 +9,17 @@ import { eventually, within } from '../support/wait';
 const SLOW_CLIENT_GRACE_MS = 1000;
 
 describe('bad input gets a clear error and nothing else', () => {
-  const fixture = useApp(() => 
-      coreTestModule({
-        limits: {
-          maxPayload: 4096,
-          maxDepth: 8,
-          maxRoomsPerConnection: 3,
-          maxRoomNameLength: 16,
-          allowedOrigins: ['https://good.example'],
-        },
-      }),
-    );
+  const fixture = useApp(() =>
+    coreTestModule({
+      limits: {
+        maxPayload: 4096,
+        maxDepth: 8,
+        maxRoomsPerConnection: 3,
+        maxRoomNameLength: 16,
+        allowedOrigins: ['https://good.example'],
+      },
+    }),
+  );
   const connect = fixture.connect.bind(fixture);
 
   /** Sends a bad frame, expects an exception with `code`, then proves the connection still works. */
@@ -74,7 +74,11 @@ describe('bad input gets a clear error and nothing else', () => {
   });
 
   it("maps Nest's plain ValidationPipe failures to VALIDATION_FAILED with its messages", async () => {
-    const ex = await expectException(await connect(), { event: 'plainValidation', message: { name: 1, age: 1 }, id: 'p1' }, 'VALIDATION_FAILED');
+    const ex = await expectException(
+      await connect(),
+      { event: 'plainValidation', message: { name: 1, age: 1 }, id: 'p1' },
+      'VALIDATION_FAILED',
+    );
     expect(ex.message.message).toMatch(/name must be a string/);
   });
 
@@ -159,7 +163,11 @@ describe('flow limits', () => {
     server = await startApp(coreTestModule({ limits: { rateLimit: 2, rateBurst: 2, rateLimitCloseAfter: 100 } }));
     const a = await TestClient.connect(server.ws('/ws'));
     for (let i = 0; i < 2; i++) a.send({ event: 'echo', message: i });
-    expect(await a.request('echo', 'one too many')).toMatchObject({ event: 'exception', message: { code: 'RATE_LIMITED' }, id: expect.anything() });
+    expect(await a.request('echo', 'one too many')).toMatchObject({
+      event: 'exception',
+      message: { code: 'RATE_LIMITED' },
+      id: expect.anything(),
+    });
     await a.close();
   });
 

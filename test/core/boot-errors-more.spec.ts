@@ -1,6 +1,16 @@
 // The boot errors boot-errors.spec.ts leaves out: each refuses the app at
 // boot with its code and a message that says what to fix.
-import { Catch, Injectable, Module, Scope, UseFilters, type ArgumentsHost, type ExceptionFilter, type Type } from '@nestjs/common';
+import {
+  Catch,
+  Injectable,
+  Module,
+  Scope,
+  UseFilters,
+  UseGuards,
+  type ArgumentsHost,
+  type ExceptionFilter,
+  type Type,
+} from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { join } from 'node:path';
 import { Gateway, On, SwitchboardBootError, SwitchboardModule, WsController } from '../../src';
@@ -113,6 +123,21 @@ describe('SB_INVALID_FILTER: @UseFilters() given something Switchboard cannot us
   });
 });
 
+describe('SB_INVALID_GUARD: @UseGuards() on a gateway given something that is not a guard', () => {
+  it('refuses a class without a canActivate() method at boot, naming it', async () => {
+    class NotAGuard {}
+    @Gateway('/ws')
+    @UseGuards(NotAGuard)
+    class GuardedGateway {}
+    @Module({ imports: [SwitchboardModule.forRoot()], providers: [GuardedGateway] })
+    class M {}
+    const error = await bootError(M);
+    expect(error).toBeInstanceOf(SwitchboardBootError);
+    expect(error.code).toBe('SB_INVALID_GUARD');
+    expect(error.message).toBe('SB_INVALID_GUARD: NotAGuard given to @UseGuards() is not a guard: it has no canActivate() method');
+  });
+});
+
 describe('SB_INVALID_CLUSTER_OPTIONS: runCluster() with a workers count that is not a whole number >= 1', () => {
   // Run in a real primary process: were the check missing, the primary would fork workers, which must not be jest's.
   it.each([
@@ -121,17 +146,21 @@ describe('SB_INVALID_CLUSTER_OPTIONS: runCluster() with a workers count that is 
     ['a fraction', 1.5],
     ['NaN', 'NaN'],
     ['a string', '"2"'],
-  ])('refuses %s before forking anything, saying what it needs and what it got', async (_what, workers) => {
-    const script = join(REPO, 'test/fixtures/cluster-invalid-options.ts');
-    const result = await runNode([...TS_NODE, script], REPO, 20_000, childEnv({ INVALID_WORKERS: String(workers) }));
-    const line = result.stdout.split('\n').find((l) => l.startsWith('@@boot-error '));
-    if (!line) throw new Error(`no boot error reported; exit code ${result.code}\nstdout:\n${result.stdout}\nstderr:\n${result.stderr}`);
-    const reported = JSON.parse(line.slice('@@boot-error '.length)) as { code: string; message: string; forked: number };
-    expect(reported.code).toBe('SB_INVALID_CLUSTER_OPTIONS');
-    // A string (say, an environment variable not converted) is shown as one: "got 2" would read as valid.
-    const shown = workers === '"2"' ? 'the string "2"' : String(workers);
-    expect(reported.message).toBe(`SB_INVALID_CLUSTER_OPTIONS: runCluster() needs a whole number of workers >= 1, got ${shown}`);
-    expect(reported.forked).toBe(0);
-    expect(result.code).toBe(0);
-  }, 30_000);
+  ])(
+    'refuses %s before forking anything, saying what it needs and what it got',
+    async (_what, workers) => {
+      const script = join(REPO, 'test/fixtures/cluster-invalid-options.ts');
+      const result = await runNode([...TS_NODE, script], REPO, 20_000, childEnv({ INVALID_WORKERS: String(workers) }));
+      const line = result.stdout.split('\n').find((l) => l.startsWith('@@boot-error '));
+      if (!line) throw new Error(`no boot error reported; exit code ${result.code}\nstdout:\n${result.stdout}\nstderr:\n${result.stderr}`);
+      const reported = JSON.parse(line.slice('@@boot-error '.length)) as { code: string; message: string; forked: number };
+      expect(reported.code).toBe('SB_INVALID_CLUSTER_OPTIONS');
+      // A string (say, an environment variable not converted) is shown as one: "got 2" would read as valid.
+      const shown = workers === '"2"' ? 'the string "2"' : String(workers);
+      expect(reported.message).toBe(`SB_INVALID_CLUSTER_OPTIONS: runCluster() needs a whole number of workers >= 1, got ${shown}`);
+      expect(reported.forked).toBe(0);
+      expect(result.code).toBe(0);
+    },
+    30_000,
+  );
 });

@@ -29,7 +29,12 @@ class SeenByGlobalGuard implements CanActivate {
     if (context.getType() !== 'ws') return true;
     const ws = context.switchToWs();
     const client = ws.getClient<WsConnection>();
-    this.seen.push({ client: client.id, data: ws.getData(), pattern: ws.getPattern(), ip: context.switchToHttp().getRequest<WsConnection>().ip });
+    this.seen.push({
+      client: client.id,
+      data: ws.getData(),
+      pattern: ws.getPattern(),
+      ip: context.switchToHttp().getRequest<WsConnection>().ip,
+    });
     return true;
   }
 }

@@ -147,7 +147,10 @@ describe('handler errors', () => {
     const client = await fixture.connect();
     const other = await fixture.connect();
     const refused = await client.request('joinRoom', 'refused-room');
-    expect(refused).toMatchObject({ event: 'exception', message: { code: 'INTERNAL', message: expect.stringContaining('joinRoom failed') } });
+    expect(refused).toMatchObject({
+      event: 'exception',
+      message: { code: 'INTERNAL', message: expect.stringContaining('joinRoom failed') },
+    });
     const realtime = fixture.server.app.get(RealtimeService);
     expect(await realtime.getRoomMembers('refused-room')).toEqual([]);
     expect(await realtime.emitToRoom('refused-room', 'anyone', 1)).toBe(0);

@@ -1,14 +1,6 @@
 import { Module } from '@nestjs/common';
 import { DisconnectLog, coreTestModule } from '../fixtures/core-test.module';
-import {
-  Connection,
-  Gateway,
-  On,
-  SwitchboardModule,
-  WsController,
-  type DisconnectInfo,
-  type WsConnection,
-} from '../../src';
+import { Connection, Gateway, On, SwitchboardModule, WsController, type DisconnectInfo, type WsConnection } from '../../src';
 import { startApp, useApp, type RunningApp } from '../support/test-app';
 import { TestClient } from '../support/test-client';
 import { within } from '../support/wait';

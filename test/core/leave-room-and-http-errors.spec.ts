@@ -2,12 +2,7 @@
 // `leaveRoom` the connection registry fails answers INTERNAL and changes
 // nothing (as a failed `joinRoom` does), and an HTTP exception without a code
 // of its own answers ERROR with its message.
-import {
-  ConflictException,
-  GoneException,
-  HttpException,
-  ImATeapotException,
-} from '@nestjs/common';
+import { ConflictException, GoneException, HttpException, ImATeapotException } from '@nestjs/common';
 import { Connection, Gateway, MemoryBackplane, On, RealtimeService, SwitchboardModule, WsController, type WsConnection } from '../../src';
 import { useApp } from '../support/test-app';
 

@@ -1,6 +1,6 @@
 // SPEC §5: a metadata patch with `__proto__`, `constructor` or `prototype`
 // keys is refused with a clear error, and nothing is stored.
-import { RealtimeService } from '../../src';
+import { RealtimeService, RuntimeErrorCode, SwitchboardError } from '../../src';
 import { mergeMetadata } from '../../src/backplanes/connection-info';
 import { coreTestModule } from '../fixtures/core-test.module';
 import { useApp } from '../support/test-app';
@@ -14,18 +14,34 @@ describe('metadata patches with prototype keys', () => {
     await realtime().updateConnectionMetadata(client.id, { name: 'Ann' });
     // As an HTTP body or a client frame arrives: JSON.parse makes "__proto__" an ordinary own key.
     const patch = JSON.parse(`{"${key}": {"admin": true}, "mood": "busy"}`) as Record<string, unknown>;
-    await expect(realtime().updateConnectionMetadata(client.id, patch)).rejects.toThrow(
-      new TypeError(`metadata keys "${key}" are not allowed (__proto__, constructor and prototype are refused); nothing was stored`),
+    const refusal = realtime().updateConnectionMetadata(client.id, patch);
+    await expect(refusal).rejects.toThrow(
+      new SwitchboardError(
+        RuntimeErrorCode.INVALID_METADATA,
+        `metadata keys "${key}" are not allowed (__proto__, constructor and prototype are refused); nothing was stored`,
+      ),
     );
+    await expect(refusal).rejects.toMatchObject({ code: 'SB_INVALID_METADATA' });
     const info = await realtime().getConnectionInfo(client.id);
     expect(info?.metadata).toEqual({ name: 'Ann' });
     expect(Object.getPrototypeOf(info?.metadata)).toBe(Object.prototype);
   });
 
-  it('refuses a patch that is not a plain object', async () => {
+  it.each([
+    ['an array', ['mood']],
+    ['null', null],
+    ['a string', 'mood'],
+    ['a number', 7],
+  ])('refuses a patch that is %s, storing nothing', async (_what, notAPatch) => {
     const client = await fixture.connect();
-    const notAPatch = ['mood'] as unknown as Record<string, unknown>;
-    await expect(realtime().updateConnectionMetadata(client.id, notAPatch)).rejects.toThrow(TypeError);
+    await realtime().updateConnectionMetadata(client.id, { kept: true });
+    const refusal = realtime().updateConnectionMetadata(client.id, notAPatch as unknown as Record<string, unknown>);
+    await expect(refusal).rejects.toThrow(SwitchboardError);
+    await expect(refusal).rejects.toMatchObject({
+      code: 'SB_INVALID_METADATA',
+      message: expect.stringContaining('a metadata patch must be a plain object of keys to set (null or undefined removes a key)'),
+    });
+    expect((await realtime().getConnectionInfo(client.id))?.metadata).toEqual({ kept: true });
   });
 
   it('never sets a prototype when a patch from another node still holds such a key', () => {

@@ -25,7 +25,7 @@ describe('the Origin check with allowedOrigins', () => {
   const listed = useApp(() => coreTestModule({ limits: { allowedOrigins: ['https://good.example'] } }));
   const anyone = useApp(() => coreTestModule({ limits: { allowedOrigins: ['*'] } }));
 
-  it('lets in the listed sites and the app\'s own host, and refuses the rest', async () => {
+  it("lets in the listed sites and the app's own host, and refuses the rest", async () => {
     expect(await TestClient.refusedStatus(listed.server.ws('/ws'), { origin: 'https://evil.example' })).toBe(403);
     const good = await listed.connect('/ws', { origin: 'https://good.example' });
     const own = await listed.connect('/ws', { origin: `http://127.0.0.1:${listed.server.port}` });

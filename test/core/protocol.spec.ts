@@ -54,7 +54,13 @@ describe('wire protocol v1', () => {
 
   it('hands the whole decoded frame, with its informational room, to @Frame()', async () => {
     const a = await connect();
-    expect((await a.request('frame', 1, { room: 'lobby' })).message).toEqual({ kind: 'event', event: 'frame', message: 1, room: 'lobby', id: 'r1' });
+    expect((await a.request('frame', 1, { room: 'lobby' })).message).toEqual({
+      kind: 'event',
+      event: 'frame',
+      message: 1,
+      room: 'lobby',
+      id: 'r1',
+    });
   });
 
   it('resolves @Message(property) to one property of the message', async () => {
@@ -102,14 +108,21 @@ describe('wire protocol v1', () => {
     const a = await connect();
     // /ws has two controllers; both answer on the same socket. The reply is found by its event, so its id is checked, not assumed.
     a.send({ event: 'everyone', message: 'x', id: 'both-1' });
-    expect(await a.next((f) => f.event === 'everyone' && f.id !== undefined, 3000, 'the reply to everyone (id both-1)')).toEqual({ event: 'everyone', message: null, id: 'both-1' });
+    expect(await a.next((f) => f.event === 'everyone' && f.id !== undefined, 3000, 'the reply to everyone (id both-1)')).toEqual({
+      event: 'everyone',
+      message: null,
+      id: 'both-1',
+    });
     expect(await a.next((f) => f.event === 'everyone')).toEqual({ event: 'everyone', message: 'x', sender: a.id });
     expect((await a.request('messageListeners')).message).toBe(1);
   });
 
   it('exposes route parameters, decoded, to handlers', async () => {
     const a = await connect('/ws/rooms/blue%20room/u-7?x=1');
-    expect((await a.request('whoami')).message).toMatchObject({ params: { roomId: 'blue room', userId: 'u-7' }, path: '/ws/rooms/blue%20room/u-7' });
+    expect((await a.request('whoami')).message).toMatchObject({
+      params: { roomId: 'blue room', userId: 'u-7' },
+      path: '/ws/rooms/blue%20room/u-7',
+    });
   });
 
   it('applies Nest interceptors to handlers', async () => {

@@ -70,7 +70,12 @@ describe('RealtimeService (one process)', () => {
     const [a, b] = [await connect(), await connect('/ws/other')];
     const all = (await realtime().getAllConnections()).map((c) => c.id).sort();
     expect(all).toEqual([a.id, b.id].sort());
-    expect(realtime().getLocalConnections().map((c) => c.id).sort()).toEqual(all);
+    expect(
+      realtime()
+        .getLocalConnections()
+        .map((c) => c.id)
+        .sort(),
+    ).toEqual(all);
   });
 
   it('updateConnectionMetadata() merges a patch that handlers and getConnectionInfo() then see', async () => {
@@ -88,5 +93,16 @@ describe('RealtimeService (one process)', () => {
     expect(await within(a.closed, 3000, 'the close')).toEqual({ code: 1000, reason: 'Admin action' });
     await eventually(async () => (await realtime().getConnectionInfo(a.id)) === null, 3000, 'the closed connection leaves the registry');
     expect(await realtime().disconnect(a.id)).toBe(false);
+  });
+
+  it('disconnect() cuts a reason to the 123 bytes a close frame holds, on a character boundary', async () => {
+    const [a, b] = [await connect(), await connect()];
+    // 41 three-byte characters make 123 bytes; a 42nd would not fit.
+    const wide = '€'.repeat(45);
+    expect(await realtime().disconnect(a.id, wide)).toBe(true);
+    expect(await within(a.closed, 3000, 'the close')).toEqual({ code: 1000, reason: '€'.repeat(41) });
+    const exact = 'x'.repeat(123);
+    expect(await realtime().disconnect(b.id, exact)).toBe(true);
+    expect(await within(b.closed, 3000, 'the close')).toEqual({ code: 1000, reason: exact });
   });
 });

@@ -23,7 +23,9 @@ describe('misconfigured joins options are refused at boot with a code and what t
   it('SB_JOIN_AUTHORIZER_NOT_PROVIDED: an authorizer class no module provides', async () => {
     const error = await bootError(withJoins({ authorize: Authorizer }));
     expect(error.code).toBe('SB_JOIN_AUTHORIZER_NOT_PROVIDED');
-    expect(error.message).toMatch(/Authorizer is the joins.authorize of G but no module provides it; add it to the providers of the module that declares G/);
+    expect(error.message).toMatch(
+      /Authorizer is the joins.authorize of G but no module provides it; add it to the providers of the module that declares G/,
+    );
   });
 
   it('boots when the module provides it', async () => {

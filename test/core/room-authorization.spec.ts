@@ -38,7 +38,12 @@ describe('client joinRoom frames are authorized per route', () => {
 
     // Sent to the room by the refused client itself: the member gets it, the refused one does not.
     await sayFrom(bob, 'private:ann', 'knock knock');
-    expect(await ann.next((f) => f.event === 'said')).toEqual({ event: 'said', message: 'knock knock', sender: bob.id, room: 'private:ann' });
+    expect(await ann.next((f) => f.event === 'said')).toEqual({
+      event: 'said',
+      message: 'knock knock',
+      sender: bob.id,
+      room: 'private:ann',
+    });
     // And sent by the member: the refused client's probe after it proves nothing came.
     await sayFrom(ann, 'private:ann', 'second');
     expect((await ann.next((f) => f.event === 'said')).message).toBe('second');

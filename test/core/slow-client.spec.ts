@@ -29,7 +29,8 @@ async function fillUntilRefused(realtime: RealtimeService, id: string): Promise<
   throw new Error(`${MOST_FRAMES} frames (${(MOST_FRAMES * CHUNK.length) >> 20} MiB) were all taken for a client that does not read`);
 }
 
-const numbers = (reader: RawFrameReader): unknown[] => reader.texts.map((f) => (f.event === 'bulk' ? (f.message as { n: number }).n : f.event));
+const numbers = (reader: RawFrameReader): unknown[] =>
+  reader.texts.map((f) => (f.event === 'bulk' ? (f.message as { n: number }).n : f.event));
 
 describe('slow clients', () => {
   let server: RunningApp | undefined;
@@ -54,7 +55,11 @@ describe('slow clients', () => {
       // Closed, not yet gone: the close frame waits behind what the client does not read.
       const connection = connections.get(id)!;
       expect(connection.socket.readyState).toBe(connection.socket.CLOSING);
-      const cut = (await eventually(() => disconnects.find((d) => d.info.id === id), SLOW_CLIENT_GRACE_MS * 3, 'the on-disconnect hook of the slow client'))!;
+      const cut = (await eventually(
+        () => disconnects.find((d) => d.info.id === id),
+        SLOW_CLIENT_GRACE_MS * 3,
+        'the on-disconnect hook of the slow client',
+      ))!;
       const after = cut.at - refusedAt;
       process.stdout.write(`[figures] slow client (never reads): ${taken} frames taken, cut ${after} ms after the policy fired\n`);
       expect(after).toBeGreaterThanOrEqual(SLOW_CLIENT_GRACE_MS - 20);
@@ -92,10 +97,18 @@ describe('slow clients', () => {
 
       // The client reads again: it gets every frame that was taken, in order, and none that was skipped.
       reader.resume();
-      await reader.until(() => reader.texts.length >= taken, 5000, () => `the ${taken} frames taken before the mark`);
+      await reader.until(
+        () => reader.texts.length >= taken,
+        5000,
+        () => `the ${taken} frames taken before the mark`,
+      );
       expect(numbers(reader)).toEqual(Array.from({ length: taken }, (_, i) => i + 1));
       // Once the server's buffer for it has drained, frames go out again.
-      await eventually(() => connection.socket.bufferedAmount === 0, 3000, () => `the send buffer to drain (${connection.socket.bufferedAmount} bytes left)`);
+      await eventually(
+        () => connection.socket.bufferedAmount === 0,
+        3000,
+        () => `the send buffer to drain (${connection.socket.bufferedAmount} bytes left)`,
+      );
       expect(await realtime.emitTo(id, 'afterDrain', 'caught up')).toBe(1);
       await reader.until(() => reader.texts.length > taken, 3000, 'the frame sent after the buffer drained');
       expect(reader.texts.slice(taken)).toEqual([{ event: 'afterDrain', message: 'caught up' }]);

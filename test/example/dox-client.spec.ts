@@ -19,6 +19,8 @@ function loadDoxClient(): (url: string, config?: { maxRetries: number; retryAfte
   const g = globalThis as Record<string, unknown>;
   g.window ??= globalThis;
   g.WebSocket ??= WebSocket;
+  // Loaded after the globals it reads at load time are set, so not an import at the top.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
   return require('@dartondox/websocket').default;
 }
 

@@ -49,7 +49,10 @@ describe('the example chat app', () => {
     expect(joined.message).toEqual({ roomId: 'lobby', members: [{ id: ann.id, name: 'Ann' }], memberCount: 1 });
     const bob = await connect('/ws/chat/lobby?name=Bob');
     expect((await bob.next((f) => f.event === 'room_joined')).message.memberCount).toBe(2);
-    expect(await ann.next((f) => f.event === 'user_joined')).toMatchObject({ message: { id: bob.id, name: 'Bob', memberCount: 2 }, room: 'lobby' });
+    expect(await ann.next((f) => f.event === 'user_joined')).toMatchObject({
+      message: { id: bob.id, name: 'Bob', memberCount: 2 },
+      room: 'lobby',
+    });
 
     expect((await bob.request('message', { text: 'hi all' })).message).toEqual({ sent: true });
     for (const client of [ann, bob]) {
@@ -122,7 +125,12 @@ describe('the example chat app', () => {
     expect(await ann.next((f) => f.event === 'broadcast')).toMatchObject({ message: { message: 'maintenance at noon' } });
 
     const info = (await json('/api/ws/server-info')).body;
-    expect(info).toMatchObject({ localConnections: 1, allConnections: 1, hasLocalConnections: true, backplane: { name: 'memory', healthy: true } });
+    expect(info).toMatchObject({
+      localConnections: 1,
+      allConnections: 1,
+      hasLocalConnections: true,
+      backplane: { name: 'memory', healthy: true },
+    });
 
     const removed = await json(`/api/ws/connections/${ann.id}`, { method: 'DELETE' });
     expect(removed.body).toEqual({ connectionId: ann.id, serverInstance: info.serverInstanceId, wasLocal: true });

@@ -47,13 +47,21 @@ describe('the example on two instances sharing one Redis', () => {
 
     await redis.stop();
     await eventually(async () => !(await serverInfo(a)).backplane.healthy, 3000, 'server-info to report the Redis outage');
-    expect((await serverInfo(a)).backplane.detail).toMatch(/^Redis unreachable since \d{4}-\d\d-\d\dT[\d:.]+Z( \(.+\))?; \d+ messages waiting, 0 lost$/);
+    expect((await serverInfo(a)).backplane.detail).toMatch(
+      /^Redis unreachable since \d{4}-\d\d-\d\dT[\d:.]+Z( \(.+\))?; \d+ messages waiting, 0 lost$/,
+    );
     const cy = await join(a, 'Cy');
     await ann.request('message', { text: 'local while Redis is down' });
-    expect((await cy.next((f) => f.event === 'message' && f.message.text === 'local while Redis is down')).message).toMatchObject({ name: 'Ann' });
+    expect((await cy.next((f) => f.event === 'message' && f.message.text === 'local while Redis is down')).message).toMatchObject({
+      name: 'Ann',
+    });
 
     await redis.start();
-    await eventually(async () => (await serverInfo(a)).backplane.healthy && (await serverInfo(b)).backplane.healthy, 3000, 'both instances healthy again');
+    await eventually(
+      async () => (await serverInfo(a)).backplane.healthy && (await serverInfo(b)).backplane.healthy,
+      3000,
+      'both instances healthy again',
+    );
     await ann.request('message', { text: 'back' });
     expect((await bob.next((f) => f.event === 'message' && f.message.text === 'back')).message).toMatchObject({ name: 'Ann' });
   }, 30_000);

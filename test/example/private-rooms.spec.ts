@@ -14,7 +14,11 @@ describe('the example /ws/private route: user:<name> rooms', () => {
   const connect = (token: string) => connectTo(`/ws/private?token=${token}`);
   const expectForbidden = async (client: TestClient, room: string) => {
     const refused = await client.request('joinRoom', room);
-    expect(refused).toEqual({ event: 'exception', message: { status: 'error', code: 'FORBIDDEN', message: expect.any(String) }, id: refused.id });
+    expect(refused).toEqual({
+      event: 'exception',
+      message: { status: 'error', code: 'FORBIDDEN', message: expect.any(String) },
+      id: refused.id,
+    });
   };
 
   beforeAll(async () => {
@@ -36,7 +40,12 @@ describe('the example /ws/private route: user:<name> rooms', () => {
 
     // A notice for alice reaches alice and not bob, whose own request is answered after anything sent to his rooms.
     expect(await bob.request('notify', { to: 'alice', text: 'psst' })).toMatchObject({ event: 'notify', message: null });
-    expect(await alice.next((f) => f.event === 'notice')).toEqual({ event: 'notice', message: { from: 'bob', text: 'psst' }, sender: bob.id, room: 'user:alice' });
+    expect(await alice.next((f) => f.event === 'notice')).toEqual({
+      event: 'notice',
+      message: { from: 'bob', text: 'psst' },
+      sender: bob.id,
+      room: 'user:alice',
+    });
     expect(bob.framesOf('notice')).toEqual([]);
     expect(await alice.request('notify', { to: 'bob', text: 'hi bob' })).toMatchObject({ message: null });
     expect(await bob.next((f) => f.event === 'notice')).toMatchObject({ message: { from: 'alice', text: 'hi bob' }, room: 'user:bob' });

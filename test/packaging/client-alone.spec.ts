@@ -55,7 +55,10 @@ try {
   async function connectFrom(file: string, importLine: string, nodeFlags: string[] = []): Promise<unknown> {
     writeFileSync(join(app, file), SCRIPT(importLine));
     const run = await runNode([...nodeFlags, file, fixture.server.ws('/ws')], app, 10_000);
-    expect({ code: run.code, stderr: run.stderr.replace(/^.*ExperimentalWarning.*\n.*--trace-warnings.*\n/m, '') }).toEqual({ code: 0, stderr: '' });
+    expect({ code: run.code, stderr: run.stderr.replace(/^.*ExperimentalWarning.*\n.*--trace-warnings.*\n/m, '') }).toEqual({
+      code: 0,
+      stderr: '',
+    });
     return JSON.parse(run.stdout.trim());
   }
 
@@ -69,8 +72,12 @@ try {
     expect(await connectFrom(file, importLine, flags)).toEqual({ connected: 'string' });
   });
 
-  it.each(FILES)('from %s, connects with ws once the app installs it', async (_how, file, importLine) => {
-    await runNpm(['install', 'ws@^8', '--no-audit', '--no-fund', '--prefer-offline', '--loglevel=error'], app, 60_000);
-    expect(await connectFrom(file, importLine)).toEqual({ connected: 'string' });
-  }, 70_000);
+  it.each(FILES)(
+    'from %s, connects with ws once the app installs it',
+    async (_how, file, importLine) => {
+      await runNpm(['install', 'ws@^8', '--no-audit', '--no-fund', '--prefer-offline', '--loglevel=error'], app, 60_000);
+      expect(await connectFrom(file, importLine)).toEqual({ connected: 'string' });
+    },
+    70_000,
+  );
 });

@@ -8,7 +8,10 @@ describe('decodeFrame', () => {
       ok: true,
       frame: { kind: 'event', event: 'a', message: 1, room: 'r', id: 3 },
     });
-    expect(decodeFrame(Buffer.from('{"event":"a","data":{"x":1}}'), false, limits)).toMatchObject({ ok: true, frame: { message: { x: 1 } } });
+    expect(decodeFrame(Buffer.from('{"event":"a","data":{"x":1}}'), false, limits)).toMatchObject({
+      ok: true,
+      frame: { message: { x: 1 } },
+    });
   });
 
   it('ignores a room that is not a string, and reads a null id as no id', () => {
@@ -16,7 +19,10 @@ describe('decodeFrame', () => {
       ok: true,
       frame: { kind: 'event', event: 'a', message: 1, room: undefined, id: undefined },
     });
-    expect(decodeFrame('{"event":"a","room":{"x":1},"id":null}', false, limits)).toMatchObject({ ok: true, frame: { room: undefined, id: undefined } });
+    expect(decodeFrame('{"event":"a","room":{"x":1},"id":null}', false, limits)).toMatchObject({
+      ok: true,
+      frame: { room: undefined, id: undefined },
+    });
   });
 
   it('prefers message over data when both are present', () => {
@@ -60,21 +66,37 @@ describe('checkRoomName', () => {
 });
 
 describe('encodeFrame', () => {
+  const text = (frame: Parameters<typeof encodeFrame>[0]): unknown => {
+    const { bytes, binary } = encodeFrame(frame);
+    expect(binary).toBe(false);
+    return JSON.parse(bytes.toString());
+  };
   it('writes the wire shapes of SPEC section 2', () => {
-    expect(JSON.parse(encodeFrame({ kind: 'connected', id: 'n.1' }) as string)).toEqual({ event: 'connected', message: { id: 'n.1' } });
-    expect(JSON.parse(encodeFrame({ kind: 'event', event: 'e', message: undefined, sender: 's', room: 'r' }) as string)).toEqual({
+    expect(text({ kind: 'connected', id: 'n.1' })).toEqual({ event: 'connected', message: { id: 'n.1' } });
+    expect(text({ kind: 'event', event: 'e', message: undefined, sender: 's', room: 'r' })).toEqual({
       event: 'e',
       message: null,
       sender: 's',
       room: 'r',
     });
-    expect(JSON.parse(encodeFrame({ kind: 'exception', error: { status: 'error', code: 'X', message: 'm' }, id: 1 }) as string)).toEqual({
+    expect(text({ kind: 'exception', error: { status: 'error', code: 'X', message: 'm' }, id: 1 })).toEqual({
       event: 'exception',
       message: { status: 'error', code: 'X', message: 'm' },
       id: 1,
     });
   });
+  it('starts every text frame with its event, which is how nodes check frames from other nodes', () => {
+    const frames = [
+      encodeFrame({ kind: 'connected', id: 'n.1' }),
+      encodeFrame({ kind: 'exception', error: { status: 'error', code: 'X', message: 'm' }, id: 'q' }),
+      encodeFrame({ kind: 'event', event: 'e', message: { a: 1 }, sender: 's', room: 'r', id: 2 }),
+    ];
+    for (const { bytes } of frames) expect(bytes.toString()).toMatch(/^\{"event":"[^"]+",.*\}$/);
+  });
   it('sends binary messages as their bytes', () => {
-    expect(encodeFrame({ kind: 'event', event: 'e', message: new Uint8Array([1, 2]) })).toEqual(Buffer.from([1, 2]));
+    expect(encodeFrame({ kind: 'event', event: 'e', message: new Uint8Array([1, 2]) })).toEqual({
+      bytes: Buffer.from([1, 2]),
+      binary: true,
+    });
   });
 });

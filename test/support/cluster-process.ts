@@ -18,7 +18,12 @@ export interface ClusterProcess<E extends ClusterEvent = ClusterEvent> {
   readonly events: E[];
   readonly exited: Promise<ProcessExit>;
   /** The `nth` (0-based) event of `type` that matches, past or future; fails once the primary is gone. */
-  waitFor<T extends E['type']>(type: T, match?: (event: Extract<E, { type: T }>) => boolean, ms?: number, nth?: number): Promise<Extract<E, { type: T }>>;
+  waitFor<T extends E['type']>(
+    type: T,
+    match?: (event: Extract<E, { type: T }>) => boolean,
+    ms?: number,
+    nth?: number,
+  ): Promise<Extract<E, { type: T }>>;
   /** What the processes printed besides the events, for assertions and failure messages. */
   output(): string;
   signal(signal: NodeJS.Signals): void;
@@ -33,7 +38,10 @@ export interface ClusterProcess<E extends ClusterEvent = ClusterEvent> {
  * to its environment (those `undefined` left out; REDIS_URL only when given)
  * and returns at once: nothing is waited for.
  */
-export function forkCluster<E extends ClusterEvent = ClusterEvent>(script: string, settings: Record<string, string | number | undefined> = {}): ClusterProcess<E> {
+export function forkCluster<E extends ClusterEvent = ClusterEvent>(
+  script: string,
+  settings: Record<string, string | number | undefined> = {},
+): ClusterProcess<E> {
   const env = childEnv();
   delete env.REDIS_URL;
   for (const [name, value] of Object.entries(settings)) if (value !== undefined) env[name] = String(value);
@@ -50,7 +58,11 @@ export function forkCluster<E extends ClusterEvent = ClusterEvent>(script: strin
     exited: primary.exited,
     waitFor: (type, match = () => true, ms = 10_000, nth = 0) => {
       type Found = Extract<E, { type: typeof type }>;
-      return primary.until(() => events.filter((e): e is Found => e.type === type && match(e as Found))[nth], ms, `"${type}" cluster event #${nth + 1}`);
+      return primary.until(
+        () => events.filter((e): e is Found => e.type === type && match(e as Found))[nth],
+        ms,
+        `"${type}" cluster event #${nth + 1}`,
+      );
     },
     output: () => `${log}${primary.stderr}`,
     signal: (signal) => primary.signal(signal),

@@ -17,5 +17,6 @@ export async function call<T = unknown>(via: TestClient, name: string, ...args: 
 export async function settle(sender: TestClient, receivers: readonly TestClient[], ms = 3000): Promise<void> {
   const tag = `mark-${Date.now()}-${Math.random()}`;
   await sender.request('mark', { to: receivers.map((r) => r.id), tag });
-  for (const receiver of receivers) await receiver.next((f) => f.event === 'mark' && f.message === tag, ms, `marker ${tag} from ${sender.id}`);
+  for (const receiver of receivers)
+    await receiver.next((f) => f.event === 'mark' && f.message === tag, ms, `marker ${tag} from ${sender.id}`);
 }

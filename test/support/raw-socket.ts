@@ -47,11 +47,7 @@ export async function openSilentSocket(port: number): Promise<{ socket: Socket; 
   const socket = connect(port, '127.0.0.1');
   const closed = new Promise<void>((resolve) => socket.once('close', () => resolve()));
   socket.on('error', () => undefined);
-  await within(
-    new Promise<void>((resolve) => socket.once('connect', () => resolve())),
-    3000,
-    `a TCP connection to port ${port}`,
-  );
+  await within(new Promise<void>((resolve) => socket.once('connect', () => resolve())), 3000, `a TCP connection to port ${port}`);
   return { socket, closed };
 }
 

@@ -200,7 +200,11 @@ export class RunningProcess {
     if (!this.options.group && !this.running) return this.exited;
     this.signal('SIGTERM');
     try {
-      return await within(this.options.group ? this.closed : this.exited, ms, () => `${this.label} to exit after SIGTERM; its output:\n${this.output()}`);
+      return await within(
+        this.options.group ? this.closed : this.exited,
+        ms,
+        () => `${this.label} to exit after SIGTERM; its output:\n${this.output()}`,
+      );
     } finally {
       this.kill();
     }
@@ -234,6 +238,7 @@ export function runNode(args: readonly string[], cwd: string, ms: number, env = 
  */
 export async function runNpm(args: readonly string[], cwd: string, ms: number): Promise<ProcessResult> {
   const result = await new RunningProcess('npm', args, { cwd, env: withoutNpmConfig(childEnv()) }).finish(ms);
-  if (result.code !== 0) throw new Error(`npm ${args.join(' ')} in ${cwd} exited with ${result.code}\nstdout:\n${result.stdout}\nstderr:\n${result.stderr}`);
+  if (result.code !== 0)
+    throw new Error(`npm ${args.join(' ')} in ${cwd} exited with ${result.code}\nstdout:\n${result.stdout}\nstderr:\n${result.stderr}`);
   return result;
 }

@@ -100,11 +100,7 @@ export class TestClient {
 
   /** The first text frame not yet consumed by an earlier `next()` that matches; consumes it. */
   async next(match: (frame: Frame) => boolean = () => true, ms = DEFAULT_WAIT, what = 'a frame'): Promise<Frame> {
-    const found = await this.waitFor(
-      (r) => r.kind === 'text' && match(r.frame),
-      ms,
-      what,
-    );
+    const found = await this.waitFor((r) => r.kind === 'text' && match(r.frame), ms, what);
     return (found as Extract<Received, { kind: 'text' }>).frame;
   }
 

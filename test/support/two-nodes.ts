@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
 import { MemoryBackplane, MemoryBus, RedisBackplane, type Backplane } from '../../src';
-import { ownerOf } from '../../src/services/connection-id';
+import { ownerOf } from '../../src/protocol/connection-id';
 import { clusterAppModule } from '../fixtures/cluster-app.module';
 import { startCluster, type ContractCluster } from './cluster-process';
 import { deleteKeysUnder, testRedis } from './redis-server';

@@ -14,7 +14,7 @@ export const APP_VERSIONS = {
     '@nestjs/websockets': '^11.2.6',
     'reflect-metadata': '^0.2.2',
     rxjs: '^7.8.2',
-    ws: '^8.23.0',
+    ws: '8.23.0',
   },
   /** What its build and tests need. */
   devDependencies: {

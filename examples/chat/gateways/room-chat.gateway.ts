@@ -42,7 +42,12 @@ export class RoomChatGateway implements OnBeforeConnect, OnConnect, OnDisconnect
     await this.realtime.joinRoom(connection.id, roomId);
     const members = await this.members(roomId);
     connection.emit('room_joined', { roomId, members, memberCount: members.length });
-    await this.realtime.emitToRoom(roomId, 'user_joined', { id: connection.id, name, memberCount: members.length }, { except: connection.id });
+    await this.realtime.emitToRoom(
+      roomId,
+      'user_joined',
+      { id: connection.id, name, memberCount: members.length },
+      { except: connection.id },
+    );
   }
 
   async onDisconnect(info: DisconnectInfo, connection: WsConnection): Promise<void> {

@@ -40,7 +40,10 @@ export class ChatPageController {
   @Get('switchboard-client.js')
   client(@Res() res: Response): void {
     if (!existsSync(CLIENT_BUNDLE)) {
-      res.status(503).type('text').send('The client bundle is not built yet: run `npm run build` (or `npm run build -w @switchboard/client`).\n');
+      res
+        .status(503)
+        .type('text')
+        .send('The client bundle is not built yet: run `npm run build` (or `npm run build -w @switchboard/client`).\n');
       return;
     }
     send(res, CLIENT_BUNDLE, 'js');

@@ -1,5 +1,5 @@
 import { BadRequestException, Body, Controller, Delete, Get, HttpCode, NotFoundException, Param, Post, Put } from '@nestjs/common';
-import { RealtimeService } from '../../../src';
+import { RealtimeService, RuntimeErrorCode, SwitchboardError } from '../../../src';
 
 /** The HTTP endpoints of the Arcade guide, on the realtime service. */
 @Controller('api')
@@ -34,7 +34,9 @@ export class RealtimeApiController {
     if (typeof patch !== 'object' || patch === null || Array.isArray(patch)) throw new BadRequestException('Body must be a JSON object');
     const updated = await this.realtime.updateConnectionMetadata(id, patch).catch((error: unknown) => {
       // A patch the realtime service refuses (a __proto__ key, say) is the caller's mistake.
-      throw error instanceof TypeError ? new BadRequestException(error.message) : error;
+      throw error instanceof SwitchboardError && error.code === RuntimeErrorCode.INVALID_METADATA
+        ? new BadRequestException(error.message)
+        : error;
     });
     if (!updated) throw new NotFoundException('Connection not found');
     return { updated: true };

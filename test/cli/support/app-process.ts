@@ -1,6 +1,6 @@
 // A generated app started the way its user starts it (`npm start`, or node on
 // its build), and the check that its cluster shares rooms between workers.
-import { ownerOf } from '../../../src/services/connection-id';
+import { ownerOf } from '../../../src/protocol/connection-id';
 import { childEnv, RunningProcess, withoutNpmConfig } from '../../support/run-process';
 import { TestClient } from '../../support/test-client';
 
@@ -21,7 +21,14 @@ export interface AppProcess {
  * signal reaches npm, the shell it starts and the node processes under them)
  * and resolves once the output matches `ready`, whose first group is the port.
  */
-export async function startApp(command: string, args: readonly string[], cwd: string, env: Record<string, string>, ready: RegExp, ms: number): Promise<AppProcess> {
+export async function startApp(
+  command: string,
+  args: readonly string[],
+  cwd: string,
+  env: Record<string, string>,
+  ready: RegExp,
+  ms: number,
+): Promise<AppProcess> {
   const app = new RunningProcess(command, args, { cwd, env: withoutNpmConfig(childEnv({ NO_COLOR: '1', ...env })), group: true });
   const [, port] = await app.waitForOutput(ready, ms).catch((error: unknown) => {
     app.kill();
@@ -70,7 +77,8 @@ async function expectRoomSharedAcrossWorkers(port: number): Promise<void> {
       clients.push(client);
       if (ownerOf(client.id) !== ownerOf(first.id)) other = client;
     }
-    if (other === undefined) throw new Error(`11 connections all landed on worker ${ownerOf(first.id)}: is the app running in cluster mode?`);
+    if (other === undefined)
+      throw new Error(`11 connections all landed on worker ${ownerOf(first.id)}: is the app running in cluster mode?`);
     await first.request('joinRoom', 'lobby');
     await other.request('joinRoom', 'lobby');
     first.send({ event: 'say', message: { room: 'lobby', text: 'across workers' } });

@@ -18,7 +18,10 @@ export async function cli(args: readonly string[], cwd: string, cliRoot?: string
   const code = await run(args, {
     cwd,
     cliRoot,
-    output: { out: (text) => (out += text.endsWith('\n') ? text : `${text}\n`), err: (text) => (err += text.endsWith('\n') ? text : `${text}\n`) },
+    output: {
+      out: (text) => (out += text.endsWith('\n') ? text : `${text}\n`),
+      err: (text) => (err += text.endsWith('\n') ? text : `${text}\n`),
+    },
   });
   return { code, out, err };
 }

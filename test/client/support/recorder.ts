@@ -29,12 +29,20 @@ export class Recorder {
 
   /** Resolves with the first recorded frame that matches, waiting up to `ms`. */
   waitFor(match: (frame: Seen) => boolean, what: string, ms = 3000): Promise<Seen> {
-    return this.waiters.until(() => this.frames.find(match), ms, () => `${what}; seen so far: ${JSON.stringify(this.frames.slice(-6))}`);
+    return this.waiters.until(
+      () => this.frames.find(match),
+      ms,
+      () => `${what}; seen so far: ${JSON.stringify(this.frames.slice(-6))}`,
+    );
   }
 }
 
 /** Resolves with the arguments of the next call of a client callback, waiting up to `ms`. */
-export function nextCall<A extends unknown[]>(subscribe: (callback: (...args: A) => void) => () => void, what: WaitDescription, ms = 3000): Promise<A> {
+export function nextCall<A extends unknown[]>(
+  subscribe: (callback: (...args: A) => void) => () => void,
+  what: WaitDescription,
+  ms = 3000,
+): Promise<A> {
   let off: (() => void) | undefined;
   const called = new Promise<A>((resolve) => {
     off = subscribe((...args) => resolve(args));

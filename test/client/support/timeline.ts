@@ -53,7 +53,11 @@ export class Timeline {
    * did happen by then.
    */
   waitFor<K extends Kind>(kind: K, match: (happening: Of<K>) => boolean, what: WaitDescription, ms: number): Promise<Of<K>> {
-    return this.waiters.until(() => this.of(kind).find(match), ms, () => `${describeWait(what)}; the client's timeline so far: ${this.toString()}`);
+    return this.waiters.until(
+      () => this.of(kind).find(match),
+      ms,
+      () => `${describeWait(what)}; the client's timeline so far: ${this.toString()}`,
+    );
   }
 
   /**

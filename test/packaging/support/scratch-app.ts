@@ -51,6 +51,7 @@ export function writeScratchApp(root: string, flavour: ScratchFlavour, server: s
   writeFileSync(join(root, 'tsconfig.json'), `${JSON.stringify(tsconfig, null, 2)}\n`);
   writeFileSync(join(root, 'src', 'greeter.service.ts'), GREETER);
   writeFileSync(join(root, 'src', 'chat.controller.ts'), CONTROLLER(js));
+  writeFileSync(join(root, 'src', 'map.backplane.ts'), MAP_BACKPLANE);
   writeFileSync(join(root, 'src', 'app.module.ts'), MODULE(js));
   writeFileSync(join(root, 'src', 'main.ts'), MAIN(js));
 }
@@ -99,18 +100,105 @@ export class ChatController {
 }
 `;
 
+/**
+ * A backplane written outside the package, from its exported types only: a
+ * registry of its own (keeping the version rules ConnectionRegistry states)
+ * and a transport for one node. The app runs on it, so joins and room
+ * emits in the spec go through this code.
+ */
+const MAP_BACKPLANE = `import {
+  Backplane,
+  mergeMetadata,
+  type ConnectionInfo,
+  type ConnectionRecord,
+  type ConnectionRegistry,
+  type MetadataUpdate,
+} from 'switchboard';
+
+interface Entry {
+  record: ConnectionRecord;
+  rooms: Set<string>;
+  metadata: Readonly<Record<string, unknown>>;
+  version: number;
+}
+
+class MapRegistry implements ConnectionRegistry {
+  private readonly entries = new Map<string, Entry>();
+
+  add(record: ConnectionRecord): void {
+    this.entries.set(record.id, { record, rooms: new Set(), metadata: record.metadata, version: 0 });
+  }
+
+  remove(id: string): void {
+    this.entries.delete(id);
+  }
+
+  join(id: string, room: string): number {
+    const entry = this.entries.get(id);
+    if (!entry) return 0;
+    entry.rooms.add(room);
+    return ++entry.version;
+  }
+
+  leave(id: string, room: string): number {
+    const entry = this.entries.get(id);
+    if (!entry) return 0;
+    entry.rooms.delete(room);
+    return ++entry.version;
+  }
+
+  get(id: string): ConnectionInfo | null {
+    const entry = this.entries.get(id);
+    return entry ? { ...entry.record, rooms: [...entry.rooms], metadata: entry.metadata } : null;
+  }
+
+  all(): ConnectionInfo[] {
+    return [...this.entries.keys()].map((id) => this.get(id)!);
+  }
+
+  members(room: string): string[] {
+    return [...this.entries.values()].filter((e) => e.rooms.has(room)).map((e) => e.record.id);
+  }
+
+  patch(id: string, patch: Readonly<Record<string, unknown>>): MetadataUpdate | null {
+    const entry = this.entries.get(id);
+    if (!entry) return null;
+    entry.metadata = mergeMetadata(entry.metadata, patch);
+    return { metadata: entry.metadata, version: ++entry.version };
+  }
+}
+
+export class MapBackplane extends Backplane {
+  readonly name = 'map';
+  protected readonly registry = new MapRegistry();
+
+  constructor() {
+    super();
+  }
+
+  override get distributed(): boolean {
+    return false;
+  }
+
+  protected publish(_payload: unknown, _node?: string): void {
+    // One node: nobody to tell.
+  }
+}
+`;
+
 const MODULE = (js: string): string => `import { Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { ThrottlerGuard, ThrottlerModule } from '@nestjs/throttler';
 import { Gateway, SwitchboardModule } from 'switchboard';
 import { ChatController, DenyAll } from './chat.controller${js}';
+import { MapBackplane } from './map.backplane${js}';
 import { GreeterService } from './greeter.service${js}';
 
 @Gateway('/ws', { controllers: [ChatController] })
 export class ChatGateway {}
 
 @Module({
-  imports: [SwitchboardModule.forRoot(), ThrottlerModule.forRoot({ throttlers: [{ ttl: 60_000, limit: 5 }] })],
+  imports: [SwitchboardModule.forRoot({ backplane: new MapBackplane() }), ThrottlerModule.forRoot({ throttlers: [{ ttl: 60_000, limit: 5 }] })],
   providers: [ChatGateway, ChatController, GreeterService, DenyAll, { provide: APP_GUARD, useClass: ThrottlerGuard }],
 })
 export class AppModule {}

@@ -1,5 +1,5 @@
 import type { Type } from '@nestjs/common';
-import type { WsConnection } from './ws-connection';
+import type { WsConnection } from '../services/ws-connection';
 
 /**
  * Decides whether a client may join a room with a `joinRoom` frame. Resolve

@@ -1,4 +1,8 @@
-/** Codes of the errors Switchboard throws at boot for programming mistakes. */
+/**
+ * Codes of the errors Switchboard throws at boot for programming mistakes
+ * (`SwitchboardBootError`). They never change meaning between versions; each
+ * is described in docs/reference/errors.md.
+ */
 export const BootErrorCode = {
   CONTROLLER_NOT_PROVIDED: 'SB_CONTROLLER_NOT_PROVIDED',
   CONTROLLER_NOT_DECORATED: 'SB_CONTROLLER_NOT_DECORATED',
@@ -12,17 +16,9 @@ export const BootErrorCode = {
   BACKPLANE_MISCONFIGURED: 'SB_BACKPLANE_MISCONFIGURED',
   INVALID_CLUSTER_OPTIONS: 'SB_INVALID_CLUSTER_OPTIONS',
   INVALID_FILTER: 'SB_INVALID_FILTER',
+  INVALID_GUARD: 'SB_INVALID_GUARD',
   INVALID_JOIN_OPTIONS: 'SB_INVALID_JOIN_OPTIONS',
   JOIN_AUTHORIZER_NOT_PROVIDED: 'SB_JOIN_AUTHORIZER_NOT_PROVIDED',
 } as const;
 
-/** A mistake in how the application uses Switchboard, found at boot. The message says what to fix. */
-export class SwitchboardBootError extends Error {
-  constructor(
-    readonly code: (typeof BootErrorCode)[keyof typeof BootErrorCode],
-    message: string,
-  ) {
-    super(`${code}: ${message}`);
-    this.name = 'SwitchboardBootError';
-  }
-}
+export type BootErrorCode = (typeof BootErrorCode)[keyof typeof BootErrorCode];

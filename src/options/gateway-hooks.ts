@@ -1,6 +1,6 @@
 import type { IncomingHttpHeaders, IncomingMessage } from 'node:http';
 import type { ConnectionInfo } from '../backplanes/connection-info';
-import type { WsConnection } from './ws-connection';
+import type { WsConnection } from '../services/ws-connection';
 
 /** What a before-connect hook sees of the upgrade request. */
 export interface HandshakeContext {

@@ -1,4 +1,4 @@
-import { BootErrorCode, SwitchboardBootError } from '../errors/switchboard-error';
+import { BootErrorCode, SwitchboardBootError } from '../protocol/switchboard-error';
 
 /** A compiled gateway path: matches request paths and extracts their parameters. */
 export interface RouteMatcher {
@@ -27,7 +27,10 @@ export function compileRoute(pattern: string): RouteMatcher {
     if (!segment.startsWith(':')) return undefined;
     const name = PARAM.exec(segment)?.[1];
     if (!name) {
-      throw new SwitchboardBootError(BootErrorCode.INVALID_ROUTE, `parameter "${segment}" in "${pattern}" must be ":" followed by a name such as ":roomId"`);
+      throw new SwitchboardBootError(
+        BootErrorCode.INVALID_ROUTE,
+        `parameter "${segment}" in "${pattern}" must be ":" followed by a name such as ":roomId"`,
+      );
     }
     return name;
   });

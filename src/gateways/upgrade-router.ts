@@ -1,0 +1,110 @@
+import type { IncomingMessage, Server } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { WebSocketServer, type WebSocket } from 'ws';
+import type { GatewayRoute } from '../controllers/gateway-explorer';
+import type { HandshakeContext } from '../options/gateway-hooks';
+import { originAllowed, refuseUpgrade, runHandshake } from './handshake';
+import { shouldRefuseUnrouted } from './switchboard.adapter';
+
+/** Called with each socket a route accepted, and the handshake context its hooks filled in. */
+export type AcceptSocket = (route: GatewayRoute, socket: WebSocket, ctx: HandshakeContext) => void;
+
+/** A served route and the `ws` server that completes its upgrades. */
+interface ServedRoute {
+  readonly route: GatewayRoute;
+  readonly wss: WebSocketServer;
+}
+
+/**
+ * The one upgrade listener on the HTTP server: routes each request by path
+ * to its gateway, checks the Origin, runs the before-connect pipeline and
+ * completes the upgrade. Paths no gateway serves are left to other upgrade
+ * listeners, or refused with 404 when there are none.
+ */
+export class UpgradeRouter {
+  private readonly served: ServedRoute[];
+  private accepting = true;
+
+  constructor(
+    private readonly httpServer: Server,
+    routes: readonly GatewayRoute[],
+    private readonly onAccept: AcceptSocket,
+  ) {
+    this.served = routes.map((route) => ({ route, wss: serverFor(route) }));
+  }
+
+  /** Starts taking upgrades. */
+  listen(): void {
+    this.httpServer.on('upgrade', this.onUpgrade);
+  }
+
+  /** Stops taking upgrades: a handshake still in its hooks is refused with 503 when they finish. */
+  stopAccepting(): void {
+    this.accepting = false;
+    this.httpServer.off('upgrade', this.onUpgrade);
+  }
+
+  /** Releases the `ws` servers; called once every connection closed. */
+  close(): void {
+    for (const { wss } of this.served) wss.close();
+  }
+
+  private readonly onUpgrade = (request: IncomingMessage, socket: Duplex, head: Buffer): void => {
+    void this.upgrade(request, socket, head);
+  };
+
+  private async upgrade(request: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
+    const url = new URL(request.url ?? '/', 'http://switchboard.invalid');
+    const match = this.match(url.pathname);
+    if (!match) {
+      // Another upgrade listener (a plain Nest gateway, say) may own the path.
+      if (shouldRefuseUnrouted(this.httpServer, request)) refuseUpgrade(socket, 404, 'No WebSocket route at this path');
+      return;
+    }
+    const {
+      served: { route, wss },
+      params,
+    } = match;
+    socket.on('error', ignoreSocketError);
+    if (!this.accepting) return refuseUpgrade(socket, 503, 'Server is shutting down');
+    if (!originAllowed(request.headers.origin, request.headers.host, route.limits.allowedOrigins)) {
+      return refuseUpgrade(socket, 403, 'Origin not allowed');
+    }
+    const ctx: HandshakeContext = {
+      request,
+      path: url.pathname,
+      route: route.matcher.pattern,
+      params,
+      query: Object.fromEntries(url.searchParams),
+      headers: request.headers,
+      data: {},
+    };
+    const outcome = await runHandshake(route, ctx);
+    if (socket.destroyed) return;
+    if (!outcome.ok) return refuseUpgrade(socket, outcome.status, outcome.message);
+    if (!this.accepting) return refuseUpgrade(socket, 503, 'Server is shutting down');
+    socket.off('error', ignoreSocketError);
+    wss.handleUpgrade(request, socket, head, (ws) => this.onAccept(route, ws, ctx));
+  }
+
+  private match(path: string): { served: ServedRoute; params: Record<string, string> } | undefined {
+    for (const served of this.served) {
+      const params = served.route.matcher.match(path);
+      if (params) return { served, params };
+    }
+    return undefined;
+  }
+}
+
+function serverFor(route: GatewayRoute): WebSocketServer {
+  return new WebSocketServer({
+    noServer: true,
+    clientTracking: false,
+    perMessageDeflate: false,
+    maxPayload: route.limits.maxPayload,
+    handleProtocols: (offered) => route.subprotocols.find((p) => offered.has(p)) ?? false,
+  });
+}
+
+/** A client that resets during the handshake: the upgrade is simply abandoned. */
+function ignoreSocketError(): void {}

@@ -1,0 +1,48 @@
+// RedisRegistryAccess offline, without a Redis: what only Redis could answer
+// (another node's connection) is refused with SB_REGISTRY_UNREACHABLE; this
+// node's own connections are answered from what it holds.
+import { RuntimeErrorCode, SwitchboardError } from '../../src';
+import type { LocalConnection } from '../../src/backplanes/connection-info';
+import type { RedisRegistry } from '../../src/backplanes/redis-registry';
+import { RedisRegistryAccess } from '../../src/backplanes/redis-registry-access';
+
+const own: LocalConnection = {
+  id: 'n1.1',
+  serverInstanceId: 'n1',
+  connectTime: '2024-01-01T00:00:00.000Z',
+  route: '/ws',
+  rooms: ['lobby'],
+  metadata: {},
+  version: 0,
+};
+
+/** Offline, the access never touches the registry: any call on it is a failure of the test. */
+const untouchable = new Proxy({} as RedisRegistry, {
+  get: (_, name) => () => Promise.reject(new Error(`the registry was called (${String(name)}) while Redis is away`)),
+});
+
+describe('RedisRegistryAccess while Redis is away', () => {
+  const access = new RedisRegistryAccess(untouchable, { nodeId: 'n1', isOnline: () => false, localConnections: () => [own] });
+
+  it.each([
+    ['getConnection', 'look up', () => access.get('n2.1')],
+    ['updateMetadata', 'change', () => access.patch('n2.1', { mood: 'busy' })],
+    ['addToRoom', 'change', () => access.join('n2.1', 'lobby')],
+  ])("%s: refuses to %s another node's connection with SB_REGISTRY_UNREACHABLE", async (_call, what, call) => {
+    const error = await call().then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(SwitchboardError);
+    expect(error).toMatchObject({
+      code: RuntimeErrorCode.REGISTRY_UNREACHABLE,
+      message: `RedisBackplane: cannot ${what} connection n2.1 of node n2 while Redis is unreachable; this node's own connections keep working`,
+    });
+  });
+
+  it("answers for this node's own connections", async () => {
+    await expect(access.get('n1.1')).resolves.toMatchObject({ id: 'n1.1', rooms: ['lobby'] });
+    await expect(access.join('n1.1', 'other')).resolves.toBe(0);
+    await expect(access.patch('n1.1', { mood: 'busy' })).resolves.toEqual({ metadata: { mood: 'busy' }, version: 1 });
+  });
+});
