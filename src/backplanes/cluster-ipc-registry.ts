@@ -69,13 +69,9 @@ export class IpcRegistryClient implements ConnectionRegistry {
     return this.call({ op: 'updateMetadata', id, patch: removable });
   }
 
-  /**
-   * Asks the primary whether it relays for this node; the backplane's boot
-   * check. `probe` (bytes) shows the primary the channel keeps bytes as
-   * bytes; it answers an error when they arrived as anything else.
-   */
-  async hello(probe: Uint8Array): Promise<void> {
-    await this.call({ op: 'hello', probe });
+  /** Asks the primary whether it relays for this node; the backplane's boot check. */
+  async hello(): Promise<void> {
+    await this.call({ op: 'hello' });
   }
 
   /** Settles the call the primary answered; an answer to no pending call (timed out meanwhile) is ignored. */

@@ -1,5 +1,5 @@
 import { RuntimeErrorCode } from '../protocol/runtime-error-codes';
-import { BootErrorCode, SwitchboardBootError, SwitchboardError } from '../protocol/switchboard-error';
+import { BootErrorCode, SwitchboardBootError } from '../protocol/switchboard-error';
 import { Backplane } from './backplane';
 import { IPC_TAG, decodePrimaryMessage, isSwitchboardIpc, type PrimaryIpcMessage, type WorkerIpcMessage } from './cluster-ipc-message';
 import { IpcRegistryClient } from './cluster-ipc-registry';
@@ -69,13 +69,9 @@ export class ClusterIpcBackplane extends Backplane {
     channel.on('disconnect', this.onDisconnect);
     this.started = true;
     try {
-      await this.registry.hello(HELLO_PROBE);
+      await this.registry.hello();
     } catch (error) {
       this.detach();
-      // The primary answered, with an error: it runs, but cannot serve this worker as it is set up.
-      if (error instanceof SwitchboardError && error.code === RuntimeErrorCode.REGISTRY_FAILED) {
-        throw new SwitchboardBootError(BootErrorCode.BACKPLANE_MISCONFIGURED, error.message, { cause: error });
-      }
       throw new SwitchboardBootError(
         BootErrorCode.BACKPLANE_UNREACHABLE,
         `the cluster primary did not answer (${(error as Error).message}); start the cluster with runCluster(), which relays for ClusterIpcBackplane`,
@@ -89,7 +85,11 @@ export class ClusterIpcBackplane extends Backplane {
   }
 
   protected publish(payload: Buffer, node?: string): void {
-    this.post(node === undefined ? { [IPC_TAG]: 1, type: 'publish', payload } : { [IPC_TAG]: 1, type: 'publish', payload, to: node });
+    // One character per byte: see WorkerIpcMessage for why not a Buffer.
+    const bytes = payload.toString('latin1');
+    this.post(
+      node === undefined ? { [IPC_TAG]: 1, type: 'publish', payload: bytes } : { [IPC_TAG]: 1, type: 'publish', payload: bytes, to: node },
+    );
   }
 
   private post(message: WorkerIpcMessage): void {
@@ -109,7 +109,7 @@ export class ClusterIpcBackplane extends Backplane {
     switch (message.type) {
       case 'message':
         // Several apps may share one worker; a message for one node is not for the others.
-        if (message.to === undefined || message.to === this.nodeId) this.onMessage(message.payload);
+        if (message.to === undefined || message.to === this.nodeId) this.onMessage(Buffer.from(message.payload, 'latin1'));
         return;
       case 'result':
         this.registry.settle(message.seq, { value: message.value });
@@ -134,6 +134,3 @@ export class ClusterIpcBackplane extends Backplane {
 }
 
 function ignoreSendError(): void {}
-
-/** What a hello carries to show the channel keeps bytes as bytes. */
-const HELLO_PROBE = Buffer.from([1]);

@@ -43,8 +43,6 @@ export class ClusterPrimary {
     this.cluster.on('exit', this.onExit);
     this.cluster.on('listening', this.onListening);
     for (const signal of this.settings.signals) process.on(signal, this.onSignal);
-    // What nodes send each other is bytes (node-codec.ts): advanced serialisation carries a Buffer as it is, JSON would not.
-    this.cluster.setupPrimary({ serialization: 'advanced' });
     this.settings.logger.log(`primary ${process.pid} starts ${this.settings.workers} workers`);
     for (let slot = 0; slot < this.settings.workers; slot++) {
       this.slots.push({ startedAt: 0, crashes: 0 });

@@ -21,9 +21,6 @@ export interface ClusterMessageSource {
  * registry calls from one `InProcessRegistry`. Messages without Switchboard's
  * tag are the application's and are left alone.
  *
- * Publishes are bytes: fork the workers with `serialization: 'advanced'`
- * (`cluster.setupPrimary()`; `runCluster()` does). A worker on a JSON channel
- * is refused at its backplane's start, with a message that says so.
  */
 export class ClusterIpcRelay {
   readonly registry = new InProcessRegistry();
@@ -115,14 +112,7 @@ export class ClusterIpcRelay {
   }
 
   private readonly handlers: RegistryHandlers = {
-    hello: (call) => {
-      if (!(call.probe instanceof Uint8Array)) {
-        throw new Error(
-          "the workers' IPC channels do not carry bytes: fork them with serialization: 'advanced' (cluster.setupPrimary({ serialization: 'advanced' }); runCluster() does)",
-        );
-      }
-      return null;
-    },
+    hello: () => null,
     addConnection: (call, node) => {
       // Owned by the worker's node that sent it, whatever the record claims.
       this.registry.add({ ...call.record, serverInstanceId: node });

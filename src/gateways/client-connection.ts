@@ -1,6 +1,6 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import { WebSocket } from 'ws';
-import { CloseCode, encodeFrame, type FrameId } from '../protocol';
+import { CloseCode, encodeFrame } from '../protocol';
 import type { ConnectionLimits } from '../options/connection-limits';
 import type { WsEmitter } from '../services/ws-emitter';
 import type { ConnectionInfo, MetadataUpdate } from '../backplanes/connection-info';
@@ -8,7 +8,7 @@ import { FrameWriter } from './frame-writer';
 import type { HubConnection } from '../services/hub-connection';
 import { ConnectionVersions } from '../services/connection-versions';
 import type { PreparedFrame } from '../services/prepared-frame';
-import { RateLimiter } from './rate-limiter';
+import { FrameInbox } from './frame-inbox';
 
 /** How long a client closed for reading too slowly gets to take its close frame before the socket is cut. */
 const SLOW_CLIENT_GRACE_MS = 1000;
@@ -51,13 +51,8 @@ export class ClientConnection implements HubConnection {
   alive = true;
   /** Frames dropped because the client read too slowly (policy `drop`). */
   dropped = 0;
-  /** False until the `connected` frame is out and on-connect hooks ran; frames wait in `inbox`. */
-  ready = false;
-  /** True while the dispatcher works through `inbox`. */
-  draining = false;
-  /** Frames waiting for the dispatcher, and refusals of the flow limits made before `connected` was sent. */
-  readonly inbox: ({ readonly data: Buffer; readonly isBinary: boolean } | { readonly refused: string; readonly id?: FrameId })[] = [];
-  readonly rate: RateLimiter;
+  /** The dispatcher's state for this connection: frames waiting for their handlers, the rate limiter. */
+  readonly inbox: FrameInbox;
   /** The sender-bound emitter, created on the first handled frame. */
   emitter?: WsEmitter;
   /** Writes the broadcasts' prepared frames. */
@@ -74,7 +69,7 @@ export class ClientConnection implements HubConnection {
     this.data = init.data;
     this.remoteAddress = init.remoteAddress;
     this.limits = init.limits;
-    this.rate = new RateLimiter(init.limits.rateLimit, init.limits.rateBurst);
+    this.inbox = new FrameInbox(init.limits);
     this.frames = new FrameWriter(init.socket);
   }
 

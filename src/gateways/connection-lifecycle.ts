@@ -111,13 +111,12 @@ export class ConnectionLifecycle {
       connection.close(CloseCode.INTERNAL_ERROR, 'connection setup failed');
       return;
     }
-    connection.ready = true;
-    if (connection.inbox.length > 0) void this.dispatcher.drain(connection, route);
+    connection.inbox.ready = true;
+    if (connection.inbox.frames.length > 0) void this.dispatcher.drain(connection, route);
   }
 
   private async onClose(route: GatewayRoute, connection: ClientConnection, code: number, reason: string): Promise<void> {
-    connection.ready = false;
-    connection.inbox.length = 0;
+    connection.inbox.close();
     const info = { ...connection.describe(this.backplane.nodeId), code, reason, durationMs: Date.now() - connection.connectTime.getTime() };
     // Only a connection that was accepted (got `connected`, ran the on-connect hooks) has a disconnect to report.
     const accepted = this.hub.get(connection.id) === connection;

@@ -46,27 +46,27 @@ export class MessageDispatcher {
 
   /** Called for every frame a connection receives. */
   receive(connection: ClientConnection, route: GatewayRoute, data: Buffer, isBinary: boolean): void {
-    if (!connection.rate.take()) {
-      if (connection.rate.refusedInARow >= route.limits.rateLimitCloseAfter) {
+    if (!connection.inbox.rate.take()) {
+      if (connection.inbox.rate.refusedInARow >= route.limits.rateLimitCloseAfter) {
         connection.close(CloseCode.POLICY_VIOLATION, 'rate limit exceeded');
       } else {
         this.refuse(connection, route, data, isBinary, 'too many messages; slow down');
       }
       return;
     }
-    if (connection.inbox.length >= MAX_PENDING_FRAMES) {
+    if (connection.inbox.frames.length >= MAX_PENDING_FRAMES) {
       this.refuse(connection, route, data, isBinary, 'too many messages waiting for their handlers');
       return;
     }
-    connection.inbox.push({ data, isBinary });
-    if (connection.ready && !connection.draining) void this.drain(connection, route);
+    connection.inbox.frames.push({ data, isBinary });
+    if (connection.inbox.ready && !connection.inbox.draining) void this.drain(connection, route);
   }
 
   /** Handles queued frames until none is left; started again by the next frame. */
   async drain(connection: ClientConnection, route: GatewayRoute): Promise<void> {
-    connection.draining = true;
+    connection.inbox.draining = true;
     try {
-      for (let next = connection.inbox.shift(); next; next = connection.inbox.shift()) {
+      for (let next = connection.inbox.frames.shift(); next; next = connection.inbox.frames.shift()) {
         if ('refused' in next) {
           this.fail(connection, ErrorCode.RATE_LIMITED, next.refused, next.id);
           continue;
@@ -80,7 +80,7 @@ export class MessageDispatcher {
         }
       }
     } finally {
-      connection.draining = false;
+      connection.inbox.draining = false;
     }
   }
 
@@ -92,8 +92,8 @@ export class MessageDispatcher {
    */
   private refuse(connection: ClientConnection, route: GatewayRoute, data: Buffer, isBinary: boolean, why: string): void {
     const id = isBinary ? undefined : frameIdOf(decodeFrame(data, false, route.limits));
-    if (connection.ready) return this.fail(connection, ErrorCode.RATE_LIMITED, why, id);
-    if (connection.inbox.length < MAX_PENDING_FRAMES) connection.inbox.push({ refused: why, id });
+    if (connection.inbox.ready) return this.fail(connection, ErrorCode.RATE_LIMITED, why, id);
+    if (connection.inbox.frames.length < MAX_PENDING_FRAMES) connection.inbox.frames.push({ refused: why, id });
   }
 
   private async handle(connection: ClientConnection, route: GatewayRoute, data: Buffer, isBinary: boolean): Promise<void> {

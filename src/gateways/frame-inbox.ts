@@ -1,0 +1,30 @@
+import type { FrameId } from '../protocol';
+import type { ConnectionLimits } from '../options/connection-limits';
+import { RateLimiter } from './rate-limiter';
+
+/** A frame waiting for its handler, or a refusal of the flow limits made before `connected` was out. */
+export type InboxEntry = { readonly data: Buffer; readonly isBinary: boolean } | { readonly refused: string; readonly id?: FrameId };
+
+/**
+ * What the dispatcher keeps for one connection: its frames waiting for their
+ * handlers, in arrival order, its rate limiter, and whether it may be
+ * drained yet (`ready`) and is being drained now (`draining`).
+ */
+export class FrameInbox {
+  readonly frames: InboxEntry[] = [];
+  readonly rate: RateLimiter;
+  /** False until the `connected` frame is out and on-connect hooks ran; frames wait meanwhile. */
+  ready = false;
+  /** True while the dispatcher works through `frames`. */
+  draining = false;
+
+  constructor(limits: Pick<ConnectionLimits, 'rateLimit' | 'rateBurst'>) {
+    this.rate = new RateLimiter(limits.rateLimit, limits.rateBurst);
+  }
+
+  /** The connection closed: nothing waiting is handled any more. */
+  close(): void {
+    this.ready = false;
+    this.frames.length = 0;
+  }
+}
