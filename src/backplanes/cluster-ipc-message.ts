@@ -113,3 +113,11 @@ export function decodePrimaryMessage(value: unknown): PrimaryIpcMessage | undefi
       return undefined;
   }
 }
+
+/**
+ * The callback of every Switchboard `send()` on an IPC channel: without one,
+ * a channel that closes under a send raises an 'error' event. A message lost
+ * that way is handled where the close is: the worker fails its pending calls
+ * (`disconnect`), the primary forgets the worker (`exit`).
+ */
+export function ignoreClosedChannel(): void {}

@@ -1,7 +1,7 @@
 import { RuntimeErrorCode } from '../protocol/runtime-error-codes';
 import { BootErrorCode, SwitchboardBootError } from '../protocol/switchboard-error';
 import { Backplane } from './backplane';
-import { IPC_TAG, decodePrimaryMessage, isSwitchboardIpc, type PrimaryIpcMessage, type WorkerIpcMessage } from './cluster-ipc-message';
+import { IPC_TAG, ignoreClosedChannel, decodePrimaryMessage, isSwitchboardIpc, type PrimaryIpcMessage, type WorkerIpcMessage } from './cluster-ipc-message';
 import { IpcRegistryClient } from './cluster-ipc-registry';
 
 /** The IPC channel of a worker to its primary; `process` in a `node:cluster` worker. */
@@ -96,7 +96,7 @@ export class ClusterIpcBackplane extends Backplane {
     const { channel } = this.options;
     if (!channel.connected || !channel.send) return;
     // The callback keeps a send on a channel closing under us from becoming an 'error' event.
-    channel.send(message, undefined, undefined, ignoreSendError);
+    channel.send(message, undefined, undefined, ignoreClosedChannel);
   }
 
   private readonly onIpc = (raw: unknown): void => {
@@ -132,5 +132,3 @@ export class ClusterIpcBackplane extends Backplane {
     this.registry.failPending(RuntimeErrorCode.BACKPLANE_STOPPED, 'the backplane stopped');
   }
 }
-
-function ignoreSendError(): void {}

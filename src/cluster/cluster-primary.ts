@@ -1,6 +1,6 @@
 import type { Cluster, Worker } from 'node:cluster';
 import type { AddressInfo } from 'node:net';
-import { IPC_TAG, type PrimaryIpcMessage } from '../backplanes/cluster-ipc-message';
+import { IPC_TAG, ignoreClosedChannel, type PrimaryIpcMessage } from '../backplanes/cluster-ipc-message';
 import type { ClusterEvent, ClusterLogger, ClusterOptions, CLUSTER_DEFAULTS } from './cluster-options';
 import { ClusterIpcRelay } from './ipc-relay';
 
@@ -71,7 +71,7 @@ export class ClusterPrimary {
 
   private sendDrain(worker: Worker): void {
     const drain: PrimaryIpcMessage = { [IPC_TAG]: 1, type: 'drain' };
-    if (worker.isConnected()) worker.send(drain, undefined, undefined, ignore);
+    if (worker.isConnected()) worker.send(drain, undefined, undefined, ignoreClosedChannel);
   }
 
   private fork(slot: number): void {
@@ -167,5 +167,3 @@ export class ClusterPrimary {
     }
   }
 }
-
-function ignore(): void {}

@@ -1,6 +1,7 @@
 import type { Worker } from 'node:cluster';
 import {
   IPC_TAG,
+  ignoreClosedChannel,
   decodeWorkerMessage,
   type PrimaryIpcMessage,
   type RegistryCall,
@@ -138,7 +139,5 @@ type RegistryHandlers = {
 
 function send(worker: Worker, message: PrimaryIpcMessage): void {
   // A worker that is exiting may have closed its channel; its entries go with forget().
-  if (worker.isConnected()) worker.send(message, undefined, undefined, ignoreSendError);
+  if (worker.isConnected()) worker.send(message, undefined, undefined, ignoreClosedChannel);
 }
-
-function ignoreSendError(): void {}
