@@ -1,7 +1,14 @@
 import { RuntimeErrorCode } from '../protocol/runtime-error-codes';
 import { BootErrorCode, SwitchboardBootError } from '../protocol/switchboard-error';
 import { Backplane } from './backplane';
-import { IPC_TAG, ignoreClosedChannel, decodePrimaryMessage, isSwitchboardIpc, type PrimaryIpcMessage, type WorkerIpcMessage } from './cluster-ipc-message';
+import {
+  IPC_TAG,
+  ignoreClosedChannel,
+  decodePrimaryMessage,
+  isSwitchboardIpc,
+  type PrimaryIpcMessage,
+  type WorkerIpcMessage,
+} from './cluster-ipc-message';
 import { IpcRegistryClient } from './cluster-ipc-registry';
 
 /** The IPC channel of a worker to its primary; `process` in a `node:cluster` worker. */
