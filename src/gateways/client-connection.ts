@@ -2,6 +2,7 @@ import type { IncomingHttpHeaders } from 'node:http';
 import { WebSocket } from 'ws';
 import { CloseCode, encodeFrame } from '../protocol';
 import type { ConnectionLimits } from '../options/connection-limits';
+import type { HandshakeContext } from '../options/gateway-hooks';
 import type { WsEmitter } from '../services/ws-emitter';
 import type { ConnectionInfo, MetadataUpdate } from '../backplanes/connection-info';
 import { FrameWriter } from './frame-writer';
@@ -16,16 +17,10 @@ const SLOW_CLIENT_GRACE_MS = 1000;
 const TEXT = { binary: false } as const;
 const BINARY = { binary: true } as const;
 
-/** What the handshake resolved for a new connection. */
-export interface ConnectionInit {
+/** What the handshake resolved for a new connection: its context, plus what the server adds. */
+export interface ConnectionInit extends Pick<HandshakeContext, 'path' | 'route' | 'params' | 'query' | 'headers' | 'data'> {
   readonly id: string;
   readonly socket: WebSocket;
-  readonly path: string;
-  readonly route: string;
-  readonly params: Readonly<Record<string, string>>;
-  readonly query: Readonly<Record<string, string>>;
-  readonly headers: IncomingHttpHeaders;
-  readonly data: Record<string, unknown>;
   readonly remoteAddress: string | undefined;
   readonly limits: ConnectionLimits;
 }

@@ -1,5 +1,5 @@
-import type { ConnectionRecord } from '../../src/backplanes/connection-info';
 import { InProcessRegistry } from '../../src/backplanes/in-process-registry';
+import { connectionRecord } from '../support/connection-record';
 
 /**
  * The registry the memory bus and a cluster's primary keep, on its own: the
@@ -7,23 +7,16 @@ import { InProcessRegistry } from '../../src/backplanes/in-process-registry';
  * (`removeNode`) only in a forked process.
  */
 describe('InProcessRegistry', () => {
-  const record = (id: string, metadata: Record<string, unknown> = {}): ConnectionRecord => ({
-    id,
-    serverInstanceId: id.split('.')[0],
-    connectTime: '2026-12-03T00:00:00.000Z',
-    route: '/ws',
-    metadata,
-  });
   let registry: InProcessRegistry;
   beforeEach(() => {
     registry = new InProcessRegistry();
   });
 
   it('lists what was added, with no rooms, and forgets what was removed', () => {
-    registry.add(record('n1.1', { user: 'ada' }));
-    registry.add(record('n1.2'));
+    registry.add(connectionRecord('n1.1', { user: 'ada' }));
+    registry.add(connectionRecord('n1.2'));
     expect(registry.size).toBe(2);
-    expect(registry.get('n1.1')).toEqual({ ...record('n1.1', { user: 'ada' }), rooms: [] });
+    expect(registry.get('n1.1')).toEqual({ ...connectionRecord('n1.1', { user: 'ada' }), rooms: [] });
     expect(registry.all().map((c) => c.id)).toEqual(['n1.1', 'n1.2']);
     registry.remove('n1.1');
     expect(registry.get('n1.1')).toBeNull();
@@ -35,7 +28,7 @@ describe('InProcessRegistry', () => {
 
   it('keeps a room while any member is left, and drops a leaving member only', () => {
     for (const id of ['n1.1', 'n1.2', 'n1.3']) {
-      registry.add(record(id));
+      registry.add(connectionRecord(id));
       registry.join(id, 'lobby');
     }
     registry.leave('n1.2', 'lobby');
@@ -51,7 +44,7 @@ describe('InProcessRegistry', () => {
   });
 
   it('counts one version per change to rooms or metadata, and 0 / null for an unknown id', () => {
-    registry.add(record('n1.1', { a: 1 }));
+    registry.add(connectionRecord('n1.1', { a: 1 }));
     expect(registry.join('n1.1', 'r1')).toBe(1);
     expect(registry.join('n1.1', 'r2')).toBe(2);
     expect(registry.leave('n1.1', 'r1')).toBe(3);
@@ -64,9 +57,9 @@ describe('InProcessRegistry', () => {
   });
 
   it('adding an id again replaces it: its old rooms go and its version starts over', () => {
-    registry.add(record('n1.1'));
+    registry.add(connectionRecord('n1.1'));
     registry.join('n1.1', 'lobby');
-    registry.add({ ...record('n1.1', { again: true }), serverInstanceId: 'n2' });
+    registry.add({ ...connectionRecord('n1.1', { again: true }), serverInstanceId: 'n2' });
     expect(registry.size).toBe(1);
     expect(registry.members('lobby')).toEqual([]);
     expect(registry.get('n1.1')).toMatchObject({ rooms: [], metadata: { again: true } });
@@ -77,21 +70,21 @@ describe('InProcessRegistry', () => {
   });
 
   it("removeNode takes every connection of that node, with their rooms, and no other node's", () => {
-    for (const id of ['n1.1', 'n1.2', 'n1.3']) registry.add(record(id));
-    registry.add(record('n2.1'));
+    for (const id of ['n1.1', 'n1.2', 'n1.3']) registry.add(connectionRecord(id));
+    registry.add(connectionRecord('n2.1'));
     for (const id of ['n1.1', 'n1.2', 'n2.1']) registry.join(id, 'lobby');
     expect(registry.removeNode('n1')).toBe(3);
     expect(registry.all().map((c) => c.id)).toEqual(['n2.1']);
     expect(registry.members('lobby')).toEqual(['n2.1']);
     // A node that comes back owns only what it adds from then on.
-    registry.add(record('n1.4'));
+    registry.add(connectionRecord('n1.4'));
     expect(registry.removeNode('n1')).toBe(1);
     expect(registry.removeNode('n1')).toBe(0);
     expect(registry.size).toBe(1);
   });
 
   it('hands out copies: changing a returned room list does not change the registry', () => {
-    registry.add(record('n1.1'));
+    registry.add(connectionRecord('n1.1'));
     registry.join('n1.1', 'lobby');
     (registry.members('lobby') as string[]).push('n9.9');
     (registry.get('n1.1')?.rooms as string[]).push('other');

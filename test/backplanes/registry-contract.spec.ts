@@ -7,9 +7,9 @@ import { EventEmitter } from 'node:events';
 import { Redis } from 'ioredis';
 import { decodePrimaryMessage } from '../../src/backplanes/cluster-ipc-message';
 import { IpcRegistryClient } from '../../src/backplanes/cluster-ipc-registry';
-import type { ConnectionRecord } from '../../src/backplanes/connection-info';
 import type { ConnectionRegistry } from '../../src/backplanes/connection-registry';
 import { InProcessRegistry } from '../../src/backplanes/in-process-registry';
+import { connectionRecord } from '../support/connection-record';
 import { RedisKeys } from '../../src/backplanes/redis-keys';
 import { RedisRegistry } from '../../src/backplanes/redis-registry';
 import { RedisRegistryAccess } from '../../src/backplanes/redis-registry-access';
@@ -77,13 +77,6 @@ afterAll(async () => {
   await redis?.stop();
 });
 
-const record = (id: string, metadata: Record<string, unknown> = {}): ConnectionRecord => ({
-  id,
-  serverInstanceId: id.split('.')[0],
-  connectTime: '2026-12-03T00:00:00.000Z',
-  route: '/ws',
-  metadata,
-});
 const ids = async (list: Promise<{ id: string }[]> | { id: string }[]): Promise<string[]> => (await list).map((c) => c.id).sort();
 
 describe.each([
@@ -100,9 +93,9 @@ describe.each([
   afterEach(() => opened.close());
 
   it('lists what was added, with no rooms and its metadata, and forgets what was removed', async () => {
-    await registry.add(record('n1.1', { user: 'ada', n: 1 }));
-    await registry.add(record('n2.1'));
-    expect(await registry.get('n1.1')).toEqual({ ...record('n1.1', { user: 'ada', n: 1 }), rooms: [] });
+    await registry.add(connectionRecord('n1.1', { user: 'ada', n: 1 }));
+    await registry.add(connectionRecord('n2.1'));
+    expect(await registry.get('n1.1')).toEqual({ ...connectionRecord('n1.1', { user: 'ada', n: 1 }), rooms: [] });
     expect(await ids(registry.all())).toEqual(['n1.1', 'n2.1']);
     await registry.remove('n1.1');
     expect(await registry.get('n1.1')).toBeNull();
@@ -111,7 +104,7 @@ describe.each([
   });
 
   it('counts one version per join, leave and patch, from 0, across rooms and metadata', async () => {
-    await registry.add(record('n1.1'));
+    await registry.add(connectionRecord('n1.1'));
     expect(await registry.join('n1.1', 'a')).toBe(1);
     expect(await registry.join('n1.1', 'b')).toBe(2);
     expect(await registry.patch('n1.1', { k: 'v' })).toEqual({ metadata: { k: 'v' }, version: 3 });
@@ -121,7 +114,7 @@ describe.each([
 
   it('keeps a room while members remain, and forgets a removed connection’s memberships', async () => {
     for (const id of ['n1.1', 'n1.2', 'n2.1']) {
-      await registry.add(record(id));
+      await registry.add(connectionRecord(id));
       await registry.join(id, 'lobby');
     }
     await registry.leave('n1.2', 'lobby');
@@ -134,7 +127,7 @@ describe.each([
   });
 
   it('merges patches: keys set to null are removed, others kept or replaced, values of any JSON shape', async () => {
-    await registry.add(record('n1.1', { name: 'ann', role: 'user' }));
+    await registry.add(connectionRecord('n1.1', { name: 'ann', role: 'user' }));
     expect(await registry.patch('n1.1', { role: 'admin', tags: ['a', 1], nested: { deep: [true, null] } })).toEqual({
       metadata: { name: 'ann', role: 'admin', tags: ['a', 1], nested: { deep: [true, null] } },
       version: 1,
@@ -148,7 +141,7 @@ describe.each([
   });
 
   it('never sets a prototype through a patch', async () => {
-    await registry.add(record('n1.1'));
+    await registry.add(connectionRecord('n1.1'));
     const patch = JSON.parse('{"__proto__":{"isAdmin":true},"constructor":1,"prototype":2,"ok":true}') as Record<string, unknown>;
     const update = await registry.patch('n1.1', patch);
     expect(update?.metadata).toEqual({ ok: true });
@@ -166,10 +159,10 @@ describe.each([
   });
 
   it('replaces a connection added again: its rooms go and its version starts over', async () => {
-    await registry.add(record('n1.1'));
+    await registry.add(connectionRecord('n1.1'));
     await registry.join('n1.1', 'lobby');
-    await registry.add(record('n1.1', { again: true }));
-    expect(await registry.get('n1.1')).toEqual({ ...record('n1.1', { again: true }), rooms: [] });
+    await registry.add(connectionRecord('n1.1', { again: true }));
+    expect(await registry.get('n1.1')).toEqual({ ...connectionRecord('n1.1', { again: true }), rooms: [] });
     expect(await registry.members('lobby')).toEqual([]);
     expect(await registry.join('n1.1', 'lobby')).toBe(1);
   });
