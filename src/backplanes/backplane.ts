@@ -21,6 +21,12 @@ export interface BackplaneStatus {
   readonly dropped: number;
   /** Why the backplane is not healthy, while it is not (e.g. `Redis unreachable since …`). */
   readonly detail?: string;
+  /**
+   * The other nodes this node knows to be alive (Redis: at its last
+   * heartbeat), where the backplane tracks them; after an outage it waits
+   * for these to listen again before sending what it held.
+   */
+  readonly peers?: readonly string[];
 }
 
 /** The connections a node holds right now, with their rooms and metadata, as the host knows them. */
@@ -128,8 +134,14 @@ export abstract class Backplane {
     return undefined;
   }
 
+  /** The other live nodes, for backplanes that track them; undefined otherwise. */
+  protected get knownPeers(): readonly string[] | undefined {
+    return undefined;
+  }
+
   status(): BackplaneStatus {
     const healthy = this.healthy;
+    const peers = this.knownPeers;
     return {
       name: this.name,
       nodeId: this.nodeId,
@@ -138,6 +150,7 @@ export abstract class Backplane {
       received: this.received,
       dropped: this.dropped,
       ...(healthy ? {} : { detail: this.degradedDetail }),
+      ...(peers ? { peers: [...peers] } : {}),
     };
   }
 

@@ -1,8 +1,8 @@
 import { Logger, type LoggerService } from '@nestjs/common';
 import { Redis } from 'ioredis';
-import { RuntimeErrorCode } from '../protocol/runtime-error-codes';
-import { BootErrorCode, SwitchboardBootError, SwitchboardError } from '../protocol/switchboard-error';
+import { BootErrorCode, SwitchboardBootError } from '../protocol/switchboard-error';
 import { Backplane } from './backplane';
+import { bounded, clientReady } from './redis-client-wait';
 import { REDIS_BACKPLANE_DEFAULTS, REDIS_CLIENT_OPTIONS, type RedisBackplaneOptions } from './redis-backplane.options';
 import { RedisKeys } from './redis-keys';
 import { RedisOutbox } from './redis-outbox';
@@ -91,6 +91,10 @@ export class RedisBackplane extends Backplane {
     return this.online && this.linkReady();
   }
 
+  protected override get knownPeers(): readonly string[] {
+    return this.peers;
+  }
+
   protected override get degradedDetail(): string {
     if (!this.started) return 'not started';
     const since = this.downSince ? ` since ${new Date(this.downSince).toISOString()}` : '';
@@ -112,9 +116,11 @@ export class RedisBackplane extends Backplane {
     }
     this.subscriber.on('messageBuffer', this.onChannelMessage);
     try {
-      await Promise.all([this.ready(this.publisher), this.ready(this.subscriber)]);
+      await Promise.all([this.publisher, this.subscriber].map((client) => clientReady(client, this.settings.connectTimeout, this.onError)));
       await this.subscriber.subscribe(this.keys.broadcast, this.keys.direct(this.nodeId));
       await this.resync();
+      // Know the nodes already running now, not a heartbeat later: an outage in between would not wait for them.
+      await this.heartbeat();
     } catch (error) {
       this.detach();
       // Stop the clients' reconnect loop too, or a failed boot leaves the process running.
@@ -140,8 +146,8 @@ export class RedisBackplane extends Backplane {
     clearInterval(this.timer);
     if (wasOnline) {
       try {
-        await this.bounded(this.store.removeNode(this.nodeId), 'removing this node from the registry');
-        await this.bounded(this.subscriber.unsubscribe(this.keys.broadcast, this.keys.direct(this.nodeId)), 'unsubscribing');
+        await bounded(this.store.removeNode(this.nodeId), 'removing this node from the registry');
+        await bounded(this.subscriber.unsubscribe(this.keys.broadcast, this.keys.direct(this.nodeId)), 'unsubscribing');
       } catch (error) {
         this.settings.logger.warn(`could not clean up in Redis on stop: ${(error as Error).message}`);
       }
@@ -149,7 +155,7 @@ export class RedisBackplane extends Backplane {
     this.detach();
     if (this.settings.quitClientsOnStop) {
       for (const client of [this.publisher, this.subscriber]) {
-        if (client.status === 'ready') await this.bounded(client.quit(), 'quitting').catch(() => undefined);
+        if (client.status === 'ready') await bounded(client.quit(), 'quitting').catch(() => undefined);
         client.disconnect();
       }
     }
@@ -182,10 +188,8 @@ export class RedisBackplane extends Backplane {
     }
     this.ticking = true;
     try {
-      const { wasAlive, reaped, live } = await this.store.tick(this.nodeId, this.settings.heartbeatTtl);
-      this.peers = live.filter((node) => node !== this.nodeId);
+      const wasAlive = await this.heartbeat();
       this.seen.forgetIdle(SEQUENCE_MEMORY_MS);
-      if (reaped > 0) this.settings.logger.log(`reaped ${reaped} connections of nodes whose heartbeat expired`);
       if (!wasAlive && this.online) {
         this.settings.logger.warn(
           "this node's heartbeat had expired (Redis lost its data, or this node was reaped): writing its connections back",
@@ -197,6 +201,14 @@ export class RedisBackplane extends Backplane {
     } finally {
       this.ticking = false;
     }
+  }
+
+  /** Renews this node's heartbeat, reaps dead nodes and learns the live ones; whether this node's heartbeat was still there. */
+  private async heartbeat(): Promise<boolean> {
+    const { wasAlive, reaped, live } = await this.store.tick(this.nodeId, this.settings.heartbeatTtl);
+    this.peers = live.filter((node) => node !== this.nodeId);
+    if (reaped > 0) this.settings.logger.log(`reaped ${reaped} connections of nodes whose heartbeat expired`);
+    return wasAlive;
   }
 
   private recover(): void {
@@ -271,33 +283,5 @@ export class RedisBackplane extends Backplane {
       client.off('ready', this.onLinkUp);
     }
     this.subscriber.off('messageBuffer', this.onChannelMessage);
-  }
-
-  private async ready(client: Redis): Promise<void> {
-    // A failed connect also emits 'error' (recorded by onError) and retries; the wait below reports it.
-    if (client.status === 'wait') void client.connect().catch(this.onError);
-    if (client.status === 'ready') return;
-    let onReady: (() => void) | undefined;
-    try {
-      await this.bounded(
-        new Promise<void>((resolve) => client.once('ready', (onReady = resolve))),
-        'connecting',
-        this.settings.connectTimeout,
-      );
-    } finally {
-      if (onReady) client.off('ready', onReady);
-    }
-  }
-
-  private bounded<T>(promise: Promise<T>, what: string, ms = 1000): Promise<T> {
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(
-        () => reject(new SwitchboardError(RuntimeErrorCode.BACKPLANE_TIMEOUT, `no answer within ${ms} ms while ${what}`)),
-        ms,
-      );
-      timer.unref();
-    });
-    return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
   }
 }

@@ -9,7 +9,7 @@ import type { TestClient } from '../support/test-client';
 import { testPrefix } from '../support/test-prefix';
 import { eventually } from '../support/wait';
 import { TARGET, change, delivery, header, lengthPrefixed } from './node-bytes';
-import { RedisNodes, backplaneStatus, resumeWithin, seqOf, sequenceFaults, untilHealthy } from './redis-nodes';
+import { RedisNodes, backplaneStatus, resumeWithin, seqOf, sequenceFaults, untilHealthy, untilKnows } from './redis-nodes';
 
 describe('Redis backplane faults', () => {
   it('drops garbage and forged frames published on its channels, counts them, and delivers none', async () => {
@@ -128,6 +128,9 @@ describe('Redis backplane faults', () => {
       const [sender, local, remote] = [await cluster.connect(0), await cluster.connect(0), await cluster.connect(1)];
       for (const client of [sender, local, remote]) await client.request('joinRoom', room);
       await call(sender, 'updateConnectionMetadata', remote.id, { role: 'watcher' });
+      // Each node waits after the outage for the other to listen again, once it knows the other is alive.
+      await untilKnows(sender, cluster.nodeId(1), options.heartbeatInterval);
+      await untilKnows(remote, cluster.nodeId(0), options.heartbeatInterval);
 
       // Traffic: one numbered frame every 2 ms from the sender to the room, until stopped.
       let sent = 0;

@@ -1,4 +1,3 @@
-import type { Redis } from 'ioredis';
 import {
   REDIS_BACKPLANE_DEFAULTS,
   REDIS_CLIENT_OPTIONS,
@@ -101,17 +100,16 @@ export class LogLines {
 }
 
 /**
- * Resolves once `node` ran a heartbeat that began after this call, so every
- * node registered before it is among its peers. The heartbeat key loses its
- * TTL here, and only a heartbeat (`SET … PX`) gives it one back.
+ * Waits until the node `via` is connected to lists `peer` among the live
+ * nodes it would wait for after an outage: at its next heartbeat, within
+ * `heartbeatInterval`.
  */
-export async function nextHeartbeat(redis: Redis, prefix: string, node: string, heartbeatInterval: number): Promise<void> {
-  const key = `${prefix}node:${node}`;
-  if ((await redis.persist(key)) !== 1) throw new Error(`node ${node} has no heartbeat key ${key} with a TTL`);
+export async function untilKnows(via: TestClient, peer: string, heartbeatInterval: number): Promise<void> {
+  let last: BackplaneStatus | undefined;
   await eventually(
-    async () => (await redis.pttl(key)) > 0,
+    async () => ((last = await backplaneStatus(via)).peers ?? []).includes(peer),
     heartbeatInterval + SLACK_MS,
-    `a heartbeat of node ${node} (every ${heartbeatInterval} ms) has renewed ${key}`,
+    () => `the node of ${via.id} knows node ${peer} is alive; its last status ${JSON.stringify(last)}`,
   );
 }
 

@@ -9,11 +9,11 @@ import {
   RedisNodes,
   SLACK_MS,
   backplaneStatus,
-  nextHeartbeat,
   resumeWithin,
   seqOf,
   sequenceFaults,
   untilHealthy,
+  untilKnows,
 } from './redis-nodes';
 
 /**
@@ -23,13 +23,11 @@ import {
  */
 describe('Redis backplane: back from an outage', () => {
   let redis: { url: string; stop(): Promise<void> };
-  let plain: Redis;
   let prefix: string;
   let nodes: RedisNodes | undefined;
 
   beforeAll(async () => {
     redis = await testRedis();
-    plain = new Redis(redis.url);
   });
   beforeEach(() => {
     prefix = testPrefix('reconnect');
@@ -40,7 +38,6 @@ describe('Redis backplane: back from an outage', () => {
     await deleteKeysUnder(redis.url, prefix);
   });
   afterAll(async () => {
-    plain.disconnect();
     await redis.stop();
   });
 
@@ -129,7 +126,7 @@ describe('Redis backplane: back from an outage', () => {
       ]));
       const [sender, peer] = [await cluster.connect(0), await cluster.connect(1)];
       for (const client of [sender, peer]) await client.request('joinRoom', 'held');
-      await nextHeartbeat(plain, prefix, cluster.nodeId(0), heartbeatInterval);
+      await untilKnows(sender, cluster.nodeId(1), heartbeatInterval);
       await Promise.all([cluster.proxy(0).refuse(), cluster.proxy(1).refuse()]);
       await untilHealthy(sender, false, SLACK_MS, cluster.logs[0]);
       await untilHealthy(peer, false, SLACK_MS, cluster.logs[1]);
@@ -143,6 +140,15 @@ describe('Redis backplane: back from an outage', () => {
       expect((await backplaneStatus(sender)).detail).toMatch(`${held} messages waiting, 0 lost`);
       return { cluster, sender, peer };
     }
+
+    it('a node knows the nodes already running as soon as it starts; later ones at its next heartbeat', async () => {
+      // No heartbeat runs during the test: only the start can have told node 1 about node 0.
+      const quiet = { heartbeatInterval: 60_000 };
+      const cluster = (nodes = await RedisNodes.start(redis.url, prefix, [quiet, quiet]));
+      const [first, second] = [await cluster.connect(0), await cluster.connect(1)];
+      expect((await backplaneStatus(second)).peers).toEqual([cluster.nodeId(0)]);
+      expect((await backplaneStatus(first)).peers).toEqual([]);
+    });
 
     it('holds the publishes until a peer that was there before the outage is subscribed again, so it gets them all', async () => {
       // Far longer than node 1 takes to come back: only its return can end the wait.
