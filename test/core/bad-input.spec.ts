@@ -110,11 +110,20 @@ describe('bad input gets a clear error and nothing else', () => {
     ['a name too long', 'x'.repeat(17)],
     ['a name with spaces', 'two words'],
     ['a name with control characters', 'a\u0000b'],
+    ['a name with a bidi override', 'ab\u202ecd'],
     ['a non-string', { room: 'x' }],
   ])('refuses to join a room with %s (INVALID_ROOM)', async (_what, room) => {
     const a = await connect();
     await expectException(a, { event: 'joinRoom', message: room, id: 'j1' }, 'INVALID_ROOM');
     expect((await a.request('whoami')).message.rooms).toEqual([]);
+  });
+
+  it('joins rooms named in any script, marks included, and delivers to them', async () => {
+    const [a, b] = [await connect(), await connect()];
+    for (const room of ['हिन्दी', 'ห้อง', 'cafe\u0301']) {
+      for (const client of [a, b]) expect(await client.request('joinRoom', room)).toMatchObject({ message: { room } });
+    }
+    expect((await a.request('whoami')).message.rooms.sort()).toEqual(['cafe\u0301', 'ห้อง', 'हिन्दी'].sort());
   });
 
   it('refuses a room over the per-connection cap with TOO_MANY_ROOMS and does not join it', async () => {
