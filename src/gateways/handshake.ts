@@ -1,14 +1,12 @@
-import { HttpException, Logger } from '@nestjs/common';
+import { HttpException } from '@nestjs/common';
 import { STATUS_CODES, type IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { GatewayRoute } from '../controllers/gateway-explorer';
-import { stackOf } from '../errors/stack-of';
+import type { ThrottledErrorLog } from '../errors/throttled-error-log';
 import type { HandshakeContext } from '../options/gateway-hooks';
 
 /** What the before-connect pipeline decided. */
 export type HandshakeOutcome = { readonly ok: true } | { readonly ok: false; readonly status: number; readonly message: string };
-
-const logger = new Logger('SwitchboardHandshake');
 
 /**
  * True when a handshake's `Origin` may connect: none (not a browser), the
@@ -36,9 +34,11 @@ function hostOf(origin: string): string | undefined {
  * Runs the gateway's guards, then every before-connect hook in order (global,
  * decorator, gateway method). The first refusal wins; objects returned by
  * hooks are merged into the connection's `data`, as is `request.user` set by
- * a guard.
+ * a guard. Anything thrown other than an `HttpException` is a 500, logged
+ * through `failures`: once per kind of error and interval, as clients can
+ * cause it at will.
  */
-export async function runHandshake(route: GatewayRoute, ctx: HandshakeContext): Promise<HandshakeOutcome> {
+export async function runHandshake(route: GatewayRoute, ctx: HandshakeContext, failures: ThrottledErrorLog): Promise<HandshakeOutcome> {
   try {
     await route.guard(ctx.request);
     const user = (ctx.request as IncomingMessage & { user?: unknown }).user;
@@ -51,9 +51,16 @@ export async function runHandshake(route: GatewayRoute, ctx: HandshakeContext): 
     return { ok: true };
   } catch (error) {
     if (error instanceof HttpException) return { ok: false, status: error.getStatus(), message: error.message };
-    logger.error(`before-connect on ${route.matcher.pattern} failed`, stackOf(error));
+    const kind = `before-connect on ${route.matcher.pattern} threw ${kindOf(error)}`;
+    failures.error(kind, kind, error);
     return { ok: false, status: 500, message: 'Internal Server Error' };
   }
+}
+
+/** The class of a thrown value (`TypeError`, `JsonWebTokenError`), or its type when it is not an object. */
+function kindOf(error: unknown): string {
+  if (typeof error !== 'object' || error === null) return typeof error;
+  return error.constructor?.name || 'object';
 }
 
 /** Answers an upgrade request with a plain HTTP error and closes the socket. */

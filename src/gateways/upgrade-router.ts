@@ -1,7 +1,9 @@
+import { Logger } from '@nestjs/common';
 import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { GatewayRoute } from '../controllers/gateway-explorer';
+import { ThrottledErrorLog } from '../errors/throttled-error-log';
 import type { HandshakeContext } from '../options/gateway-hooks';
 import { originAllowed, refuseUpgrade, runHandshake } from './handshake';
 import { shouldRefuseUnrouted } from './switchboard.adapter';
@@ -24,6 +26,8 @@ interface ServedRoute {
 export class UpgradeRouter {
   private readonly served: ServedRoute[];
   private accepting = true;
+  /** Hooks that throw: a client can make them throw at will, so each kind is logged once a minute. */
+  private readonly failures = new ThrottledErrorLog(new Logger('SwitchboardHandshake'));
 
   constructor(
     private readonly httpServer: Server,
@@ -44,9 +48,10 @@ export class UpgradeRouter {
     this.httpServer.off('upgrade', this.onUpgrade);
   }
 
-  /** Releases the `ws` servers; called once every connection closed. */
+  /** Releases the `ws` servers and logs the handshake failures still counted; called once every connection closed. */
   close(): void {
     for (const { wss } of this.served) wss.close();
+    this.failures.close();
   }
 
   private readonly onUpgrade = (request: IncomingMessage, socket: Duplex, head: Buffer): void => {
@@ -79,7 +84,7 @@ export class UpgradeRouter {
       headers: request.headers,
       data: {},
     };
-    const outcome = await runHandshake(route, ctx);
+    const outcome = await runHandshake(route, ctx, this.failures);
     if (socket.destroyed) return;
     if (!outcome.ok) return refuseUpgrade(socket, outcome.status, outcome.message);
     if (!this.accepting) return refuseUpgrade(socket, 503, 'Server is shutting down');
