@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import type { ProtocolId } from './protocols';
 
@@ -10,6 +11,7 @@ export const CONTENDER_IDS = [
   'switchboard',
   'switchboard-ipc',
   'switchboard-redis',
+  'switchboard-redis-signed',
 ] as const;
 export type ContenderId = (typeof CONTENDER_IDS)[number];
 
@@ -26,6 +28,8 @@ export interface Contender {
   readonly needsRedis: boolean;
   /** The Socket.IO row its ratios are taken against: the single process, or the cluster with the Redis adapter. */
   readonly socketIoPeer: 'socketio' | 'socketio-redis';
+  /** The same server without one feature, whose cost the report states as a ratio to this row (e.g. signing). */
+  readonly without?: { readonly contender: ContenderId; readonly feature: string };
 }
 
 const server = (file: string): string => join(__dirname, 'servers', file);
@@ -100,5 +104,17 @@ export const CONTENDERS: Record<ContenderId, Contender> = {
     workers: 2,
     needsRedis: true,
     socketIoPeer: 'socketio-redis',
+  },
+  'switchboard-redis-signed': {
+    id: 'switchboard-redis-signed',
+    label: 'Switchboard, 2 workers, Redis, signed',
+    entry: server('switchboard.server.ts'),
+    // A secret for this run only: what is measured is one HMAC per message sent and one per message received.
+    env: { BACKPLANE: 'redis', WORKERS: '2', BACKPLANE_SECRET: randomBytes(32).toString('base64') },
+    protocol: 'switchboard',
+    workers: 2,
+    needsRedis: true,
+    socketIoPeer: 'socketio-redis',
+    without: { contender: 'switchboard-redis', feature: 'signed envelopes (HMAC-SHA256)' },
   },
 };

@@ -36,10 +36,11 @@ export {
   Backplane,
   createNodeId,
   type BackplaneListener,
+  type BackplaneOptions,
   type BackplaneStatus,
   type LocalConnectionsProvider,
 } from './backplanes/backplane';
-export type { BackplaneEnvelope, BackplaneMessage, DeliveryTarget } from './backplanes/backplane-message';
+export type { Admission, BackplaneEnvelope, BackplaneMessage, DeliveryTarget } from './backplanes/backplane-message';
 export { MemoryBackplane, MemoryBus, type MemoryBackplaneOptions } from './backplanes/memory.backplane';
 export {
   isSafeMetadataKey,

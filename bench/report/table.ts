@@ -1,3 +1,4 @@
+import { CONTENDERS } from '../contenders';
 import type { Figure, SummaryRow } from './summary';
 
 const num = (value: number | undefined, digits = 2): string => (value === undefined ? '–' : value.toFixed(digits));
@@ -81,12 +82,33 @@ export function ratiosTable(rows: readonly SummaryRow[]): string {
   );
 }
 
-/** Both tables for every C. */
+/** What a feature costs: a row's CPU per delivery and throughput over the same server's without it, measured in the same run. */
+export function featureCosts(rows: readonly SummaryRow[]): string[] {
+  const lines: string[] = [];
+  for (const row of rows) {
+    const without = CONTENDERS[row.contender].without;
+    const base = without && rows.find((r) => r.contender === without.contender && r.clients === row.clients);
+    if (!without || !base || row.runs === 0 || base.runs === 0) continue;
+    const ratio = (figure: Figure): string => {
+      const [a, b] = [row.figures[figure], base.figures[figure]];
+      return a === undefined || b === undefined || b === 0 ? '–' : `× ${(a / b).toFixed(3)}`;
+    };
+    lines.push(
+      `- ${without.feature}: ${row.label} over ${base.label}: CPU/delivery ${ratio('cpuMicrosPerDelivery')}, ` +
+        `light CPU/delivery ${ratio('lightCpuMicrosPerDelivery')}, deliveries/s ${ratio('deliveriesPerSecond')}`,
+    );
+  }
+  return lines;
+}
+
+/** Both tables for every C, and what each measured feature costs. */
 export function report(rows: readonly SummaryRow[]): string {
   const out: string[] = [];
   for (const c of [...new Set(rows.map((r) => r.clients))]) {
     const mine = rows.filter((r) => r.clients === c);
+    const costs = featureCosts(mine);
     out.push(`### C = ${c.toLocaleString('en-US')} receivers`, '', figuresTable(mine), '', ratiosTable(mine), '');
+    if (costs.length > 0) out.push(...costs, '');
   }
   return out.join('\n');
 }

@@ -1,7 +1,8 @@
 // Switchboard: a gateway whose `pub` handler sends to a room, sender excluded.
 // BACKPLANE=memory (one process, default) | ipc (runCluster, WORKERS workers,
 // ClusterIpcBackplane) | redis (runCluster, RedisBackplane at REDIS_URL with
-// key/channel prefix REDIS_PREFIX).
+// key/channel prefix REDIS_PREFIX). BACKPLANE_SECRET, when set, signs the
+// messages between workers.
 //
 // Limits are set explicitly so the bench measures fan-out, not policy: the
 // publisher sends thousands of frames a second, far above the default rate
@@ -51,10 +52,11 @@ function createBackplane(kind: string): Backplane {
     case 'memory':
       return new MemoryBackplane();
     case 'ipc':
-      return new ClusterIpcBackplane();
+      return new ClusterIpcBackplane({ secret: process.env.BACKPLANE_SECRET });
     case 'redis':
       return RedisBackplane.fromUrl(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', {
         prefix: process.env.REDIS_PREFIX ?? 'sbbench:',
+        secret: process.env.BACKPLANE_SECRET,
       });
     default:
       throw new Error(`bench server: BACKPLANE must be memory, ipc or redis, got "${kind}"`);

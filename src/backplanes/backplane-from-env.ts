@@ -14,9 +14,16 @@ export interface BackplaneFromEnvOptions {
 /**
  * The backplane that fits how this process runs: Redis when `REDIS_URL` is
  * set, cluster IPC in a `node:cluster` worker, memory otherwise.
+ * `BACKPLANE_SECRET` signs the messages between nodes (`secret`); a
+ * comma-separated list rotates it: the first signs, every one verifies. A
+ * `secret` given in `options` wins.
  */
 export function backplaneFromEnv(env: NodeJS.ProcessEnv = process.env, options: BackplaneFromEnvOptions = {}): Backplane {
-  if (env.REDIS_URL) return RedisBackplane.fromUrl(env.REDIS_URL, options.redis);
-  if (cluster.isWorker) return new ClusterIpcBackplane(options.cluster);
+  const secrets = env.BACKPLANE_SECRET?.split(',')
+    .map((s) => s.trim())
+    .filter((s) => s !== '');
+  const secret = secrets?.length ? { secret: secrets } : {};
+  if (env.REDIS_URL) return RedisBackplane.fromUrl(env.REDIS_URL, { ...secret, ...options.redis });
+  if (cluster.isWorker) return new ClusterIpcBackplane({ ...secret, ...options.cluster });
   return new MemoryBackplane();
 }

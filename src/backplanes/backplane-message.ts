@@ -31,3 +31,6 @@ export interface BackplaneEnvelope {
   readonly seq: number;
   readonly msg: BackplaneMessage;
 }
+
+/** What a transport's admission check makes of a message: deliver it, or drop it as a copy or as stale (see `SeenSequences`). */
+export type Admission = 'new' | 'duplicate' | 'stale';

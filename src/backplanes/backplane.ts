@@ -1,10 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import { BootErrorCode, SwitchboardBootError } from '../protocol/switchboard-error';
-import type { BackplaneEnvelope, BackplaneMessage } from './backplane-message';
+import type { Admission, BackplaneEnvelope, BackplaneMessage } from './backplane-message';
 import type { ConnectionInfo, ConnectionRecord, LocalConnection, MetadataUpdate } from './connection-info';
 import { ownerOf } from '../protocol/connection-id';
 import type { ConnectionRegistry } from './connection-registry';
-import { MAX_NODE_ID_BYTES, decodeNodeMessage, encodeNodeMessage } from './node-codec';
+import { MAX_NODE_ID_BYTES, bytesOf, decodeNodeMessage, encodeNodeMessage, sentBy } from './node-codec';
+import { NodeSigner } from './node-signer';
 
 /** Receives what other nodes sent. */
 export type BackplaneListener = (message: BackplaneMessage, fromNode: string) => void;
@@ -17,8 +18,20 @@ export interface BackplaneStatus {
   readonly healthy: boolean;
   readonly published: number;
   readonly received: number;
-  /** Messages that arrived malformed or forged and were thrown away. */
+  /** Messages that arrived malformed and were thrown away. */
   readonly dropped: number;
+  /**
+   * True when messages between nodes are signed with a shared secret. False:
+   * the backplane is unauthenticated, and whoever can publish on its
+   * transport (a Redis client) can send the nodes anything.
+   */
+  readonly signed: boolean;
+  /** Messages whose signature was missing or wrong (or, on a node without the secret, signed ones it cannot check), thrown away. */
+  readonly forged: number;
+  /** Messages thrown away as a copy of one already delivered (a resent publish, a replay). */
+  readonly duplicates: number;
+  /** Messages thrown away because they came far below their sender's highest sequence number (see `SeenSequences`). */
+  readonly stale: number;
   /** Why the backplane is not healthy, while it is not (e.g. `Redis unreachable since …`). */
   readonly detail?: string;
   /**
@@ -27,6 +40,19 @@ export interface BackplaneStatus {
    * for these to listen again before sending what it held.
    */
   readonly peers?: readonly string[];
+}
+
+/** Options every backplane takes. */
+export interface BackplaneOptions {
+  /** This node's id. Default: a random one. */
+  readonly nodeId?: string;
+  /**
+   * A secret every node shares (at least 16 bytes): each message between nodes
+   * is signed with HMAC-SHA256 under it and checked before it changes
+   * anything. A list rotates it without downtime: the first signs, every one
+   * verifies. Default: none, messages are not signed.
+   */
+  readonly secret?: string | readonly string[];
 }
 
 /** The connections a node holds right now, with their rooms and metadata, as the host knows them. */
@@ -73,6 +99,12 @@ export abstract class Backplane {
   private published = 0;
   private received = 0;
   private dropped = 0;
+  private forged = 0;
+  private duplicates = 0;
+  private stale = 0;
+  private readonly signer?: NodeSigner;
+  /** The node id as it appears in every message's header. */
+  private readonly nodeIdBytes: Buffer;
   /**
    * Numbers this node's messages. It starts from the clock so that a process
    * restarted with the same `nodeId` numbers above its predecessor (Redis
@@ -80,7 +112,7 @@ export abstract class Backplane {
    */
   private lastSeq = Date.now() * 1000;
 
-  protected constructor(nodeId: string = createNodeId()) {
+  protected constructor({ nodeId = createNodeId(), secret }: BackplaneOptions = {}) {
     // Every message carries the id, as UTF-8: one the format cannot carry, or that would not read back the same, is refused here.
     const bytes = Buffer.from(nodeId);
     if (bytes.length === 0 || bytes.length > MAX_NODE_ID_BYTES || bytes.toString() !== nodeId) {
@@ -90,6 +122,8 @@ export abstract class Backplane {
       );
     }
     this.nodeId = nodeId;
+    this.nodeIdBytes = bytes;
+    if (secret !== undefined) this.signer = new NodeSigner(secret);
   }
 
   /**
@@ -116,7 +150,9 @@ export abstract class Backplane {
   send(message: BackplaneMessage, node?: string): void {
     if (node === this.nodeId) return;
     this.published++;
-    this.publish(encodeNodeMessage({ node: this.nodeId, seq: ++this.lastSeq, msg: message }), node);
+    const payload = encodeNodeMessage({ node: this.nodeId, seq: ++this.lastSeq, msg: message }, this.signer !== undefined);
+    this.signer?.sign(payload);
+    this.publish(payload, node);
   }
 
   /** True when other nodes may exist, so deliveries must be published at all. */
@@ -149,6 +185,10 @@ export abstract class Backplane {
       published: this.published,
       received: this.received,
       dropped: this.dropped,
+      signed: this.signer !== undefined,
+      forged: this.forged,
+      duplicates: this.duplicates,
+      stale: this.stale,
       ...(healthy ? {} : { detail: this.degradedDetail }),
       ...(peers ? { peers: [...peers] } : {}),
     };
@@ -165,17 +205,29 @@ export abstract class Backplane {
   /**
    * Implementations call this for every payload the transport receives (a
    * Buffer, or a Uint8Array over the same bytes; anything else is garbage).
+   * With a secret, the signature is checked before anything else is read.
    * `admit`, when given, sees each well-formed message from another node
-   * first and may turn it away (e.g. a copy the transport already delivered).
+   * next and may turn it away (e.g. a copy the transport already delivered).
    */
-  protected onMessage(payload: unknown, admit?: (envelope: BackplaneEnvelope) => boolean): void {
-    const envelope = decodeNodeMessage(payload);
+  protected onMessage(payload: unknown, admit?: (envelope: BackplaneEnvelope) => Admission): void {
+    const bytes = bytesOf(payload);
+    // Skipping a message that only claims to be this node's own does nothing a forger could use.
+    if (bytes && sentBy(bytes, this.nodeIdBytes)) return;
+    if (bytes && (this.signer ? !this.signer.verify(bytes) : NodeSigner.isSigned(bytes))) {
+      this.forged++;
+      return;
+    }
+    const envelope = decodeNodeMessage(bytes);
     if (!envelope) {
       this.dropped++;
       return;
     }
-    if (envelope.node === this.nodeId) return;
-    if (admit && !admit(envelope)) return;
+    const admission = admit?.(envelope) ?? 'new';
+    if (admission !== 'new') {
+      if (admission === 'duplicate') this.duplicates++;
+      else this.stale++;
+      return;
+    }
     this.received++;
     this.listener?.(envelope.msg, envelope.node);
   }

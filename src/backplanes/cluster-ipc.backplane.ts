@@ -1,6 +1,6 @@
 import { RuntimeErrorCode } from '../protocol/runtime-error-codes';
 import { BootErrorCode, SwitchboardBootError } from '../protocol/switchboard-error';
-import { Backplane } from './backplane';
+import { Backplane, type BackplaneOptions } from './backplane';
 import {
   IPC_TAG,
   ignoreClosedChannel,
@@ -20,9 +20,7 @@ export interface IpcChannel {
 }
 
 /** Options of `ClusterIpcBackplane`. */
-export interface ClusterIpcBackplaneOptions {
-  /** Default: a random id. */
-  readonly nodeId?: string;
+export interface ClusterIpcBackplaneOptions extends BackplaneOptions {
   /** How long a registry call waits for the primary's answer, in ms. Default 5 000. */
   readonly requestTimeout?: number;
   /** The channel to the primary. Default: `process`, the worker's IPC channel. */
@@ -41,12 +39,12 @@ const DEFAULTS = { requestTimeout: 5000 };
  */
 export class ClusterIpcBackplane extends Backplane {
   readonly name = 'cluster';
-  private readonly options: Required<Omit<ClusterIpcBackplaneOptions, 'nodeId'>>;
+  private readonly options: Required<Omit<ClusterIpcBackplaneOptions, keyof BackplaneOptions>>;
   protected readonly registry: IpcRegistryClient;
   private started = false;
 
   constructor(options: ClusterIpcBackplaneOptions = {}) {
-    super(options.nodeId);
+    super(options);
     this.options = { ...DEFAULTS, channel: process as IpcChannel, ...options };
     this.registry = new IpcRegistryClient({
       nodeId: this.nodeId,

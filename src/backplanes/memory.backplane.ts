@@ -1,6 +1,6 @@
 import { Logger, type LoggerService } from '@nestjs/common';
 import cluster from 'node:cluster';
-import { Backplane } from './backplane';
+import { Backplane, type BackplaneOptions } from './backplane';
 import { InProcessRegistry } from './in-process-registry';
 
 /**
@@ -14,11 +14,9 @@ export class MemoryBus {
 }
 
 /** Options of `MemoryBackplane`. */
-export interface MemoryBackplaneOptions {
+export interface MemoryBackplaneOptions extends BackplaneOptions {
   /** Shared with other nodes in this process. Default: a bus of its own. */
   readonly bus?: MemoryBus;
-  /** Default: a random id. */
-  readonly nodeId?: string;
   /** Where the warning about running in a cluster worker goes. Default: Nest's `Logger` with context `MemoryBackplane`. */
   readonly logger?: Pick<LoggerService, 'warn'>;
 }
@@ -37,7 +35,7 @@ export class MemoryBackplane extends Backplane {
   private readonly logger: Pick<LoggerService, 'warn'>;
 
   constructor(options: MemoryBackplaneOptions = {}) {
-    super(options.nodeId);
+    super(options);
     this.bus = options.bus ?? new MemoryBus();
     this.registry = this.bus.registry;
     this.logger = options.logger ?? new Logger('MemoryBackplane');

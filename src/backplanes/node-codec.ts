@@ -4,7 +4,7 @@ import type { BackplaneEnvelope, BackplaneMessage, DeliveryTarget } from './back
 // What nodes send each other, on every transport: one Buffer per message,
 // numbers big-endian, strings UTF-8.
 //
-//   0      u8    codec version: 1
+//   0      u8    codec version: 1, or 2 when signed (see below)
 //   1      u8    kind: 1 deliver, 2 join, 3 leave, 4 metadata, 5 disconnect
 //   2      u8    n: length of the sender's node id, 1 to 64
 //   3      n     the sender's node id
@@ -20,9 +20,17 @@ import type { BackplaneEnvelope, BackplaneMessage, DeliveryTarget } from './back
 // others:   a JSON object to the end: {id, room, version} for join and leave,
 //           {id, metadata, version} for metadata, {id, code, reason} for disconnect.
 //           They are rare (a room or metadata change of another node's connection).
+//
+// Signed (version 2, when the nodes share a secret): the same, then 32 bytes
+// of HMAC-SHA256 over every byte before them (`node-signer.ts`), which the
+// receiver checks before it reads anything else.
 
-/** The first byte of every message; a node drops any other version. */
+/** The first byte of every unsigned message; a node drops any other version. */
 export const NODE_CODEC_VERSION = 1;
+/** The first byte of a signed message. */
+export const SIGNED_NODE_CODEC_VERSION = 2;
+/** The length of the signature at the end of a signed message. */
+export const SIGNATURE_BYTES = 32;
 /** The longest node id the format carries, in UTF-8 bytes. */
 export const MAX_NODE_ID_BYTES = 64;
 
@@ -42,18 +50,24 @@ const TEXT_START = Buffer.from('{"event":"');
 const CLOSE_BRACE = 0x7d;
 const ALL: DeliveryTarget = { type: 'all' };
 
-/** Writes a message into one Buffer: the frame of a delivery is copied in as it is, once. */
-export function encodeNodeMessage({ node, seq, msg }: BackplaneEnvelope): Buffer {
+/**
+ * Writes a message into one Buffer: the frame of a delivery is copied in as
+ * it is, once. When `signed`, the message is marked so and ends with room for
+ * the signature, which `NodeSigner.sign` fills in.
+ */
+export function encodeNodeMessage({ node, seq, msg }: BackplaneEnvelope, signed = false): Buffer {
   const nodeBytes = Buffer.byteLength(node);
+  const version = signed ? SIGNED_NODE_CODEC_VERSION : NODE_CODEC_VERSION;
+  const tail = signed ? SIGNATURE_BYTES : 0;
   if (msg.type !== 'deliver') {
     const body = JSON.stringify(changeBody(msg));
-    const out = Buffer.allocUnsafe(HEADER_BYTES + nodeBytes + Buffer.byteLength(body));
-    out.write(body, writeHeader(out, KIND_BYTE[msg.type], node, nodeBytes, seq));
+    const out = Buffer.allocUnsafe(HEADER_BYTES + nodeBytes + Buffer.byteLength(body) + tail);
+    out.write(body, writeHeader(out, version, KIND_BYTE[msg.type], node, nodeBytes, seq));
     return out;
   }
   const key = targetKey(msg.target);
-  const out = Buffer.allocUnsafe(HEADER_BYTES + nodeBytes + 2 + stringBytes(key) + stringBytes(msg.except) + msg.frame.length);
-  let at = writeHeader(out, KIND_BYTE.deliver, node, nodeBytes, seq);
+  const out = Buffer.allocUnsafe(HEADER_BYTES + nodeBytes + 2 + stringBytes(key) + stringBytes(msg.except) + msg.frame.length + tail);
+  let at = writeHeader(out, version, KIND_BYTE.deliver, node, nodeBytes, seq);
   out[at++] = (msg.binary ? BINARY : 0) | (msg.except === undefined ? 0 : EXCEPT);
   out[at++] = TARGET_BYTE[msg.target.type];
   at = writeString(out, at, key);
@@ -62,17 +76,34 @@ export function encodeNodeMessage({ node, seq, msg }: BackplaneEnvelope): Buffer
   return out;
 }
 
+/** The bytes of what a transport handed over (a Buffer, or a Uint8Array over the same memory), or undefined for anything else. */
+export function bytesOf(payload: unknown): Buffer | undefined {
+  // Advanced IPC serialisation may hand a Buffer over as a plain Uint8Array.
+  if (!(payload instanceof Uint8Array)) return undefined;
+  return Buffer.isBuffer(payload) ? payload : Buffer.from(payload.buffer, payload.byteOffset, payload.byteLength);
+}
+
+/**
+ * True when `bytes` says it comes from the node whose UTF-8 id is `node`:
+ * read from the header alone, so a node skips its own messages (Redis
+ * echoes every broadcast to its sender) without checking or decoding them.
+ */
+export function sentBy(bytes: Buffer, node: Buffer): boolean {
+  return bytes[2] === node.length && bytes.length >= 3 + node.length && node.compare(bytes, 3, 3 + node.length) === 0;
+}
+
 /**
  * Reads what arrived from another node, checking everything as it reads, in
  * one pass. Returns undefined for anything that is not a well-formed message
  * of this version: garbage and forged frames are dropped, never delivered as
- * they came. A delivery's frame is a view into `payload`, not a copy.
+ * they came. A delivery's frame is a view into `payload`, not a copy. The
+ * signature of a signed message is skipped here: check it first.
  */
 export function decodeNodeMessage(payload: unknown): BackplaneEnvelope | undefined {
-  // Advanced IPC serialisation may hand a Buffer over as a plain Uint8Array.
-  if (!(payload instanceof Uint8Array)) return undefined;
-  const bytes = Buffer.isBuffer(payload) ? payload : Buffer.from(payload.buffer, payload.byteOffset, payload.byteLength);
-  if (bytes.length <= HEADER_BYTES || bytes[0] !== NODE_CODEC_VERSION) return undefined;
+  let bytes = bytesOf(payload);
+  if (bytes?.[0] === SIGNED_NODE_CODEC_VERSION) bytes = bytes.subarray(0, Math.max(0, bytes.length - SIGNATURE_BYTES));
+  else if (bytes?.[0] !== NODE_CODEC_VERSION) return undefined;
+  if (bytes.length <= HEADER_BYTES) return undefined;
   const kind = KIND_OF[bytes[1]];
   const nodeEnd = 3 + bytes[2];
   if (kind === undefined || nodeEnd === 3 || nodeEnd > 3 + MAX_NODE_ID_BYTES || bytes.length < nodeEnd + 8) return undefined;
@@ -84,8 +115,8 @@ export function decodeNodeMessage(payload: unknown): BackplaneEnvelope | undefin
   return msg && { node, seq, msg };
 }
 
-function writeHeader(out: Buffer, kind: number, node: string, nodeBytes: number, seq: number): number {
-  out[0] = NODE_CODEC_VERSION;
+function writeHeader(out: Buffer, version: number, kind: number, node: string, nodeBytes: number, seq: number): number {
+  out[0] = version;
   out[1] = kind;
   out[2] = nodeBytes;
   out.write(node, 3);

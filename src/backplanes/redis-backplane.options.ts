@@ -1,16 +1,15 @@
+import type { BackplaneOptions } from './backplane';
 import type { LoggerService } from '@nestjs/common';
 import type { Redis, RedisOptions } from 'ioredis';
 
 /** Options of `RedisBackplane`. */
-export interface RedisBackplaneOptions {
+export interface RedisBackplaneOptions extends BackplaneOptions {
   /** Runs the registry commands and publishes. Do not set ioredis' `keyPrefix` on it; use `prefix`. */
   readonly publisher: Redis;
   /** Used for SUBSCRIBE only (a subscribed connection can run nothing else). */
   readonly subscriber: Redis;
   /** Put before every key and channel, so deployments can share one Redis. Default `switchboard:`. */
   readonly prefix?: string;
-  /** Default: a random id. */
-  readonly nodeId?: string;
   /** How often this node renews its heartbeat and reaps dead nodes, in ms. Default 1 000. */
   readonly heartbeatInterval?: number;
   /**

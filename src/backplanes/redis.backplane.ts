@@ -38,8 +38,8 @@ export class RedisBackplane extends Backplane {
   /** The registry calls, answered locally while Redis is away. */
   protected readonly registry: RedisRegistryAccess;
   private readonly outbox: RedisOutbox;
-  /** Drops a message seen before (ioredis resends after a reconnect), by its sender's sequence number. */
-  private readonly seen = new SeenSequences();
+  /** Drops a message seen before (ioredis resends after a reconnect, a replay), by its sender's sequence number. */
+  private readonly seen: SeenSequences;
   /** The channels this node listens on, as `messageBuffer` names them. */
   private readonly channels: readonly Buffer[];
   private readonly publisher: Redis;
@@ -57,13 +57,19 @@ export class RedisBackplane extends Backplane {
   private lastError?: string;
 
   constructor(options: RedisBackplaneOptions) {
-    super(options.nodeId);
+    super(options);
     // An option given as undefined keeps its default.
     const given = Object.fromEntries(Object.entries(options).filter(([, value]) => value !== undefined)) as RedisBackplaneOptions;
     this.settings = { ...REDIS_BACKPLANE_DEFAULTS, logger: new Logger('RedisBackplane'), ...given };
     this.keys = new RedisKeys(this.settings.prefix);
     this.channels = [this.keys.broadcast, this.keys.direct(this.nodeId)].map((channel) => Buffer.from(channel));
     this.outbox = new RedisOutbox(this.settings.outboxLimit);
+    this.seen = new SeenSequences((node, dropped) =>
+      this.settings.logger.warn(
+        `messages from node ${node} came far below the highest sequence number seen from it for a second (${dropped} dropped as stale): ` +
+          'a forged number, or that node restarted with its clock behind; following its messages again',
+      ),
+    );
     this.publisher = options.publisher;
     this.subscriber = options.subscriber;
     this.store = new RedisRegistry(this.publisher, this.keys);
@@ -116,7 +122,11 @@ export class RedisBackplane extends Backplane {
     }
     this.subscriber.on('messageBuffer', this.onChannelMessage);
     try {
-      await Promise.all([this.publisher, this.subscriber].map((client) => clientReady(client, this.settings.connectTimeout, this.onError)));
+      // Both waits end (and drop their listeners) before a failure is thrown.
+      const waits = await Promise.allSettled(
+        [this.publisher, this.subscriber].map((client) => clientReady(client, this.settings.connectTimeout, this.onError)),
+      );
+      for (const wait of waits) if (wait.status === 'rejected') throw wait.reason;
       await this.subscriber.subscribe(this.keys.broadcast, this.keys.direct(this.nodeId));
       await this.resync();
       // Know the nodes already running now, not a heartbeat later: an outage in between would not wait for them.

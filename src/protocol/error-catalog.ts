@@ -139,8 +139,8 @@ const BOOT: Readonly<Record<BootErrorCode, ErrorDescription>> = {
     fix: 'Start Redis or fix `REDIS_URL`; in cluster mode, start the app with `runCluster()`.',
   },
   SB_BACKPLANE_MISCONFIGURED: {
-    when: '`ClusterIpcBackplane` outside a cluster worker; ioredis clients with a `keyPrefix`; a `nodeId` that is empty or over 64 bytes.',
-    fix: 'Start the app with `runCluster()` (or use `MemoryBackplane` in one process); pass `prefix` to the backplane, not `keyPrefix` to ioredis; give a shorter `nodeId`.',
+    when: '`ClusterIpcBackplane` outside a cluster worker; ioredis clients with a `keyPrefix`; a `nodeId` that is empty or over 64 bytes; a `secret` (or `BACKPLANE_SECRET`) under 16 bytes.',
+    fix: 'Start the app with `runCluster()` (or use `MemoryBackplane` in one process); pass `prefix` to the backplane, not `keyPrefix` to ioredis; give a shorter `nodeId`; use a longer secret (`openssl rand -base64 32`).',
   },
   SB_INVALID_CLUSTER_OPTIONS: {
     when: '`runCluster()` options that cannot work, e.g. a `workers` count that is not a whole number ≥ 1.',

@@ -21,7 +21,7 @@ describe('Redis backplane faults', () => {
     try {
       await client.request('joinRoom', 'lobby');
       const node = ownerOf(client.id)!;
-      const before = (await backplaneStatus(client)).dropped;
+      const before = await backplaneStatus(client);
       const toClient = { target: TARGET.connection, key: lengthPrefixed(client.id) };
       const garbage = [
         // Not the format at all, the text formats it replaced included.
@@ -37,7 +37,7 @@ describe('Redis backplane faults', () => {
         header().subarray(0, 5),
         delivery({}, { seq: 0 }),
         delivery({}, { seqHigh: 2 ** 21 }),
-        delivery({}, { version: 2 }),
+        delivery({}, { version: 3 }),
         delivery({}, { kind: 9 }),
         delivery({}, { node: '' }),
         delivery({}, { node: 'n'.repeat(65) }),
@@ -60,6 +60,8 @@ describe('Redis backplane faults', () => {
         await plain.publish(`${prefix}all`, payload);
         await plain.publish(`${prefix}to:${node}`, payload);
       }
+      // Marked signed, to a node that has no secret to check it with: counted as forged.
+      await plain.publish(`${prefix}to:${node}`, delivery({ ...toClient, frame: '{"event":"signed"}' }, { version: 2 }));
       // Well-formed, but forged as the receiving node's own (ignored like its echoes, not counted), or a copy of a number seen before.
       await plain.publish(`${prefix}to:${node}`, delivery({ ...toClient, frame: '{"event":"own"}' }, { node }));
       const marker = (seq: number, event: string): Buffer =>
@@ -78,7 +80,13 @@ describe('Redis backplane faults', () => {
       // A well-formed message after them, on the same connection: when it arrives, so has everything before it.
       await plain.publish(`${prefix}to:${node}`, marker(2, 'last'));
       await client.next((f) => f.event === 'last');
-      expect((await backplaneStatus(client)).dropped - before).toBe(2 * garbage.length);
+      const after = await backplaneStatus(client);
+      expect({
+        dropped: after.dropped - before.dropped,
+        forged: after.forged - before.forged,
+        duplicates: after.duplicates - before.duplicates,
+      }).toEqual({ dropped: 2 * garbage.length, forged: 1, duplicates: 1 });
+      expect(after).toMatchObject({ signed: false, stale: 0 });
       const pushed = client.received.flatMap((r) => (r.kind === 'binary' ? ['binary'] : r.frame.id === undefined ? [r.frame.event] : []));
       expect(pushed).toEqual(['connected', 'mark', 'last']);
       expect(client.socket.readyState).toBe(client.socket.OPEN);

@@ -29,7 +29,8 @@ describe('the example app in cluster mode (npm start)', () => {
         3000,
         () => `both workers to count the 2 open connections cluster-wide; last answers: ${JSON.stringify(infos)}`,
       );
-      for (const info of infos) expect(info.backplane).toMatchObject({ name: 'cluster', healthy: true });
+      // Signed by default: the primary gave its workers a secret of their own.
+      for (const info of infos) expect(info.backplane).toMatchObject({ name: 'cluster', healthy: true, signed: true, forged: 0 });
       for (const client of clients) await client.request('joinRoom', 'chat');
       clients[0].send({ event: 'noti', message: 'across workers' });
       expect(await clients[1].next((f) => f.event === 'noti')).toMatchObject({ message: 'across workers', sender: clients[0].id });

@@ -18,6 +18,7 @@ export async function startExampleCluster(): Promise<ExampleCluster> {
   const env = childEnv({ PORT: String(port), NO_COLOR: '1' });
   delete env.REDIS_URL;
   delete env.WORKERS;
+  delete env.BACKPLANE_SECRET;
   const primary = startNode([...TS_NODE, join(REPO, 'examples/chat/cluster.ts'), '--workers', '2'], { env });
   try {
     await primary.waitForOutput(new RegExp(`cluster ready: 2 workers share port ${port}`), 20_000, 'the example cluster to be ready');
