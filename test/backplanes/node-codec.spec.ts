@@ -1,5 +1,5 @@
 import { MemoryBackplane, type BackplaneEnvelope, type BackplaneMessage } from '../../src';
-import { decodeNodeMessage, encodeNodeMessage } from '../../src/backplanes/node-codec';
+import { decodeNodeMessage, encodeNodeMessage, sentBy } from '../../src/backplanes/node-codec';
 import { KIND, TARGET, change, delivery, header, lengthPrefixed } from './node-bytes';
 
 const text = (json: string): Buffer => Buffer.from(json);
@@ -219,5 +219,18 @@ describe('node codec: what it drops', () => {
     for (let length = 0; length < frameStart; length++)
       expect([length, decodeNodeMessage(binary.subarray(0, length))]).toEqual([length, undefined]);
     expect(decodeNodeMessage(binary.subarray(0, frameStart))).toMatchObject({ msg: { frame: Buffer.alloc(0), binary: true } });
+  });
+});
+
+describe('sentBy', () => {
+  const from = (node: string): Buffer =>
+    encodeNodeMessage({ node, seq: 1, msg: { type: 'leave', id: `${node}.1`, room: 'r', version: 2 } });
+
+  it('tells a message of the given node by its header alone, and no other', () => {
+    expect(sentBy(from('n1'), Buffer.from('n1'))).toBe(true);
+    expect(sentBy(from('n10'), Buffer.from('n1'))).toBe(false);
+    expect(sentBy(from('n1'), Buffer.from('n10'))).toBe(false);
+    expect(sentBy(from('m1'), Buffer.from('n1'))).toBe(false);
+    expect(sentBy(from('n1').subarray(0, 4), Buffer.from('n1'))).toBe(false);
   });
 });
