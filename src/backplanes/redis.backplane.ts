@@ -50,6 +50,8 @@ export class RedisBackplane extends Backplane {
   /** The reconnect work in progress, if any: one at a time. */
   private recovery?: Promise<void>;
   private ticking = false;
+  /** Counts the publishes handed to ioredis, so those it fails can be sent again in their first order. */
+  private sent = 0;
   private timer?: NodeJS.Timeout;
   private downSince?: number;
   /** The other live nodes at the last heartbeat. */
@@ -178,10 +180,11 @@ export class RedisBackplane extends Backplane {
   }
 
   private sendNow(channel: string, payload: Buffer): void {
+    const order = ++this.sent;
     this.publisher.publish(channel, payload).catch(() => {
       // Cut off by a dropped connection: send it again once Redis is back (the same bytes: peers drop a copy by its number).
       if (this.online) this.outbox.lost++;
-      else this.outbox.retry(channel, payload);
+      else this.outbox.retry(channel, payload, order);
     });
   }
 

@@ -137,15 +137,25 @@ describe('RedisOutbox', () => {
   it('sends publishes cut off in flight before the queued ones, within the same limit', () => {
     const outbox = new RedisOutbox(3);
     outbox.push('c', Buffer.from('queued-1'));
-    outbox.retry('c', Buffer.from('in-flight-1'));
+    outbox.retry('c', Buffer.from('in-flight-1'), 1);
     outbox.push('c', Buffer.from('queued-2'));
-    outbox.retry('c', Buffer.from('in-flight-2'));
+    outbox.retry('c', Buffer.from('in-flight-2'), 2);
     expect(outbox.size).toBe(3);
     expect(outbox.lost).toBe(1);
     expect(drain(outbox)).toEqual(['c:in-flight-1', 'c:queued-1', 'c:queued-2']);
     // Emptied: both kinds can be held again.
-    outbox.retry('c', Buffer.from('again'));
+    outbox.retry('c', Buffer.from('again'), 3);
     outbox.push('c', Buffer.from('later'));
     expect(drain(outbox)).toEqual(['c:again', 'c:later']);
+  });
+
+  it('sends the publishes cut off in flight in the order they were first sent, whatever order they failed in', () => {
+    // ioredis rejects what it had not written yet (its offline queue) before what it had written: 52 fails before 51.
+    const outbox = new RedisOutbox(10);
+    outbox.push('c', Buffer.from('53'));
+    outbox.retry('c', Buffer.from('52'), 52);
+    outbox.retry('c', Buffer.from('51'), 51);
+    outbox.retry('d', Buffer.from('50'), 50);
+    expect(drain(outbox)).toEqual(['d:50', 'c:51', 'c:52', 'c:53']);
   });
 });
