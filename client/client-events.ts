@@ -27,6 +27,7 @@ export abstract class ClientEvents<S extends object> {
     reconnecting: new Listeners<[attempt: number, delay: number]>(),
     error: new Listeners<[error: SwitchboardClientError]>(),
     state: new Listeners<[state: ConnectionState]>(),
+    binary: new Listeners<[data: Uint8Array]>(),
   };
 
   /** Calls `handler` for every frame of `event` (`'*'`: every frame, with the event name as 4th argument). */
@@ -73,6 +74,15 @@ export abstract class ClientEvents<S extends object> {
   /** Errors no promise carries: failed attempts, uncorrelated `exception` frames, queue overflow, throwing handlers. */
   onError(callback: (error: SwitchboardClientError) => void): () => void {
     return this.lifecycle.error.add(callback);
+  }
+
+  /**
+   * Every binary frame the server sends (a `Buffer` or typed array in an
+   * emit, or what an `@OnBinary()` handler returns), as its bytes. Without a
+   * callback, binary frames are dropped.
+   */
+  onBinary(callback: (data: Uint8Array) => void): () => void {
+    return this.lifecycle.binary.add(callback);
   }
 
   /** Every change of `state`. */

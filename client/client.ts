@@ -9,7 +9,7 @@ import { RoomWaiters } from './room-waiters';
 import { unrefTimeout, type TimerHandle } from './timers';
 import type { WebSocketConstructorLike, WebSocketLike } from './websocket-like';
 import { Outbox } from './outbox';
-import type { RequestOptions } from './outgoing';
+import { copyOf, type RequestOptions } from './outgoing';
 import { decodeServerFrame } from './wire';
 
 export type { RequestOptions } from './outgoing';
@@ -110,6 +110,17 @@ export class SwitchboardClient<S extends object = DefaultEvents, C extends objec
   }
 
   /**
+   * Sends `data` as one binary frame, which the route's `@OnBinary()`
+   * handler receives as a `Buffer`. The bytes are copied, so the caller may
+   * reuse its buffer; while not connected the frame waits in the offline
+   * queue, in order with the others. Returns false when it was dropped.
+   */
+  emitBinary(data: ArrayBuffer | ArrayBufferView): boolean {
+    if (this.current === 'closed') return false;
+    return this.outbox.send(copyOf(data));
+  }
+
+  /**
    * Sends `{event, message, id}` and resolves with the `message` of the reply
    * carrying the same id. Rejects with the server's code when it answers with
    * an `exception`, with `TIMEOUT` (saying whether the request was still
@@ -197,11 +208,15 @@ export class SwitchboardClient<S extends object = DefaultEvents, C extends objec
       return;
     }
     this.socket = socket;
+    // Browsers default to Blob, which only reads back asynchronously: bytes arrive in order this way.
+    socket.binaryType = 'arraybuffer';
     socket.onopen = () => {
       this.openedAt = Date.now();
     };
     socket.onmessage = (event) => {
-      if (generation === this.generation && typeof event.data === 'string') this.receive(event.data, generation);
+      if (generation !== this.generation) return;
+      if (typeof event.data === 'string') this.receive(event.data, generation);
+      else if (event.data instanceof ArrayBuffer) this.lifecycle.binary.emit([new Uint8Array(event.data)], this.listenerFailed);
     };
     // Every error is followed by a `close` event, which carries what there is to know.
     socket.onerror = () => undefined;

@@ -2,7 +2,7 @@ import { BoundedQueue } from './bounded-queue';
 import type { ConnectionState } from './client-events';
 import { ClientErrorCode, SwitchboardClientError } from './errors';
 import type { ResolvedClientOptions } from './options';
-import type { Outgoing } from './outgoing';
+import { nameOf, type Outgoing } from './outgoing';
 import { PendingRequests } from './pending-requests';
 import { OPEN, type WebSocketLike } from './websocket-like';
 import { encodeClientFrame, type ClientFrame } from './wire';
@@ -37,8 +37,8 @@ export class Outbox {
     return this.queue.size;
   }
 
-  /** Sends a frame that expects no reply; false when it was dropped. */
-  send(frame: ClientFrame): boolean {
+  /** Sends a frame (an event, or the bytes of a binary frame) that expects no reply; false when it was dropped. */
+  send(frame: ClientFrame | Uint8Array): boolean {
     const out: Outgoing = { frame };
     return this.link.state() === 'connected' ? this.transmit(out) : this.enqueue(out);
   }
@@ -72,7 +72,7 @@ export class Outbox {
   private transmit(out: Outgoing): boolean {
     const socket = this.link.socket();
     if (!socket || socket.readyState !== OPEN) return this.enqueue(out);
-    socket.send(encodeClientFrame(out.frame));
+    socket.send(out.frame instanceof Uint8Array ? out.frame : encodeClientFrame(out.frame));
     if (out.request) out.request.stage = 'sent';
     return true;
   }
@@ -83,7 +83,7 @@ export class Outbox {
       const { size, overflow } = this.options.queue;
       const error = new SwitchboardClientError(
         ClientErrorCode.QUEUE_FULL,
-        `the offline queue is full (size ${size}, overflow "${overflow}"): "${dropped.frame.event}" was dropped`,
+        `the offline queue is full (size ${size}, overflow "${overflow}"): ${nameOf(dropped)} was dropped`,
       );
       if (dropped.request) this.pending.reject(dropped.request.id, error);
       else this.link.report(error);

@@ -9,7 +9,9 @@ export interface WebSocketLike {
   onmessage: ((event: { readonly data: unknown }) => void) | null;
   onerror: ((event: unknown) => void) | null;
   onclose: ((event: { readonly code: number; readonly reason: string }) => void) | null;
-  send(data: string): void;
+  /** Set to `'arraybuffer'`, so binary frames arrive as an `ArrayBuffer` in browsers and in Node alike. */
+  binaryType?: string;
+  send(data: string | ArrayBuffer | ArrayBufferView): void;
   close(code?: number, reason?: string): void;
   /**
    * The HTTP status of a refused handshake (401, 403 …), set before `close`

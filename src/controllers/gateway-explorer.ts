@@ -19,6 +19,8 @@ export interface GatewayRoute {
   readonly gatewayName: string;
   readonly limits: ConnectionLimits;
   readonly subprotocols: readonly string[];
+  /** Whether a client must offer one of `subprotocols`. */
+  readonly requireSubprotocol: boolean;
   /** Guards on the gateway class, run on the upgrade request. */
   readonly guard: (request: import('node:http').IncomingMessage) => Promise<unknown>;
   readonly beforeConnect: readonly BeforeConnectHook[];
@@ -112,6 +114,7 @@ export class GatewayExplorer {
       gatewayName,
       limits: { ...DEFAULT_LIMITS, ...this.options.limits, ...metadata.limits },
       subprotocols: metadata.subprotocols ?? [],
+      requireSubprotocol: metadata.requireSubprotocol ?? false,
       guard: this.handlerFactory.createHandshakeGuard(gateway),
       beforeConnect: hooks.flatMap((h) => (h.beforeConnect ? [h.beforeConnect] : [])),
       onConnect: hooks.flatMap((h) => (h.onConnect ? [h.onConnect] : [])),

@@ -15,6 +15,12 @@ export interface GatewayOptions {
    * client offers is chosen; handlers read it as `connection.protocol`.
    */
   readonly subprotocols?: readonly string[];
+  /**
+   * Refuse (HTTP 400) a client that offers none of `subprotocols`. Default
+   * false: a client that offers none connects with no protocol. A client
+   * that offers some, none of them listed, is refused either way.
+   */
+  readonly requireSubprotocol?: boolean;
   /** Overrides of the module-wide limits for this route only. */
   readonly limits?: Partial<ConnectionLimits>;
   /**

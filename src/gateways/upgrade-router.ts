@@ -6,6 +6,7 @@ import type { GatewayRoute } from '../controllers/gateway-explorer';
 import { ThrottledErrorLog } from '../errors/throttled-error-log';
 import type { HandshakeContext } from '../options/gateway-hooks';
 import { originAllowed, refuseUpgrade, runHandshake } from './handshake';
+import { offeredSubprotocols, subprotocolRefusal } from './subprotocol-check';
 import { shouldRefuseUnrouted } from './switchboard.adapter';
 
 /** Called with each socket a route accepted, and the handshake context its hooks filled in. */
@@ -75,6 +76,8 @@ export class UpgradeRouter {
     if (!originAllowed(request.headers.origin, request.headers.host, route.limits.allowedOrigins)) {
       return refuseUpgrade(socket, 403, 'Origin not allowed');
     }
+    const refusal = subprotocolRefusal(route, offeredSubprotocols(request.headers['sec-websocket-protocol']));
+    if (refusal) return refuseUpgrade(socket, 400, refusal);
     const ctx: HandshakeContext = {
       request,
       path: url.pathname,

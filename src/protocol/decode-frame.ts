@@ -1,5 +1,6 @@
 import { ErrorCode } from './error-codes';
 import type { FrameId, InboundFrame } from './frames';
+import { topLevelId } from './top-level-id';
 
 /** Limits applied while decoding, before any handler sees the frame. */
 export interface DecodeLimits {
@@ -28,7 +29,8 @@ export function decodeFrame(data: Buffer | string, isBinary: boolean, limits: De
   const text = typeof data === 'string' ? data : data.toString('utf8');
   const depth = jsonDepth(text);
   if (depth > limits.maxDepth) {
-    return bad(`frame nests deeper than ${limits.maxDepth} levels`);
+    // Not parsed, but its id is read, so a client's request fails at once instead of timing out.
+    return bad(`frame nests deeper than ${limits.maxDepth} levels`, readId(topLevelId(text)));
   }
   let parsed: unknown;
   try {

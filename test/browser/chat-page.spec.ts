@@ -6,6 +6,9 @@ import { ChatServer } from '../support/chat-server';
 import { startExampleCluster } from '../support/example-cluster';
 import { REPO } from '../support/repo';
 import { startLazyProxy } from './support/lazy-proxy';
+import { SwitchboardModule } from '../../src';
+import { startApp } from '../support/test-app';
+import { FilesController, FilesGateway } from '../fixtures/files-app';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const MISSING = `The browser tests need Chromium at ${CHROMIUM}. Install it with: apt-get update && apt-get install -y chromium (or set CHROMIUM_PATH).`;
@@ -170,6 +173,47 @@ jest.setTimeout(60_000);
     } finally {
       await proxy.close();
       await cluster.stop();
+    }
+  });
+
+  it('the client SDK sends and receives binary frames in the browser', async () => {
+    const app = await startApp({ imports: [SwitchboardModule.forRoot()], providers: [FilesController, FilesGateway] });
+    try {
+      const context = await browser.newContext();
+      contexts.push(context);
+      const page = await context.newPage();
+      page.setDefaultTimeout(WAIT);
+      page.on('pageerror', (error) => pageErrors.push(`binary page: ${error.message}`));
+      // A blank page of the app's own origin, so its socket passes the same-origin check.
+      await page.route(app.http('/binary.html'), (route) =>
+        route.fulfill({ contentType: 'text/html', body: '<!doctype html><title>binary</title>' }),
+      );
+      await page.goto(app.http('/binary.html'));
+      await page.addScriptTag({ path: join(REPO, 'client/dist/switchboard-client.iife.js') });
+      const received = await page.evaluate(async (url) => {
+        type Client = {
+          joinRoom(room: string): Promise<void>;
+          emitBinary(data: ArrayBuffer | ArrayBufferView): boolean;
+          onBinary(callback: (data: Uint8Array) => void): () => void;
+          close(): Promise<void>;
+        };
+        const { connect } = (globalThis as unknown as { Switchboard: { connect(url: string): Client } }).Switchboard;
+        const [sender, member] = [connect(url), connect(url)];
+        const frames = (client: Client): Promise<{ kind: string; bytes: number[] }> =>
+          new Promise((resolve) => client.onBinary((data) => resolve({ kind: Object.prototype.toString.call(data), bytes: [...data] })));
+        await Promise.all([sender.joinRoom('files'), member.joinRoom('files')]);
+        const [mine, theirs] = [frames(sender), frames(member)];
+        sender.emitBinary(new Uint8Array([1, 2, 250]));
+        const result = { sender: await mine, member: await theirs };
+        await Promise.all([sender.close(), member.close()]);
+        return result;
+      }, app.ws('/ws'));
+      expect(received).toEqual({
+        sender: { kind: '[object Uint8Array]', bytes: [250, 2, 1] },
+        member: { kind: '[object Uint8Array]', bytes: [1, 2, 250] },
+      });
+    } finally {
+      await app.close();
     }
   });
 });

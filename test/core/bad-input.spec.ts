@@ -56,6 +56,13 @@ describe('bad input gets a clear error and nothing else', () => {
     await expectException(await connect(), deep, 'BAD_FRAME');
   });
 
+  it('puts the id of a frame refused for its depth on the BAD_FRAME, so a request fails at once instead of timing out', async () => {
+    const a = await connect();
+    const deep = `{"event":"echo","message":${'{"a":'.repeat(20)}1${'}'.repeat(20)},"id":"deep-1"}`;
+    const ex = await expectException(a, deep, 'BAD_FRAME');
+    expect(ex).toMatchObject({ id: 'deep-1', message: { message: 'frame nests deeper than 8 levels' } });
+  });
+
   it.each(['nope', '__proto__', 'constructor', 'toString', 'hasOwnProperty'])(
     'answers the unknown event %s with UNKNOWN_EVENT and runs no handler',
     async (event) => {

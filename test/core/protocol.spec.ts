@@ -104,6 +104,18 @@ describe('wire protocol v1', () => {
     expect((await c.request('whoami')).message.protocol).toBe('');
   });
 
+  it('refuses with HTTP 400 a client that offers only subprotocols the route does not speak, instead of a 101 it must fail', async () => {
+    const refused = (path: string, protocols?: string[]): Promise<number> =>
+      TestClient.refusedStatus(fixture.server.ws(path), protocols ? { protocols } : {});
+    expect(await refused('/ws', ['chat.v9'])).toBe(400);
+    expect(await refused('/ws/other', ['chat.v1'])).toBe(400);
+    // requireSubprotocol: offering none is refused too; the one it speaks connects.
+    expect(await refused('/ws/strict')).toBe(400);
+    expect(await refused('/ws/strict', ['chat.v1'])).toBe(400);
+    const strict = await connect('/ws/strict', { protocols: ['other', 'strict.v1'] });
+    expect(strict.socket.protocol).toBe('strict.v1');
+  });
+
   it('puts one message listener on a socket, however many controllers share its route', async () => {
     const a = await connect();
     // /ws has two controllers; both answer on the same socket. The reply is found by its event, so its id is checked, not assumed.
