@@ -78,9 +78,11 @@ export function createNodeId(): string {
  *    `InProcessRegistry` in one process, or one of your own that keeps the
  *    version rules its JSDoc states. The registry calls, and telling a
  *    connection's owner about a change made elsewhere, are done here.
- * 4. override `init()` / `close()` to open and release connections, and
+ * 4. pass your options on (`super(options)`): the base signs and checks
+ *    messages when they carry a `secret`, before anything else reads them.
+ * 5. override `init()` / `close()` to open and release connections, and
  *    `healthy` (plus `degradedDetail`) if the transport can fail.
- * 5. if the shared state can be lost (a restarted Redis), write this node's
+ * 6. if the shared state can be lost (a restarted Redis), write this node's
  *    part back from `localConnections()`, the host's own view, never lowering
  *    a connection's version below the one the node reports.
  *
