@@ -213,9 +213,13 @@ export abstract class Backplane {
    */
   protected onMessage(payload: unknown, admit?: (envelope: BackplaneEnvelope) => Admission): void {
     const bytes = bytesOf(payload);
+    if (!bytes) {
+      this.dropped++;
+      return;
+    }
     // Skipping a message that only claims to be this node's own does nothing a forger could use.
-    if (bytes && sentBy(bytes, this.nodeIdBytes)) return;
-    if (bytes && (this.signer ? !this.signer.verify(bytes) : NodeSigner.isSigned(bytes))) {
+    if (sentBy(bytes, this.nodeIdBytes)) return;
+    if (this.signer ? !this.signer.verify(bytes) : NodeSigner.isSigned(bytes)) {
       this.forged++;
       return;
     }

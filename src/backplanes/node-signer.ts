@@ -38,7 +38,7 @@ export class NodeSigner {
   /** True when `message` is marked signed and carries the signature of its bytes under one of the secrets. */
   verify(message: Buffer): boolean {
     const end = message.length - SIGNATURE_BYTES;
-    if (end <= 0 || message[0] !== SIGNED_NODE_CODEC_VERSION) return false;
+    if (end <= 0 || !NodeSigner.isSigned(message)) return false;
     const body = message.subarray(0, end);
     const signature = message.subarray(end);
     return this.keys.some((key) => timingSafeEqual(this.mac(key, body), signature));
