@@ -40,6 +40,14 @@ export interface BackplaneStatus {
    * for these to listen again before sending what it held.
    */
   readonly peers?: readonly string[];
+  /**
+   * Messages handed to the transport and not yet confirmed, plus those held
+   * for later (Redis: never more than `outboxLimit`), where the backplane
+   * queues them.
+   */
+  readonly pending?: number;
+  /** Messages dropped past that limit since the node started, where the backplane queues them. */
+  readonly lost?: number;
 }
 
 /** Options every backplane takes. */
@@ -177,6 +185,11 @@ export abstract class Backplane {
     return undefined;
   }
 
+  /** What waits to be sent, for backplanes that queue; undefined otherwise. */
+  protected get outgoing(): { readonly pending: number; readonly lost: number } | undefined {
+    return undefined;
+  }
+
   status(): BackplaneStatus {
     const healthy = this.healthy;
     const peers = this.knownPeers;
@@ -193,6 +206,7 @@ export abstract class Backplane {
       stale: this.stale,
       ...(healthy ? {} : { detail: this.degradedDetail }),
       ...(peers ? { peers: [...peers] } : {}),
+      ...this.outgoing,
     };
   }
 

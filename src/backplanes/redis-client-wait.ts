@@ -3,17 +3,19 @@ import { RuntimeErrorCode } from '../protocol/runtime-error-codes';
 import { SwitchboardError } from '../protocol/switchboard-error';
 
 /**
- * `promise`, or a `BACKPLANE_TIMEOUT` error naming `what` was waited for
- * once `ms` have passed: a Redis that stopped answering must not hang a
- * stop or a boot.
+ * `promise`, or an error with `code` (default `BACKPLANE_TIMEOUT`) naming
+ * `what` was waited for once `ms` have passed: a Redis that stopped
+ * answering must not hang a stop, a boot or a registry call.
  */
-export function bounded<T>(promise: Promise<T>, what: string, ms = 1000): Promise<T> {
+export function bounded<T>(
+  promise: Promise<T>,
+  what: string,
+  ms = 1000,
+  code: RuntimeErrorCode = RuntimeErrorCode.BACKPLANE_TIMEOUT,
+): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(
-      () => reject(new SwitchboardError(RuntimeErrorCode.BACKPLANE_TIMEOUT, `no answer within ${ms} ms while ${what}`)),
-      ms,
-    );
+    timer = setTimeout(() => reject(new SwitchboardError(code, `no answer within ${ms} ms while ${what}`)), ms);
     timer.unref();
   });
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
@@ -33,4 +35,16 @@ export async function clientReady(client: Redis, ms: number, onError: (error: Er
   } finally {
     if (onReady) client.off('ready', onReady);
   }
+}
+
+/** Waits, up to `ms`, until each of `channels` has a subscriber (PUBSUB NUMSUB, asked every 20 ms); those still without one. */
+export async function untilSubscribed(client: Redis, channels: readonly string[], ms: number): Promise<string[]> {
+  const deadline = Date.now() + ms;
+  let waiting = [...channels];
+  while (waiting.length > 0 && Date.now() < deadline) {
+    const counts = (await client.pubsub('NUMSUB', ...waiting)) as unknown[];
+    waiting = waiting.filter((_, i) => Number(counts[2 * i + 1]) === 0);
+    if (waiting.length > 0) await new Promise((resolve) => setTimeout(resolve, 20).unref());
+  }
+  return waiting;
 }

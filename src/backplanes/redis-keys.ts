@@ -9,11 +9,12 @@
  * | `<p>conn:<id>:rooms` | set | the rooms of a connection |
  * | `<p>room:<room>` | set | the ids of a room's members |
  * | `<p>conns` | set | every connection id |
- * | `<p>node:<node>` | string, TTL | the node's heartbeat |
+ * | `<p>node:<node>` | string, TTL | the node's heartbeat: Redis' clock, in ms, at its last beat |
  * | `<p>node:<node>:conns` | set | the ids of the connections a node holds |
  * | `<p>nodes` | set | every node that has a heartbeat, or had one until reaped |
  *
- * Channels: `<p>all` carries broadcasts, `<p>to:<node>` what is for one node.
+ * Channels: `<p>all` carries broadcasts, `<p>to:<node>` what is for one node,
+ * `<p>probe:<node>` the node's probes to itself (see `PubSubProbe`).
  */
 export class RedisKeys {
   constructor(readonly prefix: string) {}
@@ -26,6 +27,11 @@ export class RedisKeys {
   /** The channel of one node. */
   direct(node: string): string {
     return `${this.prefix}to:${node}`;
+  }
+
+  /** The channel of one node's liveness probe. */
+  probe(node: string): string {
+    return `${this.prefix}probe:${node}`;
   }
 
   conn(id: string): string {

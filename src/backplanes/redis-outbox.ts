@@ -2,14 +2,21 @@ type Held = readonly [channel: string, payload: Buffer];
 type Retried = readonly [channel: string, payload: Buffer, order: number];
 
 /**
- * Publishes held while Redis is unreachable, in order, up to a limit: a
- * short outage (a Redis restart, a failover) loses nothing a peer can still
- * receive, and a long one costs bounded memory. Past the limit new messages
- * are dropped and counted, so what is held stays an in-order prefix.
+ * Publishes not yet answered by Redis, up to a limit: those handed to ioredis
+ * (`inFlight`) and those held while Redis is unreachable or stalled, in order.
+ * A short outage (a restart, a failover, a pause) loses nothing a peer can
+ * still receive, and a long one costs bounded memory whatever state ioredis
+ * is in: a paused or stopped Redis keeps its connection open, and ioredis
+ * would queue without end. Past the limit new messages are dropped and
+ * counted, so what is held stays an in-order prefix.
  */
 export class RedisOutbox {
   /** Messages dropped since the outage began: over the limit, or failed while online. */
   lost = 0;
+  /** Messages dropped since the node started. */
+  lostTotal = 0;
+  /** Publishes handed to ioredis and not answered yet. */
+  inFlight = 0;
   /**
    * Publishes that were cut off in flight; older than anything queued, so
    * they go first, in the order they were first sent: ioredis rejects the
@@ -18,30 +25,79 @@ export class RedisOutbox {
   private retried: Retried[] = [];
   private queued: Held[] = [];
 
-  constructor(private readonly limit: number) {}
+  /** Counts the publishes handed to ioredis, so those it fails can be sent again in their first order. */
+  private sent = 0;
 
+  /**
+   * @param limit the most publishes in flight and held together.
+   * @param send hands one publish to Redis.
+   * @param isOnline whether Redis is reachable: a publish cut off while it is not is held and sent again.
+   */
+  constructor(
+    private readonly limit: number,
+    private readonly send: (channel: string, payload: Buffer) => Promise<unknown>,
+    private readonly isOnline: () => boolean,
+  ) {}
+
+  /** Messages held for later. */
   get size(): number {
     return this.retried.length + this.queued.length;
   }
 
-  push(channel: string, payload: Buffer): void {
-    if (this.size >= this.limit) this.lost++;
-    else this.queued.push([channel, payload]);
+  /** Messages held or in flight: never more than the limit. */
+  get pending(): number {
+    return this.size + this.inFlight;
   }
 
-  /** Holds a publish that failed when the connection dropped under it; `order` says when it was first sent. */
-  retry(channel: string, payload: Buffer, order: number): void {
-    if (this.size >= this.limit) this.lost++;
-    else this.retried.push([channel, payload, order]);
+  /** Whether one more publish fits under the limit; counts it as lost when it does not. */
+  private admit(): boolean {
+    if (this.pending < this.limit) return true;
+    this.drop();
+    return false;
   }
 
-  /** Hands every held message to `send`, oldest first, and empties the outbox; returns how many. */
-  flush(send: (channel: string, payload: Buffer) => unknown): number {
+  /** Sends a publish now when Redis is reachable and nothing is held before it; holds it otherwise. */
+  publish(channel: string, payload: Buffer): void {
+    if (!this.isOnline() || this.size > 0) this.push(channel, payload);
+    else if (this.admit()) this.sendNow(channel, payload);
+  }
+
+  /** Sends every held message, oldest first, and empties the outbox; returns how many. */
+  flush(): number {
     const retried = this.retried.sort((a, b) => a[2] - b[2]).map(([channel, payload]): Held => [channel, payload]);
     const held = [...retried, ...this.queued];
     this.retried = [];
     this.queued = [];
-    for (const [channel, payload] of held) send(channel, payload);
+    for (const [channel, payload] of held) this.sendNow(channel, payload);
     return held.length;
+  }
+
+  private sendNow(channel: string, payload: Buffer): void {
+    const order = ++this.sent;
+    this.inFlight++;
+    this.send(channel, payload).then(
+      () => this.inFlight--,
+      () => {
+        this.inFlight--;
+        // Cut off by a dropped connection: send it again once Redis is back (the same bytes: peers drop a copy by its number).
+        if (this.isOnline()) this.drop();
+        else this.retry(channel, payload, order);
+      },
+    );
+  }
+
+  private push(channel: string, payload: Buffer): void {
+    if (this.admit()) this.queued.push([channel, payload]);
+  }
+
+  /** Holds a publish that failed when the connection dropped under it; `order` says when it was first sent. */
+  private retry(channel: string, payload: Buffer, order: number): void {
+    if (this.admit()) this.retried.push([channel, payload, order]);
+  }
+
+  /** Counts a message that will never be sent. */
+  private drop(): void {
+    this.lost++;
+    this.lostTotal++;
   }
 }

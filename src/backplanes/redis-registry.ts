@@ -74,9 +74,12 @@ export class RedisRegistry {
     return { metadata: decodeMetadata(pairsToHash(pairs)), version: Number(version) };
   }
 
-  /** Renews `node`'s heartbeat for `ttl` ms and reaps the nodes whose heartbeat expired. */
-  async tick(node: string, ttl: number): Promise<TickResult> {
-    const [wasAlive, reaped, ...live] = (await this.eval(Lua.TICK, node, ttl)) as [number, number, ...string[]];
+  /**
+   * Renews `node`'s heartbeat for `ttl` ms and reaps the nodes whose heartbeat
+   * expired, if `node`'s previous beat is at most `reapGap` ms old by Redis' clock.
+   */
+  async tick(node: string, ttl: number, reapGap: number): Promise<TickResult> {
+    const [wasAlive, reaped, ...live] = (await this.eval(Lua.TICK, node, ttl, reapGap)) as [number, number, ...string[]];
     return { wasAlive: wasAlive === 1, reaped, live };
   }
 

@@ -85,21 +85,28 @@ return result
 `);
 
 /**
- * The heartbeat. ARGV: prefix, node, ttl in ms. Renews this node's key, then
- * removes every other node whose key expired, with its connections and room
- * memberships. Returns {1 if this node's key was still there, connections
- * reaped, then the ids of the live nodes}.
+ * The heartbeat. ARGV: prefix, node, ttl in ms, the longest gap in ms since
+ * this node's previous beat that still lets it reap. Renews this node's key
+ * (its value: Redis' clock in ms), then removes every other node whose key
+ * expired, with its connections and room memberships, unless this node's
+ * own previous beat is older than that gap by Redis' clock: after Redis
+ * stalled (paused, stopped) every key expired at once, and a node that was
+ * alive all along beats again within one interval. Returns {1 if this node's
+ * key was still there, connections reaped, then the ids of the live nodes}.
  */
 export const TICK = script(`
 local node = ARGV[2]
-local was = redis.call('EXISTS', nodeKey(node))
-redis.call('SET', nodeKey(node), '1', 'PX', ARGV[3])
+local time = redis.call('TIME')
+local now = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
+local last = tonumber(redis.call('GET', nodeKey(node)))
+redis.call('SET', nodeKey(node), now, 'PX', ARGV[3])
 redis.call('SADD', p .. 'nodes', node)
-local result = {was, 0}
+local reap = last ~= nil and now - last <= tonumber(ARGV[4])
+local result = {last and 1 or 0, 0}
 for _, other in ipairs(redis.call('SMEMBERS', p .. 'nodes')) do
   if other == node or redis.call('EXISTS', nodeKey(other)) == 1 then
     table.insert(result, other)
-  else
+  elseif reap then
     result[2] = result[2] + removeNode(other)
   end
 end
@@ -146,7 +153,8 @@ for _, id in ipairs(redis.call('SMEMBERS', nodeConnsKey(node))) do
     removed = removed + 1
   end
 end
-redis.call('SET', nodeKey(node), '1', 'PX', ARGV[3])
+-- Not a beat: the first tick after this write-back does not reap (see TICK).
+redis.call('SET', nodeKey(node), '0', 'PX', ARGV[3])
 redis.call('SADD', p .. 'nodes', node)
 return {#conns, removed}
 `);

@@ -2,10 +2,12 @@ import { Logger, type LoggerService } from '@nestjs/common';
 import { Redis } from 'ioredis';
 import { BootErrorCode, SwitchboardBootError } from '../protocol/switchboard-error';
 import { Backplane } from './backplane';
-import { bounded, clientReady } from './redis-client-wait';
-import { REDIS_BACKPLANE_DEFAULTS, REDIS_CLIENT_OPTIONS, type RedisBackplaneOptions } from './redis-backplane.options';
+import { bounded, clientReady, untilSubscribed } from './redis-client-wait';
+import { REDIS_BACKPLANE_DEFAULTS, REDIS_CLIENT_OPTIONS, checkRedisTimings, type RedisBackplaneOptions } from './redis-backplane.options';
 import { RedisKeys } from './redis-keys';
+import { RedisLink } from './redis-link';
 import { RedisOutbox } from './redis-outbox';
+import { PubSubProbe } from './redis-probe';
 import { RedisRegistry } from './redis-registry';
 import { RedisRegistryAccess } from './redis-registry-access';
 import { SeenSequences } from './redis-sequences';
@@ -23,11 +25,13 @@ type Settings = typeof REDIS_BACKPLANE_DEFAULTS &
  * hashes and sets, changed only by atomic Lua scripts. Each node renews a
  * heartbeat key; survivors reap a node whose heartbeat expired.
  *
- * When Redis goes away nothing throws on the data path: local delivery goes
- * on, the status turns unhealthy (with a log line), publishes wait in a
- * bounded outbox, and registry reads answer from this node's own
- * connections. When Redis is back, the node resubscribes, writes its live
- * connections and rooms back, sends the outbox, and reports healthy again.
+ * When Redis goes away, or stalls (a pub/sub probe the node sends itself
+ * does not come back within `probeTimeout`), nothing throws on the data
+ * path: local delivery goes on, the status turns unhealthy (with a log
+ * line), publishes wait in a bounded outbox, and registry reads answer from
+ * this node's own connections. When Redis is back, the node resubscribes,
+ * writes its live connections and rooms back, sends the outbox, and reports
+ * healthy again.
  */
 export class RedisBackplane extends Backplane {
   readonly name = 'redis';
@@ -42,30 +46,34 @@ export class RedisBackplane extends Backplane {
   private readonly seen: SeenSequences;
   /** The channels this node listens on, as `messageBuffer` names them. */
   private readonly channels: readonly Buffer[];
+  private readonly probeChannel: Buffer;
+  private readonly probe: PubSubProbe;
   private readonly publisher: Redis;
   private readonly subscriber: Redis;
   private started = false;
-  /** True while registry writes and publishes go straight to Redis. */
-  private online = false;
+  private readonly link: RedisLink;
   /** The reconnect work in progress, if any: one at a time. */
   private recovery?: Promise<void>;
   private ticking = false;
-  /** Counts the publishes handed to ioredis, so those it fails can be sent again in their first order. */
-  private sent = 0;
   private timer?: NodeJS.Timeout;
-  private downSince?: number;
   /** The other live nodes at the last heartbeat. */
   private peers: string[] = [];
-  private lastError?: string;
 
   constructor(options: RedisBackplaneOptions) {
     super(options);
     // An option given as undefined keeps its default.
     const given = Object.fromEntries(Object.entries(options).filter(([, value]) => value !== undefined)) as RedisBackplaneOptions;
     this.settings = { ...REDIS_BACKPLANE_DEFAULTS, logger: new Logger('RedisBackplane'), ...given };
+    checkRedisTimings(this.settings);
+    this.link = new RedisLink(this.settings.logger, this.settings.probeTimeout);
     this.keys = new RedisKeys(this.settings.prefix);
     this.channels = [this.keys.broadcast, this.keys.direct(this.nodeId)].map((channel) => Buffer.from(channel));
-    this.outbox = new RedisOutbox(this.settings.outboxLimit);
+    this.probeChannel = Buffer.from(this.keys.probe(this.nodeId));
+    this.outbox = new RedisOutbox(
+      this.settings.outboxLimit,
+      (channel, payload) => this.publisher.publish(channel, payload),
+      () => this.link.online,
+    );
     this.seen = new SeenSequences((node, dropped) =>
       this.settings.logger.warn(
         `messages from node ${node} came far below the highest sequence number seen from it for a second (${dropped} dropped as stale): ` +
@@ -77,9 +85,15 @@ export class RedisBackplane extends Backplane {
     this.store = new RedisRegistry(this.publisher, this.keys);
     this.registry = new RedisRegistryAccess(this.store, {
       nodeId: this.nodeId,
-      isOnline: () => this.online,
+      isOnline: () => this.link.online,
       localConnections: () => this.localConnections(),
+      requestTimeout: this.settings.requestTimeout,
     });
+    this.probe = new PubSubProbe(
+      (payload) => this.publisher.publish(this.keys.probe(this.nodeId), payload),
+      this.settings.probeTimeout,
+      this.onStall,
+    );
   }
 
   /** A backplane with its own publisher and subscriber, connected to `url` with `REDIS_CLIENT_OPTIONS`. */
@@ -96,18 +110,19 @@ export class RedisBackplane extends Backplane {
   }
 
   override get healthy(): boolean {
-    return this.online && this.linkReady();
+    return this.link.online && this.linkReady();
   }
 
   protected override get knownPeers(): readonly string[] {
     return this.peers;
   }
 
+  protected override get outgoing(): { pending: number; lost: number } {
+    return { pending: this.outbox.pending, lost: this.outbox.lostTotal };
+  }
+
   protected override get degradedDetail(): string {
-    if (!this.started) return 'not started';
-    const since = this.downSince ? ` since ${new Date(this.downSince).toISOString()}` : '';
-    const error = this.lastError ? ` (${this.lastError})` : '';
-    return `Redis unreachable${since}${error}; ${this.outbox.size} messages waiting, ${this.outbox.lost} lost`;
+    return this.started ? this.link.detail(this.outbox.pending, this.outbox.lost) : 'not started';
   }
 
   protected override async init(): Promise<void> {
@@ -129,7 +144,7 @@ export class RedisBackplane extends Backplane {
         [this.publisher, this.subscriber].map((client) => clientReady(client, this.settings.connectTimeout, this.onError)),
       );
       for (const wait of waits) if (wait.status === 'rejected') throw wait.reason;
-      await this.subscriber.subscribe(this.keys.broadcast, this.keys.direct(this.nodeId));
+      await this.subscribe();
       await this.resync();
       // Know the nodes already running now, not a heartbeat later: an outage in between would not wait for them.
       await this.heartbeat();
@@ -138,7 +153,7 @@ export class RedisBackplane extends Backplane {
       // Stop the clients' reconnect loop too, or a failed boot leaves the process running.
       if (this.settings.quitClientsOnStop) for (const client of [this.publisher, this.subscriber]) client.disconnect();
       const { host, port } = this.publisher.options;
-      const last = this.lastError ? `; last error: ${this.lastError}` : '';
+      const last = this.link.lastError ? `; last error: ${this.link.lastError}` : '';
       throw new SwitchboardBootError(
         BootErrorCode.BACKPLANE_UNREACHABLE,
         `RedisBackplane: Redis at ${host}:${port} did not answer (${(error as Error).message}${last}); start Redis or fix REDIS_URL`,
@@ -146,20 +161,25 @@ export class RedisBackplane extends Backplane {
       );
     }
     this.started = true;
-    this.online = true;
-    this.timer = setInterval(() => void this.tick(), this.settings.heartbeatInterval);
+    this.link.restored();
+    this.timer = setInterval(() => {
+      // Outside `tick`, whose heartbeat may itself be the command Redis does not answer.
+      if (this.link.online) this.probe.ping();
+      void this.tick();
+    }, this.settings.heartbeatInterval);
     this.timer.unref();
   }
 
   protected override async close(): Promise<void> {
-    const wasOnline = this.online;
+    const wasOnline = this.link.online;
     this.started = false;
-    this.online = false;
+    this.link.online = false;
     clearInterval(this.timer);
+    this.probe.reset();
     if (wasOnline) {
       try {
         await bounded(this.store.removeNode(this.nodeId), 'removing this node from the registry');
-        await bounded(this.subscriber.unsubscribe(this.keys.broadcast, this.keys.direct(this.nodeId)), 'unsubscribing');
+        await bounded(this.subscriber.unsubscribe(...this.channelNames()), 'unsubscribing');
       } catch (error) {
         this.settings.logger.warn(`could not clean up in Redis on stop: ${(error as Error).message}`);
       }
@@ -174,18 +194,7 @@ export class RedisBackplane extends Backplane {
   }
 
   protected publish(payload: Buffer, node?: string): void {
-    const channel = node === undefined ? this.keys.broadcast : this.keys.direct(node);
-    if (!this.online || this.outbox.size > 0) this.outbox.push(channel, payload);
-    else this.sendNow(channel, payload);
-  }
-
-  private sendNow(channel: string, payload: Buffer): void {
-    const order = ++this.sent;
-    this.publisher.publish(channel, payload).catch(() => {
-      // Cut off by a dropped connection: send it again once Redis is back (the same bytes: peers drop a copy by its number).
-      if (this.online) this.outbox.lost++;
-      else this.outbox.retry(channel, payload, order);
-    });
+    this.outbox.publish(node === undefined ? this.keys.broadcast : this.keys.direct(node), payload);
   }
 
   /** Writes this node's live connections, rooms and metadata into Redis and removes the ones it no longer holds. */
@@ -195,22 +204,23 @@ export class RedisBackplane extends Backplane {
 
   private async tick(): Promise<void> {
     if (!this.started || this.ticking) return;
-    if (!this.online) {
-      if (this.linkReady()) this.recover();
+    if (!this.link.online) {
+      // After a stall, only once the probe is back (a resume on a Redis that does not answer would only wait).
+      if (this.linkReady() && !(this.link.stalled && this.probe.pending)) this.recover();
       return;
     }
     this.ticking = true;
     try {
       const wasAlive = await this.heartbeat();
       this.seen.forgetIdle(SEQUENCE_MEMORY_MS);
-      if (!wasAlive && this.online) {
+      if (!wasAlive && this.link.online) {
         this.settings.logger.warn(
           "this node's heartbeat had expired (Redis lost its data, or this node was reaped): writing its connections back",
         );
         await this.resync();
       }
     } catch (error) {
-      this.lastError = (error as Error).message;
+      this.link.lastError = (error as Error).message;
     } finally {
       this.ticking = false;
     }
@@ -218,7 +228,8 @@ export class RedisBackplane extends Backplane {
 
   /** Renews this node's heartbeat, reaps dead nodes and learns the live ones; whether this node's heartbeat was still there. */
   private async heartbeat(): Promise<boolean> {
-    const { wasAlive, reaped, live } = await this.store.tick(this.nodeId, this.settings.heartbeatTtl);
+    const { heartbeatTtl, heartbeatInterval } = this.settings;
+    const { wasAlive, reaped, live } = await this.store.tick(this.nodeId, heartbeatTtl, heartbeatTtl - heartbeatInterval);
     this.peers = live.filter((node) => node !== this.nodeId);
     if (reaped > 0) this.settings.logger.log(`reaped ${reaped} connections of nodes whose heartbeat expired`);
     return wasAlive;
@@ -232,47 +243,42 @@ export class RedisBackplane extends Backplane {
   private async resume(): Promise<void> {
     try {
       // Confirmed, not just queued: what peers publish from here on reaches this node.
-      await this.subscriber.subscribe(this.keys.broadcast, this.keys.direct(this.nodeId));
-      await this.awaitPeers();
-      if (!this.started || this.online || !this.linkReady()) return;
+      // Bounded: on a stalled Redis the next tick tries again, rather than this wait holding the recovery forever.
+      await bounded(this.subscribe(), 'subscribing again', this.settings.requestTimeout);
+      // Up to `peerWait`, every node alive before the outage listens again.
+      await untilSubscribed(
+        this.publisher,
+        this.peers.map((node) => this.keys.direct(node)),
+        this.settings.peerWait,
+      );
+      if (!this.started || this.link.online || !this.linkReady()) return;
       // Synchronously, in this order on the publisher's connection: state first, then the held messages, then new traffic.
       const written = this.resync();
-      this.online = true;
-      const sent = this.outbox.flush((channel, payload) => this.sendNow(channel, payload));
+      const downFor = this.link.restored();
+      this.probe.reset();
+      const sent = this.outbox.flush();
       const { written: connections, removed } = await written;
-      const downFor = this.downSince === undefined ? 0 : Date.now() - this.downSince;
-      this.downSince = undefined;
       this.settings.logger.log(
         `Redis reachable again after ${downFor} ms: cross-node delivery resumed; wrote back ${connections} connections (${removed} gone meanwhile), sent ${sent} held messages, ${this.outbox.lost} lost`,
       );
       this.outbox.lost = 0;
     } catch (error) {
-      this.lastError = (error as Error).message;
-    }
-  }
-
-  /** Waits, up to `peerWait`, until every node alive before the outage is subscribed again. */
-  private async awaitPeers(): Promise<void> {
-    const deadline = Date.now() + this.settings.peerWait;
-    let waiting = this.peers.map((node) => this.keys.direct(node));
-    while (waiting.length > 0 && Date.now() < deadline) {
-      const counts = (await this.publisher.pubsub('NUMSUB', ...waiting)) as unknown[];
-      waiting = waiting.filter((_, i) => Number(counts[2 * i + 1]) === 0);
-      if (waiting.length > 0) await new Promise((resolve) => setTimeout(resolve, 20).unref());
+      this.link.lastError = (error as Error).message;
     }
   }
 
   private readonly onLinkDown = (): void => {
-    if (!this.started || !this.online) return;
-    this.online = false;
-    this.downSince = Date.now();
-    this.settings.logger.warn(
-      `Redis unreachable${this.lastError ? ` (${this.lastError})` : ''}: cross-node delivery paused, local delivery continues; reconnecting`,
-    );
+    // The probe on its way went down with the connection; the reconnect ends this outage, not the probe.
+    this.probe.reset();
+    if (this.started) this.link.lost();
+  };
+
+  private readonly onStall = (): void => {
+    if (this.started) this.link.stall();
   };
 
   private readonly onLinkUp = (): void => {
-    if (this.started && !this.online && this.linkReady()) this.recover();
+    if (this.started && !this.link.online && this.linkReady()) this.recover();
   };
 
   private linkReady(): boolean {
@@ -280,14 +286,26 @@ export class RedisBackplane extends Backplane {
   }
 
   private readonly onError = (error: Error): void => {
-    this.lastError = error.message;
+    this.link.lastError = error.message;
   };
 
   private readonly onChannelMessage = (channel: Buffer, message: Buffer): void => {
+    if (this.probeChannel.equals(channel)) {
+      if (this.probe.received(message.toString()) && this.link.stalled) this.recover();
+      return;
+    }
     if (!this.channels.some((ours) => ours.equals(channel))) return;
     // This node's own publishes come back on the broadcast channel; onMessage skips them.
     this.onMessage(message, (envelope) => this.seen.accept(envelope.node, envelope.seq));
   };
+
+  private subscribe(): Promise<unknown> {
+    return this.subscriber.subscribe(...this.channelNames());
+  }
+
+  private channelNames(): string[] {
+    return [this.keys.broadcast, this.keys.direct(this.nodeId), this.keys.probe(this.nodeId)];
+  }
 
   private detach(): void {
     for (const client of [this.publisher, this.subscriber]) {

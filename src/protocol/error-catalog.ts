@@ -139,8 +139,8 @@ const BOOT: Readonly<Record<BootErrorCode, ErrorDescription>> = {
     fix: 'Start Redis or fix `REDIS_URL`; in cluster mode, start the app with `runCluster()`.',
   },
   SB_BACKPLANE_MISCONFIGURED: {
-    when: '`ClusterIpcBackplane` outside a cluster worker; ioredis clients with a `keyPrefix`; a `nodeId` that is empty or over 64 bytes; a `secret` (or `BACKPLANE_SECRET`) under 16 bytes.',
-    fix: 'Start the app with `runCluster()` (or use `MemoryBackplane` in one process); pass `prefix` to the backplane, not `keyPrefix` to ioredis; give a shorter `nodeId`; use a longer secret (`openssl rand -base64 32`).',
+    when: '`ClusterIpcBackplane` outside a cluster worker; ioredis clients with a `keyPrefix`; a `nodeId` that is empty or over 64 bytes; a `secret` (or `BACKPLANE_SECRET`) under 16 bytes; `RedisBackplane` timings that cannot work (a `heartbeatTtl` not more than twice `heartbeatInterval`, a limit or timeout not above 0).',
+    fix: 'Start the app with `runCluster()` (or use `MemoryBackplane` in one process); pass `prefix` to the backplane, not `keyPrefix` to ioredis; give a shorter `nodeId`; use a longer secret (`openssl rand -base64 32`); change the option the message names.',
   },
   SB_INVALID_CLUSTER_OPTIONS: {
     when: '`runCluster()` options that cannot work, e.g. a `workers` count that is not a whole number ≥ 1.',
@@ -166,8 +166,8 @@ const BOOT: Readonly<Record<BootErrorCode, ErrorDescription>> = {
 
 const RUNTIME: Readonly<Record<RuntimeErrorCode, ErrorDescription>> = {
   SB_REGISTRY_TIMEOUT: {
-    when: 'A cluster registry call (a `RealtimeService` call, a join, a metadata change) was sent to the primary and got no answer within `requestTimeout` (5 s); the message names the call.',
-    fix: 'The primary is stuck or overloaded: look at its log and load. The call may be retried; raise `requestTimeout` only if answers are merely slow.',
+    when: "A registry call (a `RealtimeService` call, a join, a metadata change) got no answer within `requestTimeout`: from the cluster primary (5 s), or from Redis (1 s) when it was about another node's connection (this node's own are answered from what it holds); the message names the call.",
+    fix: 'The primary or Redis is stuck or overloaded: look at its log and load (`status().backplane` says when Redis stopped answering). The call may be retried; raise `requestTimeout` only if answers are merely slow.',
   },
   SB_REGISTRY_UNREACHABLE: {
     when: "The registry cannot be asked: the IPC channel to the cluster primary is closed (before the call or while it waited), or Redis is unreachable and the call is about another node's connection.",

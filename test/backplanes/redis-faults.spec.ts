@@ -217,4 +217,21 @@ describe('Redis backplane faults', () => {
       await redis.stop();
     }
   });
+
+  it.each([
+    [
+      { heartbeatInterval: 1000, heartbeatTtl: 2000 },
+      /heartbeatTtl \(2000 ms\) must be more than twice heartbeatInterval \(1000 ms\): raise heartbeatTtl/,
+    ],
+    [{ heartbeatInterval: 60_000 }, /heartbeatTtl \(3000 ms\) must be more than twice heartbeatInterval \(60000 ms\)/],
+    [{ outboxLimit: 0 }, /outboxLimit must be a number above 0 \(got 0\)/],
+    [{ probeTimeout: -1 }, /probeTimeout must be a number above 0 \(got -1\)/],
+    [{ requestTimeout: Number.NaN }, /requestTimeout must be a number above 0 \(got NaN\)/],
+  ])('refuses timings that cannot work together when it is made (%j), saying what to change', (options, message) => {
+    // lazyConnect: the refused backplane never connects, so nothing is left to close.
+    const client = (): Redis => new Redis({ lazyConnect: true });
+    const make = (): RedisBackplane => new RedisBackplane({ publisher: client(), subscriber: client(), ...options });
+    expect(make).toThrow(message);
+    expect(make).toThrow(expect.objectContaining({ code: 'SB_BACKPLANE_MISCONFIGURED' }));
+  });
 });

@@ -46,7 +46,7 @@ describe('Redis backplane: back from an outage', () => {
     // test), so only the write-back on reconnect can bring the registry up to date.
     const heartbeatInterval = 60_000;
     const cluster = (nodes = await RedisNodes.start(redis.url, prefix, [
-      { proxied: true, heartbeatInterval, heartbeatTtl: 2 * heartbeatInterval },
+      { proxied: true, heartbeatInterval, heartbeatTtl: 3 * heartbeatInterval },
     ]));
     const realtime = cluster.realtime(0);
     const [leaving, staying] = [await cluster.connect(0), await cluster.connect(0)];
@@ -143,7 +143,7 @@ describe('Redis backplane: back from an outage', () => {
 
     it('a node knows the nodes already running as soon as it starts; later ones at its next heartbeat', async () => {
       // No heartbeat runs during the test: only the start can have told node 1 about node 0.
-      const quiet = { heartbeatInterval: 60_000 };
+      const quiet = { heartbeatInterval: 60_000, heartbeatTtl: 180_000 };
       const cluster = (nodes = await RedisNodes.start(redis.url, prefix, [quiet, quiet]));
       const [first, second] = [await cluster.connect(0), await cluster.connect(1)];
       expect((await backplaneStatus(second)).peers).toEqual([cluster.nodeId(0)]);

@@ -1,6 +1,7 @@
-// RedisRegistryAccess offline, without a Redis: what only Redis could answer
-// (another node's connection) is refused with SB_REGISTRY_UNREACHABLE; this
-// node's own connections are answered from what it holds.
+// RedisRegistryAccess offline or unanswered, without a Redis: what only Redis
+// could answer (another node's connection) is refused with
+// SB_REGISTRY_UNREACHABLE or SB_REGISTRY_TIMEOUT; this node's own connections
+// are answered from what it holds. A real paused Redis: redis-stall.spec.ts.
 import { RuntimeErrorCode, SwitchboardError } from '../../src';
 import type { LocalConnection } from '../../src/backplanes/connection-info';
 import type { RedisRegistry } from '../../src/backplanes/redis-registry';
@@ -22,7 +23,12 @@ const untouchable = new Proxy({} as RedisRegistry, {
 });
 
 describe('RedisRegistryAccess while Redis is away', () => {
-  const access = new RedisRegistryAccess(untouchable, { nodeId: 'n1', isOnline: () => false, localConnections: () => [own] });
+  const access = new RedisRegistryAccess(untouchable, {
+    nodeId: 'n1',
+    isOnline: () => false,
+    localConnections: () => [own],
+    requestTimeout: 5000,
+  });
 
   it.each([
     ['getConnection', 'look up', () => access.get('n2.1')],
@@ -44,5 +50,39 @@ describe('RedisRegistryAccess while Redis is away', () => {
     await expect(access.get('n1.1')).resolves.toMatchObject({ id: 'n1.1', rooms: ['lobby'] });
     await expect(access.join('n1.1', 'other')).resolves.toBe(0);
     await expect(access.patch('n1.1', { mood: 'busy' })).resolves.toEqual({ metadata: { mood: 'busy' }, version: 1 });
+  });
+});
+
+/** A Redis that takes every command and never answers (paused, or SIGSTOPped): each call's promise stays pending. */
+const unanswering = new Proxy({} as RedisRegistry, { get: () => () => new Promise(() => undefined) });
+
+describe('RedisRegistryAccess when Redis does not answer', () => {
+  const requestTimeout = 50;
+  const access = new RedisRegistryAccess(unanswering, {
+    nodeId: 'n1',
+    isOnline: () => true,
+    localConnections: () => [own],
+    requestTimeout,
+  });
+
+  it("fails a call about another node's connection with SB_REGISTRY_TIMEOUT, naming the call", async () => {
+    await expect(access.get('n2.1')).rejects.toMatchObject({
+      code: RuntimeErrorCode.REGISTRY_TIMEOUT,
+      message:
+        `RedisBackplane: cannot look up connection n2.1 of node n2: no answer within ${requestTimeout} ms while asking Redis to look up connection n2.1; ` +
+        "this node's own connections keep working",
+    });
+    await expect(access.join('n2.1', 'lobby')).rejects.toMatchObject({
+      code: RuntimeErrorCode.REGISTRY_TIMEOUT,
+      message: expect.stringContaining('while asking Redis to add connection n2.1 to room lobby'),
+    });
+  });
+
+  it("answers reads from this node's own connections and leaves its writes to the write-back", async () => {
+    expect((await access.all()).map((c) => c.id)).toEqual(['n1.1']);
+    await expect(access.members('lobby')).resolves.toEqual(['n1.1']);
+    await expect(access.get('n1.1')).resolves.toMatchObject({ id: 'n1.1' });
+    await expect(access.join('n1.1', 'other')).resolves.toBe(0);
+    await expect(access.remove('n1.1')).resolves.toBeUndefined();
   });
 });

@@ -93,7 +93,7 @@ describe('the Redis registry', () => {
     const ttl = 60_000;
     await registry.resync('n2', ttl, [{ ...record('n2.1'), rooms: ['lobby'], version: 0 }]);
     await registry.resync('n1', ttl, [{ ...record('n1.1'), rooms: ['lobby'], version: 0 }]);
-    expect([...(await registry.tick('n1', ttl)).live].sort()).toEqual(['n1', 'n2']);
+    expect([...(await registry.tick('n1', ttl, ttl)).live].sort()).toEqual(['n1', 'n2']);
     // A heartbeat (n2's by resync, n1's by tick) lives `ttl` ms from its renewal.
     for (const node of ['n1', 'n2']) {
       const left = await client.pttl(`${prefix}node:${node}`);
@@ -106,7 +106,7 @@ describe('the Redis registry', () => {
     await client.pexpire(heartbeat, expireIn);
     const tick = await eventually(
       async () => {
-        const result = await registry.tick('n1', ttl);
+        const result = await registry.tick('n1', ttl, ttl);
         return result.reaped > 0 && result;
       },
       expireIn + SLACK_MS,
@@ -117,5 +117,28 @@ describe('the Redis registry', () => {
     expect((await registry.all()).map((c) => c.id)).toEqual(['n1.1']);
     await registry.removeNode('n1');
     expect(await keysUnder(client, prefix)).toEqual([]);
+  });
+
+  it("a node whose own previous beat is older than the reap gap by Redis' clock reaps nobody, and reaps at its next beat", async () => {
+    const ttl = 60_000;
+    const reapGap = 5_000;
+    await registry.resync('n2', ttl, [{ ...record('n2.1'), rooms: ['lobby'], version: 0 }]);
+    await registry.tick('n1', ttl, reapGap);
+    // n2's heartbeat expired, and n1's previous beat is 10 s old by Redis' clock: Redis stalled, or n1 did.
+    await client.del(`${prefix}node:n2`);
+    const [seconds, micros] = await client.time();
+    await client.set(`${prefix}node:n1`, Number(seconds) * 1000 + Math.floor(Number(micros) / 1000) - 10_000, 'PX', ttl);
+    expect(await registry.tick('n1', ttl, reapGap)).toEqual({ wasAlive: true, reaped: 0, live: ['n1'] });
+    expect(await registry.members('lobby')).toEqual(['n2.1']);
+    // A beat ago now: n2 is reaped.
+    expect(await registry.tick('n1', ttl, reapGap)).toEqual({ wasAlive: true, reaped: 1, live: ['n1'] });
+    expect(await registry.members('lobby')).toEqual([]);
+    // Right after a write-back, the node has not beaten yet: no reaping either.
+    await registry.resync('n3', ttl, [{ ...record('n3.1'), rooms: ['lobby'], version: 0 }]);
+    await registry.resync('n1', ttl, []);
+    await client.del(`${prefix}node:n3`);
+    expect((await registry.tick('n1', ttl, reapGap)).reaped).toBe(0);
+    expect((await registry.tick('n1', ttl, reapGap)).reaped).toBe(1);
+    for (const node of ['n1', 'n2', 'n3']) await registry.removeNode(node);
   });
 });

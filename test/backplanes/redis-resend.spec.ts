@@ -118,44 +118,86 @@ describe('SeenSequences', () => {
 });
 
 describe('RedisOutbox', () => {
-  const drain = (outbox: RedisOutbox): string[] => {
+  /** An outbox whose publishes each wait until the test settles them, and whether Redis is reachable as the test says. */
+  function outboxOf(limit: number) {
+    const state = { online: false };
+    const inFlight: { readonly what: string; settle(ok: boolean): void }[] = [];
     const sent: string[] = [];
-    expect(outbox.flush((channel, payload) => sent.push(`${channel}:${payload.toString()}`))).toBe(sent.length);
-    return sent;
-  };
+    const outbox = new RedisOutbox(
+      limit,
+      (channel, payload) => {
+        const what = `${channel}:${payload.toString()}`;
+        sent.push(what);
+        return new Promise((resolve, reject) => inFlight.push({ what, settle: (ok) => (ok ? resolve(1) : reject(new Error('cut off'))) }));
+      },
+      () => state.online,
+    );
+    /** Settles the publish of `what` and lets its callbacks run. */
+    const settle = async (what: string, ok: boolean): Promise<void> => {
+      const publish = inFlight.find((p) => p.what === what);
+      if (!publish) throw new Error(`${what} is not in flight; in flight: ${inFlight.map((p) => p.what).join(', ')}`);
+      publish.settle(ok);
+      await new Promise((resolve) => setImmediate(resolve));
+    };
+    return { outbox, state, sent, settle };
+  }
 
-  it('holds up to its limit in order and counts the rest as lost', () => {
-    const outbox = new RedisOutbox(3);
-    for (const n of [1, 2, 3, 4, 5]) outbox.push('c', Buffer.from(String(n)));
-    expect(outbox.size).toBe(3);
-    expect(outbox.lost).toBe(2);
-    expect(drain(outbox)).toEqual(['c:1', 'c:2', 'c:3']);
-    expect(outbox.size).toBe(0);
-    expect(drain(outbox)).toEqual([]);
+  it('holds up to its limit in order while Redis is away, counts the rest as lost, and sends the held ones on flush', () => {
+    const { outbox, sent } = outboxOf(3);
+    for (const n of [1, 2, 3, 4, 5]) outbox.publish('c', Buffer.from(String(n)));
+    expect([outbox.size, outbox.pending, outbox.lost, outbox.lostTotal]).toEqual([3, 3, 2, 2]);
+    expect(sent).toEqual([]);
+    expect(outbox.flush()).toBe(3);
+    expect(sent).toEqual(['c:1', 'c:2', 'c:3']);
+    // Flushed into flight: still pending until Redis answers.
+    expect([outbox.size, outbox.pending]).toEqual([0, 3]);
+    expect(outbox.flush()).toBe(0);
   });
 
-  it('sends publishes cut off in flight before the queued ones, within the same limit', () => {
-    const outbox = new RedisOutbox(3);
-    outbox.push('c', Buffer.from('queued-1'));
-    outbox.retry('c', Buffer.from('in-flight-1'), 1);
-    outbox.push('c', Buffer.from('queued-2'));
-    outbox.retry('c', Buffer.from('in-flight-2'), 2);
-    expect(outbox.size).toBe(3);
-    expect(outbox.lost).toBe(1);
-    expect(drain(outbox)).toEqual(['c:in-flight-1', 'c:queued-1', 'c:queued-2']);
-    // Emptied: both kinds can be held again.
-    outbox.retry('c', Buffer.from('again'), 3);
-    outbox.push('c', Buffer.from('later'));
-    expect(drain(outbox)).toEqual(['c:again', 'c:later']);
+  it('counts publishes in flight against the limit, whatever state ioredis is in, and makes room as Redis answers', async () => {
+    const { outbox, state, sent, settle } = outboxOf(3);
+    state.online = true;
+    for (const n of [1, 2, 3, 4, 5]) outbox.publish('c', Buffer.from(String(n)));
+    // A Redis that takes commands and does not answer: three in flight, the other two dropped and counted.
+    expect(sent).toEqual(['c:1', 'c:2', 'c:3']);
+    expect([outbox.inFlight, outbox.pending, outbox.lostTotal]).toEqual([3, 3, 2]);
+    await settle('c:1', true);
+    outbox.publish('c', Buffer.from('6'));
+    expect(sent).toEqual(['c:1', 'c:2', 'c:3', 'c:6']);
+    expect([outbox.inFlight, outbox.lostTotal]).toEqual([3, 2]);
+    // Offline, held publishes share the same limit with those still in flight.
+    state.online = false;
+    outbox.publish('c', Buffer.from('7'));
+    expect([outbox.size, outbox.lostTotal]).toEqual([0, 3]);
+    await settle('c:2', true);
+    outbox.publish('c', Buffer.from('8'));
+    expect([outbox.size, outbox.pending, outbox.lostTotal]).toEqual([1, 3, 3]);
   });
 
-  it('sends the publishes cut off in flight in the order they were first sent, whatever order they failed in', () => {
+  it('holds publishes cut off in flight and sends them, in the order they were first sent, before the queued ones', async () => {
+    const { outbox, state, sent, settle } = outboxOf(10);
+    state.online = true;
+    outbox.publish('d', Buffer.from('50'));
+    outbox.publish('c', Buffer.from('51'));
+    outbox.publish('c', Buffer.from('52'));
+    state.online = false;
+    outbox.publish('c', Buffer.from('53'));
     // ioredis rejects what it had not written yet (its offline queue) before what it had written: 52 fails before 51.
-    const outbox = new RedisOutbox(10);
-    outbox.push('c', Buffer.from('53'));
-    outbox.retry('c', Buffer.from('52'), 52);
-    outbox.retry('c', Buffer.from('51'), 51);
-    outbox.retry('d', Buffer.from('50'), 50);
-    expect(drain(outbox)).toEqual(['d:50', 'c:51', 'c:52', 'c:53']);
+    await settle('c:52', false);
+    await settle('c:51', false);
+    await settle('d:50', false);
+    expect([outbox.size, outbox.inFlight, outbox.lost]).toEqual([4, 0, 0]);
+    sent.length = 0;
+    state.online = true;
+    expect(outbox.flush()).toBe(4);
+    expect(sent).toEqual(['d:50', 'c:51', 'c:52', 'c:53']);
+  });
+
+  it('counts a publish that fails while Redis is reachable as lost: it is not held', async () => {
+    const { outbox, state, settle } = outboxOf(10);
+    state.online = true;
+    outbox.publish('c', Buffer.from('1'));
+    await settle('c:1', false);
+    expect([outbox.size, outbox.pending, outbox.lost, outbox.lostTotal]).toEqual([0, 0, 1, 1]);
   });
 });

@@ -68,7 +68,7 @@ async function redisRegistry(): Promise<OpenRegistry> {
   redisClient ??= new Redis(redis.url);
   const prefix = testPrefix('registry-contract');
   const store = new RedisRegistry(redisClient, new RedisKeys(prefix));
-  const registry = new RedisRegistryAccess(store, { nodeId: 'n1', isOnline: () => true, localConnections: () => [] });
+  const registry = new RedisRegistryAccess(store, { nodeId: 'n1', isOnline: () => true, localConnections: () => [], requestTimeout: 5000 });
   return { registry, close: () => deleteKeysUnder(redis!.url, prefix) };
 }
 

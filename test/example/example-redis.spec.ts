@@ -1,12 +1,13 @@
 // The example as two machines sharing one Redis (two instances on two ports,
 // as the README shows), and what its server-info endpoint says while that
-// Redis is down. Uses a redis-server of the test's own, since it stops it.
+// Redis is down or hangs. Uses a redis-server of the test's own, since it
+// stops it.
 import { RedisBackplane } from '../../src';
 import { ChatServer } from '../support/chat-server';
 import { startOwnRedis, type OwnRedis } from '../support/redis-server';
 import { TestClient } from '../support/test-client';
 import { testPrefix } from '../support/test-prefix';
-import { eventually } from '../support/wait';
+import { eventually, within } from '../support/wait';
 
 describe('the example on two instances sharing one Redis', () => {
   let redis: OwnRedis;
@@ -64,5 +65,32 @@ describe('the example on two instances sharing one Redis', () => {
     );
     await ann.request('message', { text: 'back' });
     expect((await bob.next((f) => f.event === 'message' && f.message.text === 'back')).message).toMatchObject({ name: 'Ann' });
+  }, 30_000);
+
+  it('answers server-info within 2 s while Redis hangs (SIGSTOP), reports it within 3 s, and delivers what was sent meanwhile', async () => {
+    const [a, b] = instances;
+    const [ann, bob] = clients;
+    redis.freeze();
+    const frozenAt = Date.now();
+    try {
+      // Before the node knows: the registry call gives up after requestTimeout and counts what this instance holds (Ann, Cy).
+      expect((await within(serverInfo(a), 2000, 'server-info while Redis hangs')).allConnections).toBe(2);
+      await eventually(
+        async () => !(await serverInfo(a)).backplane.healthy,
+        3000 - (Date.now() - frozenAt),
+        'server-info to report that Redis hangs',
+      );
+      expect((await serverInfo(a)).backplane.detail).toMatch(/^Redis stopped answering \(no probe back within \d+ ms\) since /);
+      await ann.request('message', { text: 'while Redis hangs' });
+    } finally {
+      redis.thaw();
+    }
+    await eventually(
+      async () => (await serverInfo(a)).backplane.healthy && (await serverInfo(b)).backplane.healthy,
+      3000,
+      'both instances healthy again',
+    );
+    expect((await bob.next((f) => f.event === 'message' && f.message.text === 'while Redis hangs')).message).toMatchObject({ name: 'Ann' });
+    expect((await serverInfo(b)).allConnections).toBe(3);
   }, 30_000);
 });
