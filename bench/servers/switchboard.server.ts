@@ -7,8 +7,11 @@
 // Limits are set explicitly so the bench measures fan-out, not policy: the
 // publisher sends thousands of frames a second, far above the default rate
 // limit (100/s, burst 200), so rateLimit and rateBurst are raised out of
-// reach. Every other limit keeps its default (highWaterMark 1 MiB with the
-// `disconnect` slow-client policy, 30 s heartbeat, 64 KiB maxPayload).
+// reach; and every receiver connects from one address, thousands in a few
+// seconds, so the per-address caps (1,000 connections, 100 handshakes a
+// second) are raised too. Every other limit keeps its default (highWaterMark
+// 1 MiB with the `disconnect` slow-client policy, 30 s heartbeat, 64 KiB
+// maxPayload, 20,000 connections per node).
 import cluster from 'node:cluster';
 import { Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
@@ -29,7 +32,7 @@ import {
 import { BENCH_HOST, announceReady, benchPort, collectGarbageOnSignal } from './server-support';
 
 /** The limits the bench server runs with; see the note at the top of this file. */
-export const BENCH_LIMITS = { rateLimit: 1e9, rateBurst: 1e9 } as const;
+export const BENCH_LIMITS = { rateLimit: 1e9, rateBurst: 1e9, maxConnectionsPerIp: 1e9, connectionRatePerIp: 1e9 } as const;
 
 interface Publish {
   readonly room: string;

@@ -63,13 +63,14 @@ function kindOf(error: unknown): string {
   return error.constructor?.name || 'object';
 }
 
-/** Answers an upgrade request with a plain HTTP error and closes the socket. */
-export function refuseUpgrade(socket: Duplex, status: number, message: string): void {
+/** Answers an upgrade request with a plain HTTP error (and `Retry-After`, when given, in seconds) and closes the socket. */
+export function refuseUpgrade(socket: Duplex, status: number, message: string, retryAfter?: number): void {
   if (socket.destroyed) return;
   const body = `${message}\n`;
   socket.end(
     `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? 'Error'}\r\n` +
       'Connection: close\r\nContent-Type: text/plain; charset=utf-8\r\n' +
+      (retryAfter === undefined ? '' : `Retry-After: ${retryAfter}\r\n`) +
       `Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
   );
 }

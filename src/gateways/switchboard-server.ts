@@ -3,14 +3,19 @@ import { HttpAdapterHost } from '@nestjs/core';
 import type { Server } from 'node:http';
 import { Backplane } from '../backplanes/backplane';
 import { GatewayExplorer } from '../controllers/gateway-explorer';
+import { SWITCHBOARD_OPTIONS, type SwitchboardOptions } from '../options/switchboard-options';
 import { BootErrorCode, CloseCode, SwitchboardBootError } from '../protocol';
 import { LocalHub } from '../services/local-hub';
 import { NodeInbox } from '../services/node-inbox';
 import type { ClientConnection } from './client-connection';
 import { ConnectionLifecycle } from './connection-lifecycle';
+import { limitHandshakeTime } from './handshake-timeout';
 import { Heartbeat } from './heartbeat';
 import { UnusedSockets } from './unused-sockets';
 import { UpgradeRouter } from './upgrade-router';
+
+/** How long a client may take to send its handshake request, in ms, unless `handshakeTimeout` says otherwise. */
+const DEFAULT_HANDSHAKE_TIMEOUT_MS = 10_000;
 
 /**
  * Serves every `@Gateway()` route on the Nest app's HTTP server and owns the
@@ -32,6 +37,7 @@ export class SwitchboardServer implements OnApplicationBootstrap, BeforeApplicat
     private readonly inbox: NodeInbox,
     @Inject(Backplane) private readonly backplane: Backplane,
     hub: LocalHub<ClientConnection>,
+    @Inject(SWITCHBOARD_OPTIONS) private readonly options: SwitchboardOptions,
   ) {
     this.heartbeat = new Heartbeat(hub);
   }
@@ -50,7 +56,9 @@ export class SwitchboardServer implements OnApplicationBootstrap, BeforeApplicat
       () => this.lifecycle.localConnections(),
     );
     for (const route of routes) this.heartbeat.start(route);
-    this.unusedSockets = new UnusedSockets(httpServer);
+    const handshakeTimeout = this.options.handshakeTimeout ?? DEFAULT_HANDSHAKE_TIMEOUT_MS;
+    limitHandshakeTime(httpServer, handshakeTimeout);
+    this.unusedSockets = new UnusedSockets(httpServer, handshakeTimeout);
     this.unusedSockets.attach();
     this.router = new UpgradeRouter(httpServer, routes, this.lifecycle.accept);
     this.router.listen();

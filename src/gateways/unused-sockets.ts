@@ -7,12 +7,19 @@ import type { Socket } from 'node:net';
  * waits for them until its headers timeout (60 s by default), so an app that
  * drains in milliseconds would otherwise take a minute to close, and a
  * cluster worker would be killed by the primary's shutdown timeout instead.
+ * And one that sends nothing at all is never timed out by Node (its
+ * `headersTimeout` counts from the first byte): it is closed once
+ * `silentTimeout` has passed.
  */
 export class UnusedSockets {
   private readonly sockets = new Set<Socket>();
   private closing = false;
 
-  constructor(private readonly server: Server) {}
+  /** @param silentTimeout how long, in ms, a connection may stay without sending a byte. */
+  constructor(
+    private readonly server: Server,
+    private readonly silentTimeout: number,
+  ) {}
 
   /** Starts tracking the server's new connections. */
   attach(): void {
@@ -39,7 +46,14 @@ export class UnusedSockets {
 
   private readonly track = (socket: Socket): void => {
     this.sockets.add(socket);
-    socket.once('close', () => this.sockets.delete(socket));
+    const timer = setTimeout(() => {
+      if (socket.bytesRead === 0) socket.destroy();
+    }, this.silentTimeout);
+    timer.unref();
+    socket.once('close', () => {
+      clearTimeout(timer);
+      this.sockets.delete(socket);
+    });
   };
 
   // A response that ends after the close began leaves its connection idle in

@@ -5,6 +5,7 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import type { GatewayRoute } from '../controllers/gateway-explorer';
 import { ThrottledErrorLog } from '../errors/throttled-error-log';
 import type { HandshakeContext } from '../options/gateway-hooks';
+import { ConnectionAdmission, type AdmissionRelease } from './connection-admission';
 import { originAllowed, refuseUpgrade, runHandshake } from './handshake';
 import { offeredSubprotocols, subprotocolRefusal } from './subprotocol-check';
 import { shouldRefuseUnrouted } from './switchboard.adapter';
@@ -12,16 +13,18 @@ import { shouldRefuseUnrouted } from './switchboard.adapter';
 /** Called with each socket a route accepted, and the handshake context its hooks filled in. */
 export type AcceptSocket = (route: GatewayRoute, socket: WebSocket, ctx: HandshakeContext) => void;
 
-/** A served route and the `ws` server that completes its upgrades. */
+/** A served route, the `ws` server that completes its upgrades, and who may start one. */
 interface ServedRoute {
   readonly route: GatewayRoute;
   readonly wss: WebSocketServer;
+  readonly admission: ConnectionAdmission;
 }
 
 /**
  * The one upgrade listener on the HTTP server: routes each request by path
- * to its gateway, checks the Origin, runs the before-connect pipeline and
- * completes the upgrade. Paths no gateway serves are left to other upgrade
+ * to its gateway, checks the Origin and the subprotocol, admits it under the
+ * route's connection caps, runs the before-connect pipeline and completes
+ * the upgrade. Paths no gateway serves are left to other upgrade
  * listeners, or refused with 404 when there are none.
  */
 export class UpgradeRouter {
@@ -35,7 +38,7 @@ export class UpgradeRouter {
     routes: readonly GatewayRoute[],
     private readonly onAccept: AcceptSocket,
   ) {
-    this.served = routes.map((route) => ({ route, wss: serverFor(route) }));
+    this.served = routes.map((route) => ({ route, wss: serverFor(route), admission: new ConnectionAdmission(route.limits) }));
   }
 
   /** Starts taking upgrades. */
@@ -67,10 +70,8 @@ export class UpgradeRouter {
       if (shouldRefuseUnrouted(this.httpServer, request)) refuseUpgrade(socket, 404, 'No WebSocket route at this path');
       return;
     }
-    const {
-      served: { route, wss },
-      params,
-    } = match;
+    const { served, params } = match;
+    const { route, admission } = served;
     socket.on('error', ignoreSocketError);
     if (!this.accepting) return refuseUpgrade(socket, 503, 'Server is shutting down');
     if (!originAllowed(request.headers.origin, request.headers.host, route.limits.allowedOrigins)) {
@@ -78,6 +79,26 @@ export class UpgradeRouter {
     }
     const refusal = subprotocolRefusal(route, offeredSubprotocols(request.headers['sec-websocket-protocol']));
     if (refusal) return refuseUpgrade(socket, 400, refusal);
+    const place = await admission.admit(admission.clientAddress(request));
+    if (typeof place !== 'function') return refuseUpgrade(socket, place.status, place.message, place.retryAfter);
+    let accepted = false;
+    try {
+      accepted = await this.complete(served, request, socket, head, url, params, place);
+    } finally {
+      if (!accepted) place();
+    }
+  }
+
+  /** Runs the hooks and completes the upgrade; true once the socket is a connection (its close gives the place back). */
+  private async complete(
+    { route, wss }: ServedRoute,
+    request: IncomingMessage,
+    socket: Duplex,
+    head: Buffer,
+    url: URL,
+    params: Record<string, string>,
+    release: AdmissionRelease,
+  ): Promise<boolean> {
     const ctx: HandshakeContext = {
       request,
       path: url.pathname,
@@ -88,11 +109,20 @@ export class UpgradeRouter {
       data: {},
     };
     const outcome = await runHandshake(route, ctx, this.failures);
-    if (socket.destroyed) return;
-    if (!outcome.ok) return refuseUpgrade(socket, outcome.status, outcome.message);
-    if (!this.accepting) return refuseUpgrade(socket, 503, 'Server is shutting down');
+    if (socket.destroyed) return false;
+    if (!outcome.ok) {
+      refuseUpgrade(socket, outcome.status, outcome.message);
+      return false;
+    }
+    if (!this.accepting) {
+      refuseUpgrade(socket, 503, 'Server is shutting down');
+      return false;
+    }
     socket.off('error', ignoreSocketError);
+    // handleUpgrade may still abort the handshake (a bad Sec-WebSocket-Key): then the socket closes without a WebSocket.
+    socket.once('close', release);
     wss.handleUpgrade(request, socket, head, (ws) => this.onAccept(route, ws, ctx));
+    return true;
   }
 
   private match(path: string): { served: ServedRoute; params: Record<string, string> } | undefined {

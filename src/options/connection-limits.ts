@@ -30,6 +30,24 @@ export interface ConnectionLimits {
    * any other gets HTTP 403. Default undefined: same host only.
    */
   readonly allowedOrigins?: readonly string[];
+  /**
+   * Most connections this node holds on the route, handshakes in progress
+   * included; past it a handshake gets HTTP 503 with `Retry-After`, before
+   * any hook runs. Default 20 000.
+   */
+  readonly maxConnections: number;
+  /** Most connections on the route from one client address on this node; past it HTTP 503 with `Retry-After`. Default 1 000. */
+  readonly maxConnectionsPerIp: number;
+  /** Handshakes one client address may start per second on the route on this node; past it HTTP 429 with `Retry-After`. Default 100. */
+  readonly connectionRatePerIp: number;
+  /**
+   * The reverse proxies in front of the app (addresses, CIDR ranges, or
+   * `loopback`, `linklocal`, `uniquelocal`, as `proxy-addr` takes them):
+   * behind one of them a client's address is read from `X-Forwarded-For`.
+   * Default none: the socket's address, and the header is ignored (anyone
+   * can send it).
+   */
+  readonly trustedProxies?: readonly string[];
 }
 
 /** The defaults every limit falls back to. */
@@ -45,4 +63,8 @@ export const DEFAULT_LIMITS: ConnectionLimits = {
   highWaterMark: 1024 * 1024,
   slowClientPolicy: 'disconnect',
   allowedOrigins: undefined,
+  maxConnections: 20_000,
+  maxConnectionsPerIp: 1_000,
+  connectionRatePerIp: 100,
+  trustedProxies: undefined,
 };

@@ -16,6 +16,13 @@ export interface SwitchboardOptions {
   readonly hooks?: GatewayHooks;
   /** How long shutdown waits for clients to close before terminating them, in ms. Default 2 000. */
   readonly closeTimeout?: number;
+  /**
+   * How long a client may take, from connecting, to send its whole handshake
+   * request, in ms; then the socket is closed. Lowers the HTTP server's
+   * `headersTimeout` (never raises it), so it applies to plain HTTP requests
+   * too. Default 10 000.
+   */
+  readonly handshakeTimeout?: number;
 }
 
 /** Options of `SwitchboardModule.forRootAsync()`. */

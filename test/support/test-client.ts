@@ -63,15 +63,27 @@ export class TestClient {
 
   /** Attempts a connection that the server should refuse; resolves to the HTTP status it answered. */
   static async refusedStatus(url: string, options: ClientOptions & { protocols?: string[] } = {}): Promise<number> {
+    return (await TestClient.refusal(url, options)).status;
+  }
+
+  /** Opens `url` expecting the handshake to be refused; the HTTP status, headers and body the server answered. */
+  static async refusal(
+    url: string,
+    options: ClientOptions & { protocols?: string[] } = {},
+  ): Promise<{ status: number; headers: IncomingMessage['headers']; body: string }> {
     const { protocols, ...rest } = options;
     const socket = new WebSocket(url, protocols, rest);
     socket.on('error', () => undefined);
     return within(
-      new Promise<number>((resolve, reject) => {
+      new Promise<{ status: number; headers: IncomingMessage['headers']; body: string }>((resolve, reject) => {
         socket.once('unexpected-response', (_req, res: IncomingMessage) => {
-          resolve(res.statusCode ?? 0);
-          res.resume();
-          socket.terminate();
+          let body = '';
+          res.setEncoding('utf8');
+          res.on('data', (chunk: string) => (body += chunk));
+          res.once('end', () => {
+            resolve({ status: res.statusCode ?? 0, headers: res.headers, body });
+            socket.terminate();
+          });
         });
         socket.once('open', () => {
           socket.close();
