@@ -16,11 +16,13 @@ export type {
   ConnectHook,
   DisconnectHook,
   DisconnectInfo,
+  ErrorHook,
   GatewayHooks,
   HandshakeContext,
   OnBeforeConnect,
   OnConnect,
   OnDisconnect,
+  OnSocketError,
 } from './options/gateway-hooks';
 export type { CanJoinFn, JoinOptions, RoomAuthorizer } from './options/join-options';
 export { CloseCode } from './protocol/close-codes';

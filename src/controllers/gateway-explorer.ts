@@ -4,7 +4,7 @@ import { CONTROLLER_METADATA, GATEWAY_METADATA, HANDLERS_METADATA, BINARY_EVENT 
 import type { GatewayMetadata } from '../decorators/gateway.decorator';
 import type { HandlerMetadata } from '../decorators/on.decorator';
 import { BootErrorCode, SwitchboardBootError } from '../protocol/switchboard-error';
-import type { BeforeConnectHook, ConnectHook, DisconnectHook, GatewayHooks } from '../options/gateway-hooks';
+import type { BeforeConnectHook, ConnectHook, DisconnectHook, ErrorHook, GatewayHooks } from '../options/gateway-hooks';
 import { compileRoute, type RouteMatcher } from './route-matcher';
 import { BuiltInEvent } from '../protocol';
 import { DEFAULT_LIMITS, type ConnectionLimits } from '../options/connection-limits';
@@ -26,6 +26,7 @@ export interface GatewayRoute {
   readonly beforeConnect: readonly BeforeConnectHook[];
   readonly onConnect: readonly ConnectHook[];
   readonly onDisconnect: readonly DisconnectHook[];
+  readonly onError: readonly ErrorHook[];
   /** Event name → handler; a Map so `__proto__` and friends are just unknown events. */
   readonly handlers: ReadonlyMap<string, BoundHandler>;
   /** Whether and how client `joinRoom` frames are checked. */
@@ -119,6 +120,7 @@ export class GatewayExplorer {
       beforeConnect: hooks.flatMap((h) => (h.beforeConnect ? [h.beforeConnect] : [])),
       onConnect: hooks.flatMap((h) => (h.onConnect ? [h.onConnect] : [])),
       onDisconnect: hooks.flatMap((h) => (h.onDisconnect ? [h.onDisconnect] : [])),
+      onError: hooks.flatMap((h) => (h.onError ? [h.onError] : [])),
       handlers,
       joins: createJoinPolicy({
         gateway,
@@ -160,13 +162,14 @@ export class GatewayExplorer {
     return instance;
   }
 
-  /** The gateway class's own `beforeConnect` / `onConnect` / `onDisconnect` methods, bound to it. */
+  /** The gateway class's own `beforeConnect` / `onConnect` / `onDisconnect` / `onError` methods, bound to it. */
   private methodHooks(gateway: object): GatewayHooks {
     const g = gateway as Partial<Record<keyof GatewayHooks, (...args: never[]) => unknown>>;
     return {
       beforeConnect: typeof g.beforeConnect === 'function' ? (g.beforeConnect.bind(gateway) as BeforeConnectHook) : undefined,
       onConnect: typeof g.onConnect === 'function' ? (g.onConnect.bind(gateway) as ConnectHook) : undefined,
       onDisconnect: typeof g.onDisconnect === 'function' ? (g.onDisconnect.bind(gateway) as DisconnectHook) : undefined,
+      onError: typeof g.onError === 'function' ? (g.onError.bind(gateway) as ErrorHook) : undefined,
     };
   }
 }

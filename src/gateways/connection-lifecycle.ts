@@ -4,6 +4,7 @@ import { Backplane } from '../backplanes/backplane';
 import type { LocalConnection } from '../backplanes/connection-info';
 import type { GatewayRoute } from '../controllers/gateway-explorer';
 import { stackOf } from '../errors/stack-of';
+import { ThrottledErrorLog } from '../errors/throttled-error-log';
 import type { HandshakeContext } from '../options/gateway-hooks';
 import { SWITCHBOARD_OPTIONS, type SwitchboardOptions } from '../options/switchboard-options';
 import { CloseCode, connectionIdFactory, encodeFrame } from '../protocol';
@@ -23,6 +24,7 @@ type TaggedSocket = WebSocket & { [CONNECTION]?: { connection: ClientConnection;
 @Injectable()
 export class ConnectionLifecycle {
   private readonly logger = new Logger('Switchboard');
+  private readonly hookFailures = new ThrottledErrorLog(this.logger);
   private readonly closing = new Set<Promise<void>>();
   private readonly nextId: () => string;
   private wakeDrain?: () => void;
@@ -65,6 +67,7 @@ export class ConnectionLifecycle {
       await new Promise<void>((resolve) => (this.wakeDrain = resolve));
     }
     clearTimeout(timeout);
+    this.hookFailures.close();
   }
 
   private async open(route: GatewayRoute, socket: WebSocket, ctx: HandshakeContext): Promise<void> {
@@ -83,7 +86,7 @@ export class ConnectionLifecycle {
     (socket as TaggedSocket)[CONNECTION] = { connection, route };
     socket.on('message', this.onSocketMessage);
     socket.on('pong', onSocketPong);
-    socket.on('error', onSocketError);
+    socket.on('error', this.onSocketError);
     socket.once('close', this.onSocketClose);
 
     const { rooms: _none, ...record } = connection.describe(this.backplane.nodeId);
@@ -150,6 +153,25 @@ export class ConnectionLifecycle {
       if (tag) lifecycle.track(lifecycle.onClose(tag.route, tag.connection, code, reason.toString()));
     })(this);
 
+  // ws closes the socket itself after an error (1002, 1009 …) and the close listener cleans up; the hooks are told first.
+  private readonly onSocketError = ((lifecycle: ConnectionLifecycle) =>
+    function (this: TaggedSocket, error: Error): void {
+      const tag = this[CONNECTION];
+      if (tag && tag.route.onError.length > 0) void lifecycle.reportError(tag.route, tag.connection, error);
+    })(this);
+
+  private async reportError(route: GatewayRoute, connection: ClientConnection, error: Error): Promise<void> {
+    for (const hook of route.onError) {
+      try {
+        await hook(error, connection);
+      } catch (failure) {
+        // Clients cause socket errors at will: a hook that fails on each would otherwise flood the log.
+        const kind = `on-error hook of ${route.matcher.pattern} failed`;
+        this.hookFailures.error(kind, kind, failure);
+      }
+    }
+  }
+
   private track(work: Promise<void>): void {
     this.closing.add(work);
     void work.finally(() => {
@@ -163,6 +185,3 @@ function onSocketPong(this: TaggedSocket): void {
   const tag = this[CONNECTION];
   if (tag) tag.connection.alive = true;
 }
-
-/** ws closes the socket itself after an error (1002, 1009 …); the close listener cleans up. */
-function onSocketError(): void {}

@@ -40,11 +40,21 @@ export interface DisconnectInfo extends ConnectionInfo {
 /** Runs after the connection has closed and left every room. */
 export type DisconnectHook = (info: DisconnectInfo, connection: WsConnection) => void | Promise<void>;
 
+/**
+ * Runs when a connection's socket fails: a frame the WebSocket protocol
+ * refuses (bad opcode, bad UTF-8, over `maxPayload`), a reset. The error
+ * carries ws's `code` (e.g. `WS_ERR_UNSUPPORTED_MESSAGE_LENGTH`) when ws
+ * raised it. The connection closes by itself next (1002, 1007, 1009 …) and
+ * `onDisconnect` follows; this hook is for logs and metrics.
+ */
+export type ErrorHook = (error: Error, connection: WsConnection) => void | Promise<void>;
+
 /** Hooks of a route, or of every route when given to the module. */
 export interface GatewayHooks {
   readonly beforeConnect?: BeforeConnectHook;
   readonly onConnect?: ConnectHook;
   readonly onDisconnect?: DisconnectHook;
+  readonly onError?: ErrorHook;
 }
 
 /** A gateway class that checks or enriches the upgrade request (Nest DI available). */
@@ -58,4 +68,8 @@ export interface OnConnect {
 /** A gateway class told of every connection that ends on its route. */
 export interface OnDisconnect {
   onDisconnect(info: DisconnectInfo, connection: WsConnection): void | Promise<void>;
+}
+/** A gateway class told of every socket error on its route (see `ErrorHook`). */
+export interface OnSocketError {
+  onError(error: Error, connection: WsConnection): void | Promise<void>;
 }

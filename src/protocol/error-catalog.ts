@@ -185,6 +185,14 @@ const RUNTIME: Readonly<Record<RuntimeErrorCode, ErrorDescription>> = {
     when: "Redis did not answer a step of the Redis backplane's start or stop in time: connecting (within `connectTimeout`), unsubscribing, quitting, removing this node from the registry.",
     fix: 'Check that Redis is up and reachable. At boot it is the `cause` of `SB_BACKPLANE_UNREACHABLE`; on stop it is only logged.',
   },
+  SB_INVALID_ROOM: {
+    when: "`RealtimeService.joinRoom()` got a room name that is empty, not a string, longer than the route's `maxRoomNameLength` (for a connection of this node), or holds characters room names may not (the rules of a client's `joinRoom`); no one joined.",
+    fix: 'Build room names from letters, digits and `_ - . : @ / #`; `checkRoomName(room, maxLength)` says why a name is refused before you call.',
+  },
+  SB_TOO_MANY_ROOMS: {
+    when: "`RealtimeService.joinRoom()` would put a connection of this node in more rooms than its route's `maxRoomsPerConnection`; not joined.",
+    fix: 'Take the connection out of rooms it no longer needs, or raise `maxRoomsPerConnection` for its route.',
+  },
   SB_INVALID_METADATA: {
     when: '`updateConnectionMetadata()` got a patch that is not a plain object, or that holds a `__proto__`, `constructor` or `prototype` key; nothing was stored.',
     fix: 'Pass a plain object of keys to set (`null` removes one) without those keys; when the patch came from a request, answer 400.',

@@ -8,7 +8,15 @@ import type { WsConnection } from './ws-connection';
  * `ClientConnection` implements it; nothing in services knows the server
  * that accepted the socket.
  */
+/** The room limits of a connection's route. */
+export interface RoomLimits {
+  readonly maxRoomNameLength: number;
+  readonly maxRoomsPerConnection: number;
+}
+
 export interface HubConnection extends WsConnection {
+  /** Its route's room limits: server-side joins keep to them as client joins do. */
+  readonly limits: RoomLimits;
   /** The rooms this node has the connection in; the hub keeps it in step with its room index. */
   readonly rooms: Set<string>;
   /** Writes an encoded frame; false when the socket is not open or the slow-client policy refused it. */

@@ -3,6 +3,9 @@ import { Backplane } from '../backplanes/backplane';
 import type { BackplaneMessage } from '../backplanes/backplane-message';
 import type { HubConnection } from './hub-connection';
 import { LocalHub } from './local-hub';
+import { checkRoomName } from '../protocol/room-name';
+import { RuntimeErrorCode } from '../protocol/runtime-error-codes';
+import { SwitchboardError } from '../protocol/switchboard-error';
 
 type ControlMessage = Exclude<BackplaneMessage, { type: 'deliver' }>;
 
@@ -20,14 +23,27 @@ export class Membership {
     @Inject(Backplane) private readonly backplane: Backplane,
   ) {}
 
-  /** Adds a connection to a room; false when the connection is unknown. */
+  /**
+   * Adds a connection to a room; false when the connection is unknown. The
+   * room name must be valid, and a connection of this node keeps to its
+   * route's limits, as a client's `joinRoom` does; otherwise a
+   * `SwitchboardError` (`SB_INVALID_ROOM`, `SB_TOO_MANY_ROOMS`) and no join.
+   */
   async join(id: string, room: string): Promise<boolean> {
     const local = this.hub.get(id);
-    if (local) {
-      await this.joinLocal(local, room);
-      return true;
+    // Another node's connection: its route's length limit is that node's; the characters are the same everywhere.
+    const invalid = checkRoomName(room, local?.limits.maxRoomNameLength ?? Number.POSITIVE_INFINITY);
+    if (invalid !== undefined) throw new SwitchboardError(RuntimeErrorCode.INVALID_ROOM, `joinRoom(${JSON.stringify(id)}): ${invalid}`);
+    if (!local) return (await this.backplane.joinRemote(id, room)) > 0;
+    const { maxRoomsPerConnection } = local.limits;
+    if (!local.rooms.has(room) && local.rooms.size >= maxRoomsPerConnection) {
+      throw new SwitchboardError(
+        RuntimeErrorCode.TOO_MANY_ROOMS,
+        `joinRoom(${JSON.stringify(id)}): the connection is already in ${maxRoomsPerConnection} rooms, its route's maxRoomsPerConnection`,
+      );
     }
-    return (await this.backplane.joinRemote(id, room)) > 0;
+    await this.joinLocal(local, room);
+    return true;
   }
 
   /** Removes a connection from a room; false when the connection is unknown. */
