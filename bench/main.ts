@@ -8,6 +8,7 @@ import { parseOptions, usage, type BenchOptions } from './options';
 import { machineInfo, writeResults } from './report/results';
 import { summarise } from './report/summary';
 import { report } from './report/table';
+import { runNoisyNeighbour } from './noisy-neighbour';
 import { runOne, type RunRecord } from './run-one';
 import { benchRedis, type BenchRedis } from './support/redis';
 
@@ -42,6 +43,10 @@ async function main(): Promise<void> {
     return;
   }
   const options = parsed;
+  if (options.noisy) {
+    await runNoisyNeighbour();
+    return;
+  }
   const startedAt = new Date().toISOString();
   const machine = machineInfo();
   const runId = randomBytes(4).toString('hex');

@@ -30,6 +30,8 @@ export interface BenchOptions {
   readonly quick: boolean;
   /** Write V8 CPU profiles of every server process to `<outDir>/profiles/`. Default false. */
   readonly profile: boolean;
+  /** Run the noisy-neighbour scenario instead of the fan-out runs (see noisy-neighbour.ts). Default false. */
+  readonly noisy: boolean;
 }
 
 export const DEFAULT_OPTIONS: BenchOptions = {
@@ -48,6 +50,7 @@ export const DEFAULT_OPTIONS: BenchOptions = {
   progress: process.stderr.isTTY === true,
   quick: false,
   profile: false,
+  noisy: false,
 };
 
 /** What `--quick` changes: one run of each, smaller phases. */
@@ -74,6 +77,7 @@ export function usage(): string {
   --out bench/results     folder for the JSON file
   --progress / --no-progress
   --profile               write V8 CPU profiles of the servers to <out>/profiles/ (slows them down)
+  --noisy                 only the noisy-neighbour scenario: a quiet client's round trips while others flood
 Env: REDIS_URL (default redis://127.0.0.1:6379)`;
 }
 
@@ -138,6 +142,9 @@ export function parseOptions(argv: readonly string[]): BenchOptions | 'help' {
         break;
       case '--profile':
         set.profile = true;
+        break;
+      case '--noisy':
+        set.noisy = true;
         break;
       default:
         throw new Error(`unknown option ${flag}\n\n${usage()}`);

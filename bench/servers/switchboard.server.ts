@@ -45,6 +45,12 @@ class BenchController {
   pub(@Emitter() emitter: WsEmitter, @Message() message: Publish): void {
     emitter.room(message.room).emitExceptSender('m', message.payload);
   }
+
+  /** The noisy-neighbour scenario's quiet client measures its round trips with it. */
+  @On('echo')
+  echo(@Message() message: unknown): unknown {
+    return message;
+  }
 }
 
 @Gateway('/ws', { controllers: [BenchController] })
@@ -66,9 +72,18 @@ function createBackplane(kind: string): Backplane {
   }
 }
 
+/**
+ * `BENCH_LIMITS=default` (the noisy-neighbour scenario): every per-connection
+ * limit at its default, the per-address caps raised (all its clients come from
+ * 127.0.0.1); otherwise `BENCH_LIMITS` above.
+ */
+function limitsFromEnv() {
+  return process.env.BENCH_LIMITS === 'default' ? { maxConnectionsPerIp: 1e9, connectionRatePerIp: 1e9 } : BENCH_LIMITS;
+}
+
 async function startApp(kind: string) {
   @Module({
-    imports: [SwitchboardModule.forRoot({ backplane: createBackplane(kind), limits: BENCH_LIMITS, closeTimeout: 500 })],
+    imports: [SwitchboardModule.forRoot({ backplane: createBackplane(kind), limits: limitsFromEnv(), closeTimeout: 500 })],
     providers: [BenchController, BenchGateway],
   })
   class SwitchboardBenchModule {}
