@@ -12,6 +12,7 @@ import { LocalHub } from './services/local-hub';
 import { NodeInbox } from './services/node-inbox';
 import { Membership } from './services/membership';
 import { RealtimeService } from './services/realtime.service';
+import { RouteRoomLimits } from './services/route-room-limits';
 import { SWITCHBOARD_OPTIONS, type SwitchboardAsyncOptions, type SwitchboardOptions } from './options/switchboard-options';
 
 const backplaneProvider: Provider = {
@@ -25,6 +26,7 @@ const providers: Provider[] = [
   LocalHub,
   Fanout,
   Membership,
+  RouteRoomLimits,
   RealtimeService,
   HandlerFactory,
   GatewayExplorer,

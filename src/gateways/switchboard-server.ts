@@ -7,6 +7,7 @@ import { SWITCHBOARD_OPTIONS, type SwitchboardOptions } from '../options/switchb
 import { BootErrorCode, CloseCode, SwitchboardBootError } from '../protocol';
 import { LocalHub } from '../services/local-hub';
 import { NodeInbox } from '../services/node-inbox';
+import { RouteRoomLimits } from '../services/route-room-limits';
 import type { ClientConnection } from './client-connection';
 import { ConnectionLifecycle } from './connection-lifecycle';
 import { limitHandshakeTime } from './handshake-timeout';
@@ -38,12 +39,14 @@ export class SwitchboardServer implements OnApplicationBootstrap, BeforeApplicat
     @Inject(Backplane) private readonly backplane: Backplane,
     hub: LocalHub<ClientConnection>,
     @Inject(SWITCHBOARD_OPTIONS) private readonly options: SwitchboardOptions,
+    private readonly roomLimits: RouteRoomLimits,
   ) {
     this.heartbeat = new Heartbeat(hub);
   }
 
   async onApplicationBootstrap(): Promise<void> {
     const routes = this.explorer.explore();
+    for (const route of routes) this.roomLimits.set(route.matcher.pattern, route.limits);
     const httpServer = this.adapterHost.httpAdapter?.getHttpServer() as Server | undefined;
     if (!httpServer) {
       throw new SwitchboardBootError(

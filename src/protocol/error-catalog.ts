@@ -186,11 +186,11 @@ const RUNTIME: Readonly<Record<RuntimeErrorCode, ErrorDescription>> = {
     fix: 'Check that Redis is up and reachable. At boot it is the `cause` of `SB_BACKPLANE_UNREACHABLE`; on stop it is only logged.',
   },
   SB_INVALID_ROOM: {
-    when: "`RealtimeService.joinRoom()` got a room name that is empty, not a string, longer than the route's `maxRoomNameLength` (for a connection of this node), or holds characters room names may not (the rules of a client's `joinRoom`); no one joined.",
+    when: "`RealtimeService.joinRoom()` got a room name that is empty, not a string, longer than the connection's route's `maxRoomNameLength`, or holds characters room names may not (the rules of a client's `joinRoom`); no one joined.",
     fix: 'Build room names from letters, digits and `_ - . : @ / #`; `checkRoomName(room, maxLength)` says why a name is refused before you call.',
   },
   SB_TOO_MANY_ROOMS: {
-    when: "`RealtimeService.joinRoom()` would put a connection of this node in more rooms than its route's `maxRoomsPerConnection`; not joined.",
+    when: "`RealtimeService.joinRoom()` would put a connection (of any node) in more rooms than its route's `maxRoomsPerConnection`; not joined.",
     fix: 'Take the connection out of rooms it no longer needs, or raise `maxRoomsPerConnection` for its route.',
   },
   SB_INVALID_METADATA: {

@@ -17,7 +17,7 @@ export const RuntimeErrorCode = {
   BACKPLANE_TIMEOUT: 'SB_BACKPLANE_TIMEOUT',
   /** `RealtimeService.joinRoom()` was given a room name that is not valid (as a client join gets `INVALID_ROOM`). */
   INVALID_ROOM: 'SB_INVALID_ROOM',
-  /** `RealtimeService.joinRoom()` would put a connection of this node in more than its route's `maxRoomsPerConnection` rooms. */
+  /** `RealtimeService.joinRoom()` would put a connection (of any node) in more than its route's `maxRoomsPerConnection` rooms. */
   TOO_MANY_ROOMS: 'SB_TOO_MANY_ROOMS',
   /** `updateConnectionMetadata()` was given a patch that is not a plain object, or holds a `__proto__`, `constructor` or `prototype` key. */
   INVALID_METADATA: 'SB_INVALID_METADATA',

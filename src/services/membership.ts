@@ -1,8 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { Backplane } from '../backplanes/backplane';
 import type { BackplaneMessage } from '../backplanes/backplane-message';
-import type { HubConnection } from './hub-connection';
+import type { HubConnection, RoomLimits } from './hub-connection';
 import { LocalHub } from './local-hub';
+import { RouteRoomLimits } from './route-room-limits';
 import { checkRoomName } from '../protocol/room-name';
 import { RuntimeErrorCode } from '../protocol/runtime-error-codes';
 import { SwitchboardError } from '../protocol/switchboard-error';
@@ -21,29 +22,31 @@ export class Membership {
   constructor(
     private readonly hub: LocalHub,
     @Inject(Backplane) private readonly backplane: Backplane,
+    private readonly routeLimits: RouteRoomLimits,
   ) {}
 
   /**
    * Adds a connection to a room; false when the connection is unknown. The
-   * room name must be valid, and a connection of this node keeps to its
-   * route's limits, as a client's `joinRoom` does; otherwise a
-   * `SwitchboardError` (`SB_INVALID_ROOM`, `SB_TOO_MANY_ROOMS`) and no join.
+   * room name must be valid and the connection keep to its route's limits,
+   * as a client's `joinRoom` does; otherwise a `SwitchboardError`
+   * (`SB_INVALID_ROOM`, `SB_TOO_MANY_ROOMS`) and no join. Another node's
+   * connection is looked up in the registry first (its route and rooms), so
+   * two joins of it at once may pass the room count together.
    */
   async join(id: string, room: string): Promise<boolean> {
     const local = this.hub.get(id);
-    // Another node's connection: its route's length limit is that node's; the characters are the same everywhere.
-    const invalid = checkRoomName(room, local?.limits.maxRoomNameLength ?? Number.POSITIVE_INFINITY);
-    if (invalid !== undefined) throw new SwitchboardError(RuntimeErrorCode.INVALID_ROOM, `joinRoom(${JSON.stringify(id)}): ${invalid}`);
-    if (!local) return (await this.backplane.joinRemote(id, room)) > 0;
-    const { maxRoomsPerConnection } = local.limits;
-    if (!local.rooms.has(room) && local.rooms.size >= maxRoomsPerConnection) {
-      throw new SwitchboardError(
-        RuntimeErrorCode.TOO_MANY_ROOMS,
-        `joinRoom(${JSON.stringify(id)}): the connection is already in ${maxRoomsPerConnection} rooms, its route's maxRoomsPerConnection`,
-      );
+    if (local) {
+      checkJoin(id, room, local.limits, local.rooms);
+      await this.joinLocal(local, room);
+      return true;
     }
-    await this.joinLocal(local, room);
-    return true;
+    // The characters first, with no round trip: they are the same on every route.
+    checkJoin(id, room, { maxRoomNameLength: Number.POSITIVE_INFINITY, maxRoomsPerConnection: Number.POSITIVE_INFINITY }, new Set());
+    const info = await this.backplane.getConnection(id);
+    if (!info) return false;
+    const limits = this.routeLimits.of(info.route);
+    if (limits) checkJoin(id, room, limits, new Set(info.rooms));
+    return (await this.backplane.joinRemote(id, room)) > 0;
   }
 
   /** Removes a connection from a room; false when the connection is unknown. */
@@ -123,6 +126,18 @@ export class Membership {
     if (!connection.acceptRoomChange(room, version)) return;
     if (change === 'join') this.hub.join(connection, room);
     else this.hub.leave(connection, room);
+  }
+}
+
+/** Throws why `id` may not join `room` under `limits`, given the rooms it is in. */
+function checkJoin(id: string, room: string, limits: RoomLimits, rooms: ReadonlySet<string>): void {
+  const invalid = checkRoomName(room, limits.maxRoomNameLength);
+  if (invalid !== undefined) throw new SwitchboardError(RuntimeErrorCode.INVALID_ROOM, `joinRoom(${JSON.stringify(id)}): ${invalid}`);
+  if (!rooms.has(room) && rooms.size >= limits.maxRoomsPerConnection) {
+    throw new SwitchboardError(
+      RuntimeErrorCode.TOO_MANY_ROOMS,
+      `joinRoom(${JSON.stringify(id)}): the connection is already in ${limits.maxRoomsPerConnection} rooms, its route's maxRoomsPerConnection`,
+    );
   }
 }
 

@@ -208,6 +208,18 @@ export function backplaneContract(name: string, factory: TwoNodeFactory): void {
       expect(await call(caller, 'joinRoom', `${ownerOf(target.id)}.zzzz`, room)).toBe(false);
     });
 
+    it("joinRoom() keeps another node's connection to the room rules and its route's maxRoomsPerConnection", async () => {
+      const [caller, target] = [await on(0), await on(1, '/ws/other')];
+      const [a, b] = [unique('a'), unique('b')];
+      expect(await call(caller, 'joinRoom', target.id, a)).toBe(true);
+      expect(await call(caller, 'joinRoom', target.id, b)).toBe(true);
+      expect(await call(caller, 'joinRoom', target.id, b)).toBe(true);
+      await expect(call(caller, 'joinRoom', target.id, unique('c'))).rejects.toThrow(/"code":"SB_TOO_MANY_ROOMS"/);
+      await expect(call(caller, 'joinRoom', target.id, 'not a room')).rejects.toThrow(/"code":"SB_INVALID_ROOM"/);
+      expect([...(await call<ConnectionInfo>(caller, 'getConnectionInfo', target.id)).rooms].sort()).toEqual([a, b].sort());
+      expect([...(await target.request('whoami')).message.rooms].sort()).toEqual([a, b].sort());
+    });
+
     it('getAllConnections() and getRoomMembers() see connections on every node; getLocalConnections() only its own', async () => {
       const room = unique('room');
       const [a0, a1, b1] = [await joined(await on(0), room), await joined(await on(1), room), await on(1)];
