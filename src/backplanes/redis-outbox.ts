@@ -64,8 +64,7 @@ export class RedisOutbox {
 
   /** Sends every held message, oldest first, and empties the outbox; returns how many. */
   flush(): number {
-    const retried = this.retried.sort((a, b) => a[2] - b[2]).map(([channel, payload]): Held => [channel, payload]);
-    const held = [...retried, ...this.queued];
+    const held = [...this.retried.sort((a, b) => a[2] - b[2]), ...this.queued];
     this.retried = [];
     this.queued = [];
     for (const [channel, payload] of held) this.sendNow(channel, payload);

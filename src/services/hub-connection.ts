@@ -2,18 +2,18 @@ import type { ConnectionInfo, MetadataUpdate } from '../backplanes/connection-in
 import type { PreparedFrame } from './prepared-frame';
 import type { WsConnection } from './ws-connection';
 
-/**
- * A connection as delivery sees it: the public `WsConnection` plus what the
- * local hub, membership and handler replies need. The gateway's
- * `ClientConnection` implements it; nothing in services knows the server
- * that accepted the socket.
- */
 /** The room limits of a connection's route. */
 export interface RoomLimits {
   readonly maxRoomNameLength: number;
   readonly maxRoomsPerConnection: number;
 }
 
+/**
+ * A connection as delivery sees it: the public `WsConnection` plus what the
+ * local hub, membership and handler replies need. The gateway's
+ * `ClientConnection` implements it; nothing in services knows the server
+ * that accepted the socket.
+ */
 export interface HubConnection extends WsConnection {
   /** Its route's room limits: server-side joins keep to them as client joins do. */
   readonly limits: RoomLimits;

@@ -41,7 +41,7 @@ export class Membership {
       return true;
     }
     // The characters first, with no round trip: they are the same on every route.
-    checkJoin(id, room, { maxRoomNameLength: Number.POSITIVE_INFINITY, maxRoomsPerConnection: Number.POSITIVE_INFINITY }, new Set());
+    checkName(id, room, Number.POSITIVE_INFINITY);
     const info = await this.backplane.getConnection(id);
     if (!info) return false;
     const limits = this.routeLimits.of(info.route);
@@ -131,14 +131,19 @@ export class Membership {
 
 /** Throws why `id` may not join `room` under `limits`, given the rooms it is in. */
 function checkJoin(id: string, room: string, limits: RoomLimits, rooms: ReadonlySet<string>): void {
-  const invalid = checkRoomName(room, limits.maxRoomNameLength);
-  if (invalid !== undefined) throw new SwitchboardError(RuntimeErrorCode.INVALID_ROOM, `joinRoom(${JSON.stringify(id)}): ${invalid}`);
+  checkName(id, room, limits.maxRoomNameLength);
   if (!rooms.has(room) && rooms.size >= limits.maxRoomsPerConnection) {
     throw new SwitchboardError(
       RuntimeErrorCode.TOO_MANY_ROOMS,
       `joinRoom(${JSON.stringify(id)}): the connection is already in ${limits.maxRoomsPerConnection} rooms, its route's maxRoomsPerConnection`,
     );
   }
+}
+
+/** Throws why `room` is not a valid room name up to `maxLength` characters. */
+function checkName(id: string, room: string, maxLength: number): void {
+  const invalid = checkRoomName(room, maxLength);
+  if (invalid !== undefined) throw new SwitchboardError(RuntimeErrorCode.INVALID_ROOM, `joinRoom(${JSON.stringify(id)}): ${invalid}`);
 }
 
 /** A close reason cut to the 123 bytes a close frame can carry (ws throws on longer ones), on a character boundary. */

@@ -145,26 +145,22 @@ describe('Redis backplane: a Redis that hangs', () => {
   it('holds publishes in flight and held together under outboxLimit; the first ones arrive in order, the rest are counted lost', async () => {
     const outboxLimit = 100;
     const { redis, nodes, here, there } = await deployment({ outboxLimit });
-    const burst = (from: number, count: number): void => {
+    /** Sends frames from..from+count-1 to the room and waits until node 0 has handled them (they come back to the sender). */
+    const burst = async (from: number, count: number, which: string): Promise<void> => {
       for (let n = from; n < from + count; n++) here.send({ event: 'seq', message: { room: 'room', n } });
+      await eventually(
+        () => seqOf(here).length === from + count,
+        SLACK_MS,
+        () => `node 0 has handled the ${which} burst (${seqOf(here).length})`,
+      );
     };
     redis.freeze();
     // Before the node knows: straight to ioredis, which holds what a stopped Redis does not answer.
-    burst(0, 150);
-    await eventually(
-      () => seqOf(here).length === 150,
-      SLACK_MS,
-      () => `node 0 has handled the first burst (${seqOf(here).length})`,
-    );
+    await burst(0, 150, 'first');
     expect(await backplaneStatus(here)).toMatchObject({ healthy: true, pending: outboxLimit, lost: 50 });
     await untilHealthy(here, false, UNHEALTHY_WITHIN_MS, nodes.logs[0]);
     // Known stalled: held in the outbox, under the same limit.
-    burst(150, 150);
-    await eventually(
-      () => seqOf(here).length === 300,
-      SLACK_MS,
-      () => `node 0 has handled the second burst (${seqOf(here).length})`,
-    );
+    await burst(150, 150, 'second');
     expect(await backplaneStatus(here)).toMatchObject({ healthy: false, pending: outboxLimit, lost: 200 });
 
     redis.thaw();
