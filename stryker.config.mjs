@@ -59,7 +59,8 @@ if (scopeName !== undefined && !(scopeName in SCOPES)) {
   throw new Error(`MUTATE_SCOPE=${scopeName}: expected one of ${Object.keys(SCOPES).join(', ')}`);
 }
 const scopes = scopeName ? [SCOPES[scopeName]] : Object.values(SCOPES);
-const report = scopeName ?? 'all';
+// MUTATE_REPORT names the report, so a scope run in parts keeps one report per part.
+const report = process.env.MUTATE_REPORT ?? scopeName ?? 'all';
 
 /** @type {import('@stryker-mutator/api/core').PartialStrykerOptions} */
 export default {

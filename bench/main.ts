@@ -9,6 +9,7 @@ import { machineInfo, writeResults } from './report/results';
 import { summarise } from './report/summary';
 import { report } from './report/table';
 import { runNoisyNeighbour } from './noisy-neighbour';
+import { runSoak } from './soak';
 import { runOne, type RunRecord } from './run-one';
 import { benchRedis, type BenchRedis } from './support/redis';
 
@@ -45,6 +46,10 @@ async function main(): Promise<void> {
   const options = parsed;
   if (options.noisy) {
     await runNoisyNeighbour();
+    return;
+  }
+  if (options.soak) {
+    await runSoak(options);
     return;
   }
   const startedAt = new Date().toISOString();

@@ -32,6 +32,14 @@ export interface BenchOptions {
   readonly profile: boolean;
   /** Run the noisy-neighbour scenario instead of the fan-out runs (see noisy-neighbour.ts). Default false. */
   readonly noisy: boolean;
+  /** Run the soak scenario instead of the fan-out runs (see soak.ts). Default false. */
+  readonly soak: boolean;
+  /** Connection cycles per soak round. Default 10 000. */
+  readonly soakCycles: number;
+  /** Room messages delivered per soak round. Default 200 000. */
+  readonly soakDeliveries: number;
+  /** Soak rounds after the warm-up. Default 3. */
+  readonly soakRounds: number;
 }
 
 export const DEFAULT_OPTIONS: BenchOptions = {
@@ -51,6 +59,10 @@ export const DEFAULT_OPTIONS: BenchOptions = {
   quick: false,
   profile: false,
   noisy: false,
+  soak: false,
+  soakCycles: 10_000,
+  soakDeliveries: 200_000,
+  soakRounds: 3,
 };
 
 /** What `--quick` changes: one run of each, smaller phases. */
@@ -78,6 +90,10 @@ export function usage(): string {
   --progress / --no-progress
   --profile               write V8 CPU profiles of the servers to <out>/profiles/ (slows them down)
   --noisy                 only the noisy-neighbour scenario: a quiet client's round trips while others flood
+  --soak                  only the soak scenario: memory of a 2-worker cluster over many connections and messages
+  --soak-cycles 10000     connect/join/publish/close cycles per soak round
+  --soak-deliveries 200000  room messages delivered per soak round
+  --soak-rounds 3         soak rounds after the warm-up
 Env: REDIS_URL (default redis://127.0.0.1:6379)`;
 }
 
@@ -145,6 +161,18 @@ export function parseOptions(argv: readonly string[]): BenchOptions | 'help' {
         break;
       case '--noisy':
         set.noisy = true;
+        break;
+      case '--soak':
+        set.soak = true;
+        break;
+      case '--soak-cycles':
+        set.soakCycles = positiveInt(flag, value());
+        break;
+      case '--soak-deliveries':
+        set.soakDeliveries = positiveInt(flag, value());
+        break;
+      case '--soak-rounds':
+        set.soakRounds = positiveInt(flag, value());
         break;
       default:
         throw new Error(`unknown option ${flag}\n\n${usage()}`);

@@ -18,11 +18,30 @@ export function benchPort(): number {
 /** The loopback address every bench server listens on. */
 export const BENCH_HOST = '127.0.0.1';
 
-/** Makes SIGUSR2 run a full GC (the process must run with --expose-gc). */
-export function collectGarbageOnSignal(): void {
+/** What a server process prints after the GC that SIGUSR2 asks for (the soak scenario reads it). */
+export const MEMORY_LINE = '@@memory ';
+
+/** One process's memory after a full GC, in bytes, as `process.memoryUsage()` gives it. */
+export interface MemoryReport {
+  readonly pid: number;
+  readonly role: 'primary' | 'worker' | 'single';
+  readonly rss: number;
+  readonly heapUsed: number;
+  readonly external: number;
+  readonly arrayBuffers: number;
+}
+
+/**
+ * Makes SIGUSR2 run a full GC (the process must run with --expose-gc) and
+ * print `@@memory {…}` with what the process holds after it.
+ */
+export function collectGarbageOnSignal(role: () => MemoryReport['role'] = () => 'single'): void {
   process.on('SIGUSR2', () => {
     const gc = (globalThis as { gc?: () => void }).gc;
     gc?.();
+    const { rss, heapUsed, external, arrayBuffers } = process.memoryUsage();
+    const report: MemoryReport = { pid: process.pid, role: role(), rss, heapUsed, external, arrayBuffers };
+    process.stdout.write(`${MEMORY_LINE}${JSON.stringify(report)}\n`);
   });
 }
 

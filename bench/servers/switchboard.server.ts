@@ -6,7 +6,8 @@
 //
 // Limits are set explicitly so the bench measures fan-out, not policy: the
 // publisher sends thousands of frames a second, far above the default rate
-// limit (100/s, burst 200), so rateLimit and rateBurst are raised out of
+// limit (100/s, burst 200) and byte budget (1 MiB/s, burst 4 MiB), so
+// rateLimit, rateBurst, byteRateLimit and byteBurst are raised out of
 // reach; and every receiver connects from one address, thousands in a few
 // seconds, so the per-address caps (1,000 connections, 100 handshakes a
 // second) are raised too. Every other limit keeps its default (highWaterMark
@@ -32,7 +33,14 @@ import {
 import { BENCH_HOST, announceReady, benchPort, collectGarbageOnSignal } from './server-support';
 
 /** The limits the bench server runs with; see the note at the top of this file. */
-export const BENCH_LIMITS = { rateLimit: 1e9, rateBurst: 1e9, maxConnectionsPerIp: 1e9, connectionRatePerIp: 1e9 } as const;
+export const BENCH_LIMITS = {
+  rateLimit: 1e9,
+  rateBurst: 1e9,
+  byteRateLimit: 1e12,
+  byteBurst: 1e12,
+  maxConnectionsPerIp: 1e9,
+  connectionRatePerIp: 1e9,
+} as const;
 
 interface Publish {
   readonly room: string;
@@ -94,7 +102,7 @@ async function startApp(kind: string) {
 
 async function main(): Promise<void> {
   const kind = process.env.BACKPLANE ?? 'memory';
-  collectGarbageOnSignal();
+  collectGarbageOnSignal(() => (kind === 'memory' ? 'single' : cluster.isPrimary ? 'primary' : 'worker'));
   if (kind === 'memory') {
     const app = await startApp(kind);
     process.on('SIGTERM', () => void app.close().finally(() => process.exit(0)));

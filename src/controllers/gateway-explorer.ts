@@ -7,7 +7,7 @@ import { BootErrorCode, SwitchboardBootError } from '../protocol/switchboard-err
 import type { BeforeConnectHook, ConnectHook, DisconnectHook, ErrorHook, GatewayHooks } from '../options/gateway-hooks';
 import { compileRoute, type RouteMatcher } from './route-matcher';
 import { BuiltInEvent } from '../protocol';
-import { DEFAULT_LIMITS, type ConnectionLimits } from '../options/connection-limits';
+import { resolveLimits, type ConnectionLimits } from '../options/connection-limits';
 import { SWITCHBOARD_OPTIONS, type SwitchboardOptions } from '../options/switchboard-options';
 import type { BoundHandler } from './handler-context';
 import { HandlerFactory } from './handler-factory';
@@ -113,7 +113,7 @@ export class GatewayExplorer {
     return {
       matcher: compileRoute(metadata.path),
       gatewayName,
-      limits: { ...DEFAULT_LIMITS, ...this.options.limits, ...metadata.limits },
+      limits: resolveLimits(metadata.path, this.options.limits, metadata.limits),
       subprotocols: metadata.subprotocols ?? [],
       requireSubprotocol: metadata.requireSubprotocol ?? false,
       guard: this.handlerFactory.createHandshakeGuard(gateway),

@@ -1,6 +1,5 @@
 import type { FrameId } from '../protocol';
-import type { ConnectionLimits } from '../options/connection-limits';
-import { RateLimiter } from './rate-limiter';
+import { RateLimiter, type RateBudgets } from './rate-limiter';
 
 /** A frame waiting for its handler, or a refusal of the flow limits made before `connected` was out. */
 export type InboxEntry = { readonly data: Buffer; readonly isBinary: boolean } | { readonly refused: string; readonly id?: FrameId };
@@ -18,8 +17,8 @@ export class FrameInbox {
   /** True while the dispatcher works through `frames`. */
   draining = false;
 
-  constructor(limits: Pick<ConnectionLimits, 'rateLimit' | 'rateBurst'>) {
-    this.rate = new RateLimiter(limits.rateLimit, limits.rateBurst);
+  constructor(limits: RateBudgets) {
+    this.rate = new RateLimiter(limits);
   }
 
   /** The connection closed: nothing waiting is handled any more. */

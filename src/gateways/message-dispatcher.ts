@@ -11,7 +11,7 @@ import {
   checkRoomName,
   decodeFrame,
   encodeFrame,
-  frameIdOf,
+  scanFrameId,
   type EncodedFrame,
   type ExceptionBody,
   type FrameId,
@@ -46,16 +46,17 @@ export class MessageDispatcher {
 
   /** Called for every frame a connection receives. */
   receive(connection: ClientConnection, route: GatewayRoute, data: Buffer, isBinary: boolean): void {
-    if (!connection.inbox.rate.take()) {
+    const refused = connection.inbox.rate.take(data.length);
+    if (refused !== undefined) {
       if (connection.inbox.rate.refusedInARow >= route.limits.rateLimitCloseAfter) {
         connection.close(CloseCode.POLICY_VIOLATION, 'rate limit exceeded');
       } else {
-        this.refuse(connection, route, data, isBinary, 'too many messages; slow down');
+        this.refuse(connection, data, isBinary, refused);
       }
       return;
     }
     if (connection.inbox.frames.length >= MAX_PENDING_FRAMES) {
-      this.refuse(connection, route, data, isBinary, 'too many messages waiting for their handlers');
+      this.refuse(connection, data, isBinary, 'too many messages waiting for their handlers');
       return;
     }
     connection.inbox.frames.push({ data, isBinary });
@@ -90,8 +91,9 @@ export class MessageDispatcher {
    * Before the `connected` frame is out, the refusal waits its turn in the
    * inbox (while there is room), so `connected` stays the first frame.
    */
-  private refuse(connection: ClientConnection, route: GatewayRoute, data: Buffer, isBinary: boolean, why: string): void {
-    const id = isBinary ? undefined : frameIdOf(decodeFrame(data, false, route.limits));
+  private refuse(connection: ClientConnection, data: Buffer, isBinary: boolean, why: string): void {
+    // A scan for the id, not a parse: refusing must cost less than handling, or a flood of refused frames still holds the loop.
+    const id = isBinary ? undefined : scanFrameId(data.toString());
     if (connection.inbox.ready) return this.fail(connection, ErrorCode.RATE_LIMITED, why, id);
     if (connection.inbox.frames.length < MAX_PENDING_FRAMES) connection.inbox.frames.push({ refused: why, id });
   }

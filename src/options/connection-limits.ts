@@ -1,3 +1,5 @@
+import { BootErrorCode, SwitchboardBootError } from '../protocol/switchboard-error';
+
 /** What happens to a frame for a client whose send buffer is over the high-water mark. */
 export type SlowClientPolicy = 'drop' | 'disconnect';
 
@@ -15,6 +17,14 @@ export interface ConnectionLimits {
   readonly rateLimit: number;
   /** Frames a connection may send in a burst above the average. Default 200. */
   readonly rateBurst: number;
+  /**
+   * Bytes a second a connection may send on average, counted beside the
+   * frames: few large frames cost as much to handle as many small ones.
+   * A frame over it gets `RATE_LIMITED` like one over `rateLimit`. Default 1 MiB.
+   */
+  readonly byteRateLimit: number;
+  /** Bytes a connection may send in a burst above the average; at least `maxPayload`. Default 4 MiB. */
+  readonly byteBurst: number;
   /** Rate-limited frames in a row after which the connection is closed with 1008. Default 50. */
   readonly rateLimitCloseAfter: number;
   /** Interval of protocol pings, in ms; a peer that misses one is terminated. 0 turns it off. Default 30 000. */
@@ -58,6 +68,8 @@ export const DEFAULT_LIMITS: ConnectionLimits = {
   maxRoomsPerConnection: 100,
   rateLimit: 100,
   rateBurst: 200,
+  byteRateLimit: 1024 * 1024,
+  byteBurst: 4 * 1024 * 1024,
   rateLimitCloseAfter: 50,
   heartbeatInterval: 30_000,
   highWaterMark: 1024 * 1024,
@@ -68,3 +80,19 @@ export const DEFAULT_LIMITS: ConnectionLimits = {
   connectionRatePerIp: 100,
   trustedProxies: undefined,
 };
+
+/**
+ * A route's limits: the defaults, then the module's, then the gateway's.
+ * Throws `SB_INVALID_LIMITS` for limits that would refuse frames the route
+ * accepts.
+ */
+export function resolveLimits(path: string, ...layers: readonly (Partial<ConnectionLimits> | undefined)[]): ConnectionLimits {
+  const limits: ConnectionLimits = Object.assign({}, DEFAULT_LIMITS, ...layers);
+  if (!(limits.byteBurst >= limits.maxPayload)) {
+    throw new SwitchboardBootError(
+      BootErrorCode.INVALID_LIMITS,
+      `${path}: byteBurst (${limits.byteBurst}) is below maxPayload (${limits.maxPayload}), so its largest frames would always be refused; raise byteBurst or lower maxPayload`,
+    );
+  }
+  return limits;
+}

@@ -19,6 +19,7 @@ export const BootErrorCode = {
   INVALID_GUARD: 'SB_INVALID_GUARD',
   INVALID_JOIN_OPTIONS: 'SB_INVALID_JOIN_OPTIONS',
   JOIN_AUTHORIZER_NOT_PROVIDED: 'SB_JOIN_AUTHORIZER_NOT_PROVIDED',
+  INVALID_LIMITS: 'SB_INVALID_LIMITS',
 } as const;
 
 export type BootErrorCode = (typeof BootErrorCode)[keyof typeof BootErrorCode];

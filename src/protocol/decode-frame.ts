@@ -12,12 +12,6 @@ export type DecodeResult =
   | { readonly ok: true; readonly frame: InboundFrame }
   | { readonly ok: false; readonly code: ErrorCode; readonly reason: string; readonly id?: FrameId };
 
-/** The id of a decoded frame, good or bad, so an answer can be correlated to it; binary frames have none. */
-export function frameIdOf(decoded: DecodeResult): FrameId | undefined {
-  if (!decoded.ok) return decoded.id;
-  return decoded.frame.kind === 'event' ? decoded.frame.id : undefined;
-}
-
 /**
  * Decodes one client frame. Never throws: every malformed input becomes a
  * `BAD_FRAME` result that the dispatcher turns into an `exception` frame.
@@ -63,6 +57,15 @@ export function decodeFrame(data: Buffer | string, isBinary: boolean, limits: De
       id,
     },
   };
+}
+
+/**
+ * The id of a text frame, found by a scan instead of a parse: for a frame
+ * refused unread (rate limits), whose refusal still carries the id the
+ * client's request waits for.
+ */
+export function scanFrameId(text: string): FrameId | undefined {
+  return readId(topLevelId(text));
 }
 
 function bad(reason: string, id?: FrameId): DecodeResult {

@@ -162,6 +162,10 @@ const BOOT: Readonly<Record<BootErrorCode, ErrorDescription>> = {
     when: 'A `joins.authorize` class that no module provides.',
     fix: 'Add it to the `providers` of a module (a request-scoped one is `SB_SCOPED_PROVIDER`).',
   },
+  SB_INVALID_LIMITS: {
+    when: 'Connection limits that refuse frames the route accepts: `byteBurst` below `maxPayload`.',
+    fix: 'Raise `byteBurst` to at least `maxPayload`, or lower `maxPayload`.',
+  },
 };
 
 const RUNTIME: Readonly<Record<RuntimeErrorCode, ErrorDescription>> = {

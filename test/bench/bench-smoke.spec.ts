@@ -53,6 +53,20 @@ describe('npm run bench (smoke)', () => {
     }
   }, 60_000);
 
+  it("runs the soak on a 2-worker cluster and prints every process's memory after each round", async () => {
+    const { code, stdout, stderr } = await runBench(['--soak', '--soak-cycles', '50', '--soak-deliveries', '800', '--soak-rounds', '1']);
+    expect({ code, stderr }).toEqual({ code: 0, stderr: expect.stringContaining('soak: after round 1 done') });
+    expect(stdout).toContain('| process | figure | after warm-up | after round 1 |');
+    for (const who of ['primary', 'worker 1', 'worker 2']) {
+      expect(stdout).toMatch(new RegExp(`^\\| ${who} \\| RSS \\| \\d+\\.\\d \\| \\d+\\.\\d \\|$`, 'm'));
+      expect(stdout).toMatch(new RegExp(`^\\| ${who} \\| V8 heap used \\| \\d+\\.\\d \\| \\d+\\.\\d \\|$`, 'm'));
+    }
+    // Warm-up: 5 cycles and 2 publishes; round 1: 50 cycles and 20 publishes; each one reaches the 40 listeners.
+    expect(stdout).toContain(
+      'Each round: 50 connect/join/publish/close cycles, 40 listeners, 800 room messages delivered; 3080 delivered in all, none missing.',
+    );
+  }, 60_000);
+
   it('refuses an unknown server with a message naming the choices', async () => {
     const { code, stderr } = await runBench(['--servers', 'nope']);
     expect(code).toBe(2);

@@ -164,3 +164,28 @@ describe('SB_INVALID_CLUSTER_OPTIONS: runCluster() with a workers count that is 
     30_000,
   );
 });
+
+describe('SB_INVALID_LIMITS: limits that would refuse frames the route accepts', () => {
+  it('refuses a byteBurst below maxPayload, naming the route, both values and the fix', async () => {
+    @Gateway('/ws/uploads', { limits: { maxPayload: 1024 * 1024, byteBurst: 512 * 1024 } })
+    class UploadGateway {}
+    @Module({ imports: [SwitchboardModule.forRoot()], providers: [UploadGateway] })
+    class M {}
+    const error = await bootError(M);
+    expect(error).toBeInstanceOf(SwitchboardBootError);
+    expect(error.code).toBe('SB_INVALID_LIMITS');
+    expect(error.message).toBe(
+      'SB_INVALID_LIMITS: /ws/uploads: byteBurst (524288) is below maxPayload (1048576), so its largest frames would always be refused; raise byteBurst or lower maxPayload',
+    );
+  });
+
+  it('takes the module limits under the gateway ones: a module byteBurst the gateway raises is fine', async () => {
+    @Gateway('/ws', { limits: { byteBurst: 64 * 1024 } })
+    class G {}
+    @Module({ imports: [SwitchboardModule.forRoot({ limits: { maxPayload: 64 * 1024, byteBurst: 1024 } })], providers: [G] })
+    class M {}
+    const app = await NestFactory.create(M, { logger: false });
+    await app.init();
+    await app.close();
+  });
+});
