@@ -299,6 +299,15 @@ export abstract class Backplane {
     return this.registry.all();
   }
 
+  /**
+   * How many connections on `route` came from client `address`, on every
+   * node; undefined when the registry does not count them (see
+   * `ConnectionRegistry.countFrom`).
+   */
+  async countConnectionsFrom(route: string, address: string): Promise<number | undefined> {
+    return this.registry.countFrom?.(route, address);
+  }
+
   /** Ids of every member of a room, wherever they are connected. */
   async getRoomMembers(room: string): Promise<string[]> {
     return this.registry.members(room);

@@ -18,6 +18,7 @@ export type RegistryCall =
   | { readonly op: 'getConnection'; readonly id: string }
   | { readonly op: 'getConnections' }
   | { readonly op: 'getRoomMembers'; readonly room: string }
+  | { readonly op: 'countFrom'; readonly route: string; readonly address: string }
   | { readonly op: 'updateMetadata'; readonly id: string; readonly patch: Readonly<Record<string, unknown>> };
 
 /** What each registry operation answers. */
@@ -30,6 +31,7 @@ export interface RegistryResults {
   getConnection: ConnectionInfo | null;
   getConnections: ConnectionInfo[];
   getRoomMembers: string[];
+  countFrom: number;
   updateMetadata: MetadataUpdate | null;
 }
 
@@ -71,7 +73,14 @@ function isCall(v: unknown): v is RegistryCall {
     case 'getConnections':
       return true;
     case 'addConnection':
-      return isObject(v.record) && isString(v.record.id) && isString(v.record.serverInstanceId) && isObject(v.record.metadata);
+      return (
+        isObject(v.record) &&
+        isString(v.record.id) &&
+        isString(v.record.serverInstanceId) &&
+        isString(v.record.route) &&
+        isOptionalString(v.record.address) &&
+        isObject(v.record.metadata)
+      );
     case 'removeConnection':
     case 'getConnection':
       return isString(v.id);
@@ -80,6 +89,8 @@ function isCall(v: unknown): v is RegistryCall {
       return isString(v.id) && isString(v.room);
     case 'getRoomMembers':
       return isString(v.room);
+    case 'countFrom':
+      return isString(v.route) && isString(v.address);
     case 'updateMetadata':
       return isString(v.id) && isObject(v.patch);
     default:

@@ -63,6 +63,10 @@ export class IpcRegistryClient implements ConnectionRegistry {
     return this.call({ op: 'getRoomMembers', room });
   }
 
+  countFrom(route: string, address: string): Promise<number> {
+    return this.call({ op: 'countFrom', route, address });
+  }
+
   patch(id: string, patch: Readonly<Record<string, unknown>>): Promise<MetadataUpdate | null> {
     // Removals go as null, which every serialisation keeps (JSON would drop `undefined`).
     const removable = Object.fromEntries(Object.entries(patch).map(([key, value]) => [key, value === undefined ? null : value]));
@@ -137,6 +141,8 @@ function describe(call: RegistryCall): string {
       return `${call.op}(${call.id}, ${call.room})`;
     case 'getRoomMembers':
       return `getRoomMembers(${call.room})`;
+    case 'countFrom':
+      return `countFrom(${call.route}, ${call.address})`;
     default:
       return `${call.op}()`;
   }

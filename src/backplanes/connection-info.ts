@@ -11,8 +11,12 @@ export interface ConnectionInfo {
   readonly metadata: Readonly<Record<string, unknown>>;
 }
 
-/** What a node writes to the registry when a connection opens. */
-export type ConnectionRecord = Omit<ConnectionInfo, 'rooms'>;
+/**
+ * What a node writes to the registry when a connection opens. `address`,
+ * the client's address, is kept only to count connections per address
+ * across nodes (`ConnectionRegistry.countFrom`); the registry never lists it.
+ */
+export type ConnectionRecord = Omit<ConnectionInfo, 'rooms'> & { readonly address?: string };
 
 /**
  * A connection's metadata after a change, and the connection's version: the
@@ -26,13 +30,14 @@ export interface MetadataUpdate {
   readonly version: number;
 }
 
-/** A connection of this node, with the highest version of it the node has seen (0 before any change). */
+/** A connection of this node, with the highest version of it the node has seen (0 before any change), and its client's address. */
 export interface LocalConnection extends ConnectionInfo {
   readonly version: number;
+  readonly address?: string;
 }
 
-/** The connection as the registry lists it, without the version. */
-export function withoutVersion({ version: _, ...info }: LocalConnection): ConnectionInfo {
+/** The connection as the registry lists it, without the version or the address. */
+export function withoutVersion({ version: _, address: _address, ...info }: LocalConnection): ConnectionInfo {
   return info;
 }
 

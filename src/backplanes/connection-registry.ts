@@ -39,4 +39,10 @@ export interface ConnectionRegistry {
    * step; the result, or null for an unknown connection.
    */
   patch(id: string, patch: Readonly<Record<string, unknown>>): Awaitable<MetadataUpdate | null>;
+  /**
+   * How many connections on `route` came from client `address`, on every
+   * node (the `address` each was added with). Optional: without it,
+   * `maxConnectionsPerIp` is counted by each node on its own.
+   */
+  countFrom?(route: string, address: string): Awaitable<number>;
 }

@@ -21,6 +21,8 @@ export class InProcessRegistry implements ConnectionRegistry {
   private readonly connections = new Map<string, Entry>();
   private readonly rooms = new Map<string, Set<string>>();
   private readonly byNode = new Map<string, Set<string>>();
+  /** Ids by `addressKey(route, address)`. */
+  private readonly byAddress = new Map<string, Set<string>>();
 
   /** How many connections the registry lists. */
   get size(): number {
@@ -31,9 +33,8 @@ export class InProcessRegistry implements ConnectionRegistry {
     const node = record.serverInstanceId;
     this.remove(record.id);
     this.connections.set(record.id, { record, node, rooms: new Set(), metadata: record.metadata, version: 0 });
-    let owned = this.byNode.get(node);
-    if (!owned) this.byNode.set(node, (owned = new Set()));
-    owned.add(record.id);
+    addTo(this.byNode, node, record.id);
+    if (record.address !== undefined) addTo(this.byAddress, addressKey(record.route, record.address), record.id);
   }
 
   remove(id: string): void {
@@ -41,9 +42,8 @@ export class InProcessRegistry implements ConnectionRegistry {
     if (!entry) return;
     for (const room of entry.rooms) this.dropMember(room, id);
     this.connections.delete(id);
-    const owned = this.byNode.get(entry.node);
-    owned?.delete(id);
-    if (owned?.size === 0) this.byNode.delete(entry.node);
+    deleteFrom(this.byNode, entry.node, id);
+    if (entry.record.address !== undefined) deleteFrom(this.byAddress, addressKey(entry.record.route, entry.record.address), id);
   }
 
   /** Removes every connection a node owned; returns how many there were. */
@@ -85,6 +85,10 @@ export class InProcessRegistry implements ConnectionRegistry {
     return [...(this.rooms.get(room) ?? [])];
   }
 
+  countFrom(route: string, address: string): number {
+    return this.byAddress.get(addressKey(route, address))?.size ?? 0;
+  }
+
   /** Merges `patch` into the metadata (`mergeMetadata`) and counts the change; null for an unknown id. */
   patch(id: string, patch: Readonly<Record<string, unknown>>): MetadataUpdate | null {
     const entry = this.connections.get(id);
@@ -94,13 +98,27 @@ export class InProcessRegistry implements ConnectionRegistry {
   }
 
   private dropMember(room: string, id: string): void {
-    const members = this.rooms.get(room);
-    if (!members) return;
-    members.delete(id);
-    if (members.size === 0) this.rooms.delete(room);
+    deleteFrom(this.rooms, room, id);
   }
 }
 
-function toInfo(entry: Entry): ConnectionInfo {
-  return { ...entry.record, rooms: [...entry.rooms], metadata: entry.metadata };
+/** The address first: an IP address has no space, so no two (route, address) pairs share a key. */
+const addressKey = (route: string, address: string): string => `${address} ${route}`;
+
+function addTo(index: Map<string, Set<string>>, key: string, id: string): void {
+  let ids = index.get(key);
+  if (!ids) index.set(key, (ids = new Set()));
+  ids.add(id);
+}
+
+/** Takes `id` out of the set at `key`; a set left empty goes, so the index holds only what is connected. */
+function deleteFrom(index: Map<string, Set<string>>, key: string, id: string): void {
+  const ids = index.get(key);
+  if (!ids) return;
+  ids.delete(id);
+  if (ids.size === 0) index.delete(key);
+}
+
+function toInfo({ record: { address: _, ...record }, rooms, metadata }: Entry): ConnectionInfo {
+  return { ...record, rooms: [...rooms], metadata };
 }

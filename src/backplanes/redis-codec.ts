@@ -16,7 +16,14 @@ export function metadataFields(metadata: Readonly<Record<string, unknown>>): str
 
 /** The arguments of ADD_CONNECTION after the prefix. */
 export function recordArgs(record: ConnectionRecord): string[] {
-  return [record.id, record.serverInstanceId, record.connectTime, record.route, ...dropEmpty(metadataFields(record.metadata))];
+  return [
+    record.id,
+    record.serverInstanceId,
+    record.connectTime,
+    record.route,
+    record.address ?? '',
+    ...dropEmpty(metadataFields(record.metadata)),
+  ];
 }
 
 /** One connection as RESYNC_NODE takes it. */
@@ -24,6 +31,7 @@ export function resyncEntry(info: LocalConnection): {
   id: string;
   connectTime: string;
   route: string;
+  address: string;
   rooms: string[];
   meta: string[];
   version: number;
@@ -32,6 +40,7 @@ export function resyncEntry(info: LocalConnection): {
     id: info.id,
     connectTime: info.connectTime,
     route: info.route,
+    address: info.address ?? '',
     rooms: [...info.rooms],
     meta: dropEmpty(metadataFields(info.metadata)),
     version: info.version,

@@ -5,10 +5,11 @@
  *
  * | key | type | holds |
  * |---|---|---|
- * | `<p>conn:<id>` | hash | `id`, `node`, `connectTime`, `route`, `version` (of its rooms and metadata), and `m:<key>` = JSON of each metadata value |
+ * | `<p>conn:<id>` | hash | `id`, `node`, `connectTime`, `route`, `address` (of the client, when known), `version` (of its rooms and metadata), and `m:<key>` = JSON of each metadata value |
  * | `<p>conn:<id>:rooms` | set | the rooms of a connection |
  * | `<p>room:<room>` | set | the ids of a room's members |
  * | `<p>conns` | set | every connection id |
+ * | `<p>addr:<address> <route>` | set | the ids of the connections on a route from one client address |
  * | `<p>node:<node>` | string, TTL | the node's heartbeat: Redis' clock, in ms, at its last beat |
  * | `<p>node:<node>:conns` | set | the ids of the connections a node holds |
  * | `<p>nodes` | set | every node that has a heartbeat, or had one until reaped |
@@ -52,6 +53,11 @@ export class RedisKeys {
 
   room(room: string): string {
     return `${this.prefix}room:${room}`;
+  }
+
+  /** The connections on `route` from client `address` (an address has no space, so the pair reads back one way only). */
+  address(route: string, address: string): string {
+    return `${this.prefix}addr:${address} ${route}`;
   }
 
   /** Hash field of one metadata key. */

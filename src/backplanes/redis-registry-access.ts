@@ -79,6 +79,14 @@ export class RedisRegistryAccess implements ConnectionRegistry {
     );
   }
 
+  countFrom(route: string, address: string): Promise<number> {
+    return this.read(
+      `count the connections on ${route} from ${address}`,
+      () => this.registry.countFrom(route, address),
+      () => this.host.localConnections().filter((c) => c.route === route && c.address === address).length,
+    );
+  }
+
   patch(id: string, patch: Readonly<Record<string, unknown>>): Promise<MetadataUpdate | null> {
     return this.read(
       `change the metadata of connection ${id}`,

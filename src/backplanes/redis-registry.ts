@@ -66,6 +66,10 @@ export class RedisRegistry {
     return this.client.smembers(this.keys.room(room));
   }
 
+  countFrom(route: string, address: string): Promise<number> {
+    return this.client.scard(this.keys.address(route, address));
+  }
+
   /** Merges `patch` (an undefined value deletes the key); the metadata after it, or null for an unknown connection. */
   async patch(id: string, patch: Readonly<Record<string, unknown>>): Promise<MetadataUpdate | null> {
     const result = (await this.eval(Lua.PATCH_METADATA, id, ...metadataFields(patch))) as [number, ...unknown[]] | null;

@@ -11,9 +11,16 @@ local function roomsKey(id) return p .. 'conn:' .. id .. ':rooms' end
 local function roomKey(room) return p .. 'room:' .. room end
 local function nodeKey(node) return p .. 'node:' .. node end
 local function nodeConnsKey(node) return p .. 'node:' .. node .. ':conns' end
+local function addrKey(address, route) return p .. 'addr:' .. address .. ' ' .. route end
+-- Takes a connection out of the index of its client address, if it was added with one.
+local function unindexAddress(id)
+  local found = redis.call('HMGET', connKey(id), 'route', 'address')
+  if found[1] and found[2] then redis.call('SREM', addrKey(found[2], found[1]), id) end
+end
 local function removeConn(id)
   local node = redis.call('HGET', connKey(id), 'node')
   for _, room in ipairs(redis.call('SMEMBERS', roomsKey(id))) do redis.call('SREM', roomKey(room), id) end
+  unindexAddress(id)
   redis.call('DEL', connKey(id), roomsKey(id))
   redis.call('SREM', p .. 'conns', id)
   if node then redis.call('SREM', nodeConnsKey(node), id) end
@@ -29,13 +36,17 @@ end
 
 const script = (body: string): string => PRELUDE + body;
 
-/** ARGV: prefix, id, node, connectTime, route, then metadata field/value pairs. */
+/** ARGV: prefix, id, node, connectTime, route, client address ('' for none), then metadata field/value pairs. */
 export const ADD_CONNECTION = script(`
-local id, node = ARGV[2], ARGV[3]
+local id, node, route, address = ARGV[2], ARGV[3], ARGV[5], ARGV[6]
 -- An id added again replaces the old entry, rooms included, as every registry does.
 removeConn(id)
-redis.call('HSET', connKey(id), 'id', id, 'node', node, 'connectTime', ARGV[4], 'route', ARGV[5])
-for i = 6, #ARGV, 2 do redis.call('HSET', connKey(id), ARGV[i], ARGV[i + 1]) end
+redis.call('HSET', connKey(id), 'id', id, 'node', node, 'connectTime', ARGV[4], 'route', route)
+if address ~= '' then
+  redis.call('HSET', connKey(id), 'address', address)
+  redis.call('SADD', addrKey(address, route), id)
+end
+for i = 7, #ARGV, 2 do redis.call('HSET', connKey(id), ARGV[i], ARGV[i + 1]) end
 redis.call('SADD', p .. 'conns', id)
 redis.call('SADD', nodeConnsKey(node), id)
 return 1
@@ -116,7 +127,7 @@ return result
 /**
  * Writes a node's connections back as the node knows them (after Redis lost
  * them, or this node was reaped while cut off). ARGV: prefix, node, ttl in ms,
- * JSON of [{id, connectTime, route, rooms: [...], meta: [field, json, ...]}].
+ * JSON of [{id, connectTime, route, address ('' for none), rooms: [...], meta: [field, json, ...]}].
  * The node's connections not in the list are removed. Returns {written, removed}.
  */
 export const RESYNC_NODE = script(`
@@ -128,8 +139,13 @@ for _, c in ipairs(conns) do
   keep[id] = true
   -- A version never goes back: owners ignore metadata older than what they hold.
   local version = math.max(tonumber(redis.call('HGET', connKey(id), 'version') or '0'), c.version)
+  unindexAddress(id)
   redis.call('DEL', connKey(id))
   redis.call('HSET', connKey(id), 'id', id, 'node', node, 'connectTime', c.connectTime, 'route', c.route, 'version', version)
+  if c.address ~= '' then
+    redis.call('HSET', connKey(id), 'address', c.address)
+    redis.call('SADD', addrKey(c.address, c.route), id)
+  end
   for i = 1, #c.meta, 2 do redis.call('HSET', connKey(id), c.meta[i], c.meta[i + 1]) end
   local want = {}
   for _, room in ipairs(c.rooms) do want[room] = true end

@@ -128,6 +128,7 @@ export class ClusterIpcRelay {
     getConnection: (call) => this.registry.get(call.id),
     getConnections: () => this.registry.all(),
     getRoomMembers: (call) => this.registry.members(call.room),
+    countFrom: (call) => this.registry.countFrom(call.route, call.address),
     updateMetadata: (call) => this.registry.patch(call.id, call.patch),
   };
 }

@@ -18,7 +18,7 @@ const TEXT = { binary: false } as const;
 const BINARY = { binary: true } as const;
 
 /** What the handshake resolved for a new connection: its context, plus what the server adds. */
-export interface ConnectionInit extends Pick<HandshakeContext, 'path' | 'route' | 'params' | 'query' | 'headers' | 'data'> {
+export interface ConnectionInit extends Pick<HandshakeContext, 'path' | 'route' | 'params' | 'query' | 'headers' | 'address' | 'data'> {
   readonly id: string;
   readonly socket: WebSocket;
   readonly remoteAddress: string | undefined;
@@ -36,6 +36,8 @@ export class ClientConnection implements HubConnection {
   readonly headers: IncomingHttpHeaders;
   readonly data: Record<string, unknown>;
   readonly remoteAddress: string | undefined;
+  /** The client's address (see `HandshakeContext.address`). */
+  readonly address: string;
   readonly limits: ConnectionLimits;
   readonly connectTime = new Date();
   readonly rooms = new Set<string>();
@@ -63,6 +65,7 @@ export class ClientConnection implements HubConnection {
     this.headers = init.headers;
     this.data = init.data;
     this.remoteAddress = init.remoteAddress;
+    this.address = init.address;
     this.limits = init.limits;
     this.inbox = new FrameInbox(init.limits);
     this.frames = new FrameWriter(init.socket);
@@ -72,8 +75,8 @@ export class ClientConnection implements HubConnection {
     return this.socket.protocol;
   }
 
-  get ip(): string | undefined {
-    return this.remoteAddress;
+  get ip(): string {
+    return this.address;
   }
 
   /** Writes an already encoded frame; false when the socket is not open or the slow-client policy refused it. */

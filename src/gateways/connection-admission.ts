@@ -3,6 +3,8 @@ import proxyAddr from 'proxy-addr';
 import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
 import type { ConnectionLimits } from '../options/connection-limits';
 
+const ADDRESS_FULL = 'Too many connections from this address';
+
 /** What a 503 for a full node or address tells a client to wait, in seconds: connections free up as clients leave, at no known time. */
 const FULL_RETRY_AFTER_S = 5;
 
@@ -16,6 +18,13 @@ export interface AdmissionRefusal {
 /** Gives back the place a handshake held: called once, when its connection closes or the handshake fails. */
 export type AdmissionRelease = () => void;
 
+/**
+ * Counts the connections registered from `address` on the route on every
+ * node (`Backplane.countConnectionsFrom`); undefined when the backplane does
+ * not count them.
+ */
+export type ClusterAddressCount = (address: string) => Promise<number | undefined>;
+
 /** The limits `ConnectionAdmission` applies. */
 export type AdmissionLimits = Pick<ConnectionLimits, 'maxConnections' | 'maxConnectionsPerIp' | 'connectionRatePerIp' | 'trustedProxies'>;
 
@@ -28,6 +37,14 @@ export type AdmissionLimits = Pick<ConnectionLimits, 'maxConnections' | 'maxConn
  * expires and is given back as connections close, the rate one is a
  * one-second window. An address without connections is forgotten, so many
  * addresses cost memory only while they are connected.
+ *
+ * Given `clusterCount`, `maxConnectionsPerIp` also holds across the nodes:
+ * a handshake is refused when the registry already lists that many
+ * connections from the address on the route. The registry lists a
+ * connection once its upgrade is done, so handshakes in flight on other
+ * nodes at the same moment are not seen; and when the registry cannot
+ * answer, the node's own count decides (a registry outage must not lock
+ * clients out).
  */
 export class ConnectionAdmission {
   private held = 0;
@@ -35,7 +52,10 @@ export class ConnectionAdmission {
   private readonly ratePerAddress: RateLimiterMemory;
   private readonly trust: (address: string, hop: number) => boolean;
 
-  constructor(private readonly limits: AdmissionLimits) {
+  constructor(
+    private readonly limits: AdmissionLimits,
+    private readonly clusterCount?: ClusterAddressCount,
+  ) {
     this.perAddress = new RateLimiterMemory({ points: limits.maxConnectionsPerIp, duration: 0 });
     this.ratePerAddress = new RateLimiterMemory({ points: limits.connectionRatePerIp, duration: 1 });
     this.trust = proxyAddr.compile([...(limits.trustedProxies ?? [])]);
@@ -58,10 +78,15 @@ export class ConnectionAdmission {
     this.held++;
     const refusal =
       (await refusedBy(this.ratePerAddress, address, 429, 'Too many connection attempts from this address')) ??
-      (await refusedBy(this.perAddress, address, 503, 'Too many connections from this address'));
+      (await refusedBy(this.perAddress, address, 503, ADDRESS_FULL));
     if (refusal) {
       this.held--;
       return refusal;
+    }
+    if (await this.fullAcrossNodes(address)) {
+      this.held--;
+      await this.giveBack(address);
+      return { status: 503, message: ADDRESS_FULL, retryAfter: FULL_RETRY_AFTER_S };
     }
     let released = false;
     return () => {
@@ -70,6 +95,12 @@ export class ConnectionAdmission {
       this.held--;
       void this.giveBack(address);
     };
+  }
+
+  private async fullAcrossNodes(address: string): Promise<boolean> {
+    if (!this.clusterCount) return false;
+    const listed = await this.clusterCount(address).catch(() => undefined);
+    return listed !== undefined && listed >= this.limits.maxConnectionsPerIp;
   }
 
   private async giveBack(address: string): Promise<void> {

@@ -47,7 +47,11 @@ export class ConnectionLifecycle {
 
   /** This node's connections as the registry should hold them; a backplane writes them back after losing its state. */
   localConnections(): LocalConnection[] {
-    return [...this.hub.all()].map((connection) => ({ ...connection.describe(this.backplane.nodeId), version: connection.version }));
+    return [...this.hub.all()].map((connection) => ({
+      ...connection.describe(this.backplane.nodeId),
+      version: connection.version,
+      address: connection.address,
+    }));
   }
 
   /**
@@ -81,6 +85,7 @@ export class ConnectionLifecycle {
       headers: ctx.headers,
       data: ctx.data,
       remoteAddress: ctx.request.socket.remoteAddress,
+      address: ctx.address,
       limits: route.limits,
     });
     (socket as TaggedSocket)[CONNECTION] = { connection, route };
@@ -91,7 +96,7 @@ export class ConnectionLifecycle {
 
     const { rooms: _none, ...record } = connection.describe(this.backplane.nodeId);
     try {
-      await this.backplane.addConnection(record);
+      await this.backplane.addConnection({ ...record, address: connection.address });
     } catch (error) {
       // Served unregistered, it would be invisible to every other node; refused, its client retries.
       this.logger.error(`registry: could not record ${connection.id}; closing it with 1013`, stackOf(error));

@@ -63,7 +63,9 @@ export class SwitchboardServer implements OnApplicationBootstrap, BeforeApplicat
     limitHandshakeTime(httpServer, handshakeTimeout);
     this.unusedSockets = new UnusedSockets(httpServer, handshakeTimeout);
     this.unusedSockets.attach();
-    this.router = new UpgradeRouter(httpServer, routes, this.lifecycle.accept);
+    this.router = new UpgradeRouter(httpServer, routes, this.lifecycle.accept, (route, address) =>
+      this.backplane.countConnectionsFrom(route, address),
+    );
     this.router.listen();
     for (const route of routes) this.logger.log(`${route.gatewayName} serves ${route.matcher.pattern} (${route.handlers.size} events)`);
   }

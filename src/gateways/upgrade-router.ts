@@ -37,8 +37,13 @@ export class UpgradeRouter {
     private readonly httpServer: Server,
     routes: readonly GatewayRoute[],
     private readonly onAccept: AcceptSocket,
+    clusterCount?: (route: string, address: string) => Promise<number | undefined>,
   ) {
-    this.served = routes.map((route) => ({ route, wss: serverFor(route), admission: new ConnectionAdmission(route.limits) }));
+    this.served = routes.map((route) => ({
+      route,
+      wss: serverFor(route),
+      admission: new ConnectionAdmission(route.limits, clusterCount && ((address) => clusterCount(route.matcher.pattern, address))),
+    }));
   }
 
   /** Starts taking upgrades. */
@@ -79,11 +84,12 @@ export class UpgradeRouter {
     }
     const refusal = subprotocolRefusal(route, offeredSubprotocols(request.headers['sec-websocket-protocol']));
     if (refusal) return refuseUpgrade(socket, 400, refusal);
-    const place = await admission.admit(admission.clientAddress(request));
+    const address = admission.clientAddress(request);
+    const place = await admission.admit(address);
     if (typeof place !== 'function') return refuseUpgrade(socket, place.status, place.message, place.retryAfter);
     let accepted = false;
     try {
-      accepted = await this.complete(served, request, socket, head, url, params, place);
+      accepted = await this.complete(served, { request, address, url, params }, socket, head, place);
     } finally {
       if (!accepted) place();
     }
@@ -92,11 +98,9 @@ export class UpgradeRouter {
   /** Runs the hooks and completes the upgrade; true once the socket is a connection (its close gives the place back). */
   private async complete(
     { route, wss }: ServedRoute,
-    request: IncomingMessage,
+    { request, address, url, params }: { request: IncomingMessage; address: string; url: URL; params: Record<string, string> },
     socket: Duplex,
     head: Buffer,
-    url: URL,
-    params: Record<string, string>,
     release: AdmissionRelease,
   ): Promise<boolean> {
     const ctx: HandshakeContext = {
@@ -106,6 +110,7 @@ export class UpgradeRouter {
       params,
       query: Object.fromEntries(url.searchParams),
       headers: request.headers,
+      address,
       data: {},
     };
     const outcome = await runHandshake(route, ctx, this.failures);

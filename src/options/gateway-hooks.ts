@@ -12,6 +12,12 @@ export interface HandshakeContext {
   readonly params: Readonly<Record<string, string>>;
   readonly query: Readonly<Record<string, string>>;
   readonly headers: IncomingHttpHeaders;
+  /**
+   * The client's address: the socket's, or behind a proxy listed in
+   * `trustedProxies` the nearest untrusted one in `X-Forwarded-For`. The
+   * per-address limits count it; handlers read it as `connection.ip`.
+   */
+  readonly address: string;
   /** Data attached by earlier hooks; handlers read it as `connection.data`. */
   readonly data: Record<string, unknown>;
 }

@@ -27,10 +27,13 @@ export interface WsConnection {
   /** Application metadata, as last set with `updateConnectionMetadata()`. */
   readonly metadata: Readonly<Record<string, unknown>>;
   readonly connectTime: Date;
+  /** The address of the socket's peer: behind a reverse proxy, the proxy's. */
   readonly remoteAddress: string | undefined;
   /**
-   * The same address under the name Express gives it on a request, for guards
-   * that read `switchToHttp().getRequest().ip` (e.g. `ThrottlerGuard`'s tracker).
+   * The client's address, as Express gives it on a request (`req.ip`): the
+   * socket's, or behind a proxy listed in `trustedProxies` the nearest
+   * untrusted one in `X-Forwarded-For`. For guards that read
+   * `switchToHttp().getRequest().ip` (e.g. `ThrottlerGuard`'s tracker).
    */
   readonly ip: string | undefined;
   /** The underlying `ws` socket, for what Switchboard does not wrap. */

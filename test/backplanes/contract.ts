@@ -220,6 +220,22 @@ export function backplaneContract(name: string, factory: TwoNodeFactory): void {
       expect([...(await target.request('whoami')).message.rooms].sort()).toEqual([a, b].sort());
     });
 
+    it('maxConnectionsPerIp counts the connections from one address on every node', async () => {
+      // /ws/capped takes 2 from one address: one on each node, so neither node alone is full.
+      const [a, b] = [await on(0, '/ws/capped'), await on(1, '/ws/capped')];
+      for (const node of [0, 1] as const) {
+        expect(await nodes.refusal(node, '/ws/capped')).toEqual({ status: 503, body: 'Too many connections from this address\n' });
+      }
+      // Other routes count on their own.
+      await on(0);
+      await b.close();
+      // The place comes back once the closed connection has left the registry.
+      await eventually(async () => (await call(a, 'getConnectionInfo', b.id)) === null, 5000, `${b.id} to leave the registry`);
+      const next = await on(0, '/ws/capped');
+      expect(await next.request('whoami')).toMatchObject({ event: 'whoami' });
+      expect(await a.request('whoami')).toMatchObject({ event: 'whoami' });
+    });
+
     it('getAllConnections() and getRoomMembers() see connections on every node; getLocalConnections() only its own', async () => {
       const room = unique('room');
       const [a0, a1, b1] = [await joined(await on(0), room), await joined(await on(1), room), await on(1)];

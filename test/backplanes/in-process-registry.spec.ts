@@ -70,12 +70,14 @@ describe('InProcessRegistry', () => {
   });
 
   it("removeNode takes every connection of that node, with their rooms, and no other node's", () => {
-    for (const id of ['n1.1', 'n1.2', 'n1.3']) registry.add(connectionRecord(id));
-    registry.add(connectionRecord('n2.1'));
+    for (const id of ['n1.1', 'n1.2', 'n1.3', 'n2.1']) registry.add({ ...connectionRecord(id), address: '10.0.0.1' });
     for (const id of ['n1.1', 'n1.2', 'n2.1']) registry.join(id, 'lobby');
+    expect(registry.countFrom('/ws', '10.0.0.1')).toBe(4);
     expect(registry.removeNode('n1')).toBe(3);
     expect(registry.all().map((c) => c.id)).toEqual(['n2.1']);
     expect(registry.members('lobby')).toEqual(['n2.1']);
+    // A dead node's connections no longer count against their address.
+    expect(registry.countFrom('/ws', '10.0.0.1')).toBe(1);
     // A node that comes back owns only what it adds from then on.
     registry.add(connectionRecord('n1.4'));
     expect(registry.removeNode('n1')).toBe(1);

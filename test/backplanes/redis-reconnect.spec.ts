@@ -16,6 +16,17 @@ import {
   untilKnows,
 } from './redis-nodes';
 
+/** The connections the registry counts under any client address (the `maxConnectionsPerIp` index). */
+async function countedByAddress(url: string, prefix: string): Promise<string[]> {
+  const client = new Redis(url);
+  try {
+    const keys = await client.keys(`${prefix}addr:*`);
+    return (await Promise.all(keys.map((key) => client.smembers(key)))).flat().sort();
+  } finally {
+    client.disconnect();
+  }
+}
+
 /**
  * What a node does when Redis is reachable again, one part per test. Each
  * fault is made by a `RedisProxy` under one node, so Redis keeps its data and
@@ -70,11 +81,13 @@ describe('Redis backplane: back from an outage', () => {
       'the open one': { rooms: stayed?.rooms, metadata: stayed?.metadata },
       'the room it left': await realtime.getRoomMembers('before'),
       'the room it joined': await realtime.getRoomMembers('during'),
+      'counted by client address': await countedByAddress(redis.url, prefix),
     }).toEqual({
       'the connection closed meanwhile': null,
       'the open one': { rooms: ['during'], metadata: { role: 'stayed' } },
       'the room it left': [],
       'the room it joined': [staying.id],
+      'counted by client address': [staying.id],
     });
     expect(cluster.logs[0].find('Redis reachable again')?.line).toMatch('wrote back 1 connections (1 gone meanwhile)');
   });

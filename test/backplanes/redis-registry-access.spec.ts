@@ -15,6 +15,7 @@ const own: LocalConnection = {
   rooms: ['lobby'],
   metadata: {},
   version: 0,
+  address: '10.0.0.1',
 };
 
 /** Offline, the access never touches the registry: any call on it is a failure of the test. */
@@ -50,6 +51,10 @@ describe('RedisRegistryAccess while Redis is away', () => {
     await expect(access.get('n1.1')).resolves.toMatchObject({ id: 'n1.1', rooms: ['lobby'] });
     await expect(access.join('n1.1', 'other')).resolves.toBe(0);
     await expect(access.patch('n1.1', { mood: 'busy' })).resolves.toEqual({ metadata: { mood: 'busy' }, version: 1 });
+    // Connections per address: this node's own, so the per-address limit falls back to a per-node one.
+    await expect(access.countFrom('/ws', '10.0.0.1')).resolves.toBe(1);
+    await expect(access.countFrom('/ws/other', '10.0.0.1')).resolves.toBe(0);
+    await expect(access.countFrom('/ws', '10.0.0.2')).resolves.toBe(0);
   });
 });
 
@@ -84,5 +89,6 @@ describe('RedisRegistryAccess when Redis does not answer', () => {
     await expect(access.get('n1.1')).resolves.toMatchObject({ id: 'n1.1' });
     await expect(access.join('n1.1', 'other')).resolves.toBe(0);
     await expect(access.remove('n1.1')).resolves.toBeUndefined();
+    await expect(access.countFrom('/ws', '10.0.0.1')).resolves.toBe(1);
   });
 });

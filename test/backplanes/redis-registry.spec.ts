@@ -66,15 +66,19 @@ describe('the Redis registry', () => {
   });
 
   it('resync writes a node back as it knows itself: new rooms in, left rooms and closed connections out', async () => {
-    await registry.add(record('n1.1'));
-    await registry.add(record('n1.2'));
+    await registry.add({ ...record('n1.1'), address: '10.0.0.1' });
+    await registry.add({ ...record('n1.2'), address: '10.0.0.2' });
     await registry.add(record('n2.1'));
     await registry.join('n1.1', 'old');
     await registry.join('n1.2', 'old');
     const live = { ...record('n1.1', { k: 'v' }), rooms: ['new'] };
-    const n3 = { ...record('n1.3'), rooms: [], version: 7 };
-    expect(await registry.resync('n1', 5000, [{ ...live, version: 0 }, n3])).toEqual({ written: 2, removed: 1 });
+    const n3 = { ...record('n1.3'), rooms: [], version: 7, address: '10.0.0.3' };
+    expect(await registry.resync('n1', 5000, [{ ...live, version: 0, address: '10.0.0.9' }, n3])).toEqual({ written: 2, removed: 1 });
     expect(await registry.get('n1.1')).toEqual(live);
+    // Each connection is counted under the address the node knows it by, and a closed one no more.
+    expect(await Promise.all(['10.0.0.1', '10.0.0.2', '10.0.0.3', '10.0.0.9'].map((a) => registry.countFrom('/ws', a)))).toEqual([
+      0, 0, 1, 1,
+    ]);
     expect(await registry.get('n1.2')).toBeNull();
     expect(await registry.members('old')).toEqual([]);
     expect(await registry.members('new')).toEqual(['n1.1']);
@@ -91,8 +95,9 @@ describe('the Redis registry', () => {
   it('a heartbeat reaps nodes whose heartbeat expired, with their connections and rooms, and lists the live ones', async () => {
     // Far longer than the few round trips before n2's heartbeat is made to run out below.
     const ttl = 60_000;
-    await registry.resync('n2', ttl, [{ ...record('n2.1'), rooms: ['lobby'], version: 0 }]);
-    await registry.resync('n1', ttl, [{ ...record('n1.1'), rooms: ['lobby'], version: 0 }]);
+    await registry.resync('n2', ttl, [{ ...record('n2.1'), rooms: ['lobby'], version: 0, address: '10.0.0.1' }]);
+    await registry.resync('n1', ttl, [{ ...record('n1.1'), rooms: ['lobby'], version: 0, address: '10.0.0.1' }]);
+    expect(await registry.countFrom('/ws', '10.0.0.1')).toBe(2);
     expect([...(await registry.tick('n1', ttl, ttl)).live].sort()).toEqual(['n1', 'n2']);
     // A heartbeat (n2's by resync, n1's by tick) lives `ttl` ms from its renewal.
     for (const node of ['n1', 'n2']) {
@@ -114,6 +119,8 @@ describe('the Redis registry', () => {
     );
     expect(tick).toEqual({ wasAlive: true, reaped: 1, live: ['n1'] });
     expect(await registry.members('lobby')).toEqual(['n1.1']);
+    // A dead node's connections no longer count against their address.
+    expect(await registry.countFrom('/ws', '10.0.0.1')).toBe(1);
     expect((await registry.all()).map((c) => c.id)).toEqual(['n1.1']);
     await registry.removeNode('n1');
     expect(await keysUnder(client, prefix)).toEqual([]);

@@ -158,6 +158,28 @@ describe.each([
     expect(await registry.members('lobby')).toEqual([]);
   });
 
+  it('counts connections per route and client address, never lists the address, and forgets it with the connection', async () => {
+    const from = (id: string, address: string, route = '/ws') => ({ ...connectionRecord(id), route, address });
+    await registry.add(from('n1.1', '10.0.0.1'));
+    await registry.add(from('n2.1', '10.0.0.1'));
+    await registry.add(from('n2.2', '10.0.0.1', '/ws/other'));
+    await registry.add(from('n2.3', '2001:db8::1'));
+    await registry.add(connectionRecord('n2.4'));
+    expect(await registry.countFrom!('/ws', '10.0.0.1')).toBe(2);
+    expect(await registry.countFrom!('/ws/other', '10.0.0.1')).toBe(1);
+    expect(await registry.countFrom!('/ws', '2001:db8::1')).toBe(1);
+    expect(await registry.countFrom!('/ws', '10.0.0.2')).toBe(0);
+    // The address is kept for counting only: what the registry lists is the connection as before.
+    expect(await registry.get('n1.1')).toEqual({ ...connectionRecord('n1.1'), rooms: [] });
+    expect((await registry.all()).every((c) => !('address' in c))).toBe(true);
+    await registry.remove('n1.1');
+    expect(await registry.countFrom!('/ws', '10.0.0.1')).toBe(1);
+    // Added again from elsewhere: counted where it is now, no longer where it was.
+    await registry.add(from('n2.1', '10.0.0.9'));
+    expect(await registry.countFrom!('/ws', '10.0.0.1')).toBe(0);
+    expect(await registry.countFrom!('/ws', '10.0.0.9')).toBe(1);
+  });
+
   it('replaces a connection added again: its rooms go and its version starts over', async () => {
     await registry.add(connectionRecord('n1.1'));
     await registry.join('n1.1', 'lobby');

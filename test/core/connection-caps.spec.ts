@@ -60,6 +60,10 @@ describe('maxConnectionsPerIp and trustedProxies', () => {
     expect((await TestClient.refusal(proxied.server.ws('/ws'), from('198.51.100.7, 203.0.113.2'))).status).toBe(503);
     const other = await proxied.connect('/ws', from('203.0.113.3'));
     expect(await other.request('echo', 1)).toMatchObject({ message: 1 });
+    // What the limits counted is the connection's `ip`; `remoteAddress` stays the socket's (the proxy's).
+    expect((await other.request('whoami')).message).toMatchObject({ ip: '203.0.113.3', remoteAddress: '127.0.0.1' });
+    const unproxied = await direct.connect('/ws', from('203.0.113.9'));
+    expect((await unproxied.request('whoami')).message).toMatchObject({ ip: '127.0.0.1', remoteAddress: '127.0.0.1' });
   });
 });
 

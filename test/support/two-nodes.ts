@@ -8,6 +8,11 @@ import { startApp, type RunningApp } from './test-app';
 import { TestClient } from './test-client';
 import { testPrefix } from './test-prefix';
 
+const statusAndBody = async (refused: Promise<{ status: number; body: string }>): Promise<{ status: number; body: string }> => {
+  const { status, body } = await refused;
+  return { status, body };
+};
+
 /** Which of the two nodes. */
 export type NodeIndex = 0 | 1;
 
@@ -15,6 +20,8 @@ export type NodeIndex = 0 | 1;
 export interface TwoNodes {
   /** A client held by node `node`, on `path` (default `/ws`). */
   connect(node: NodeIndex, path?: string): Promise<TestClient>;
+  /** The HTTP status and body of a handshake on `path` that node `node` (any node, where they share a port) refuses. */
+  refusal(node: NodeIndex, path: string): Promise<{ status: number; body: string }>;
   close(): Promise<void>;
 }
 
@@ -36,6 +43,7 @@ async function inProcess(backplanes: [Backplane, Backplane], cleanup: () => Prom
   const apps = await startNodeApps(backplanes);
   return {
     connect: (node, path = '/ws') => TestClient.connect(apps[node].ws(path)),
+    refusal: (node, path) => statusAndBody(TestClient.refusal(apps[node].ws(path))),
     close: async () => {
       await Promise.all(apps.map((app) => app.close()));
       await cleanup();
@@ -85,5 +93,5 @@ export async function clusterNodes(cluster: ContractCluster): Promise<TwoNodes &
   // Learn both workers' node ids up front.
   await (await connect(0)).close();
   await (await connect(1)).close();
-  return { owners, connect, close: () => cluster.stop() };
+  return { owners, connect, refusal: (_node, path) => statusAndBody(TestClient.refusal(cluster.ws(path))), close: () => cluster.stop() };
 }
