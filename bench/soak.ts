@@ -38,13 +38,21 @@ class Client {
   readonly frames: { event?: string; id?: unknown }[] = [];
   private waiters: (() => void)[] = [];
   readonly closed: Promise<void>;
+  /** How the server closed it, once it did. */
+  closedWith?: string;
 
   private constructor(readonly socket: WebSocket) {
     socket.on('message', (data: Buffer) => {
       this.frames.push(JSON.parse(data.toString()) as { event?: string; id?: unknown });
       this.waiters.splice(0).forEach((wake) => wake());
     });
-    this.closed = new Promise((resolve) => socket.once('close', () => resolve()));
+    this.closed = new Promise((resolve) =>
+      socket.once('close', (code: number, reason: Buffer) => {
+        this.closedWith = `${code} ${reason.toString()}`.trim();
+        this.waiters.splice(0).forEach((wake) => wake());
+        resolve();
+      }),
+    );
   }
 
   static async open(url: string): Promise<Client> {
@@ -88,9 +96,15 @@ class Listeners {
   constructor(readonly clients: readonly Client[]) {}
 
   async caughtUp(): Promise<void> {
-    const behind = (): string =>
-      `listeners catching up to ${this.expected} messages (slowest has ${Math.min(...this.clients.map((c) => c.count('m')))})`;
-    await within(Promise.all(this.clients.map((c) => c.until(() => c.count('m') >= this.expected))), WAIT_MS, behind);
+    const lagging = (): string => {
+      const closed = this.clients.flatMap((c, i) => (c.closedWith === undefined ? [] : [`listener ${i} closed: ${c.closedWith}`]));
+      const behind = this.clients.flatMap((c, i) => (c.count('m') < this.expected ? [`${i}: ${c.count('m')}`] : []));
+      return (
+        `listeners catching up to ${this.expected} messages (${behind.length} behind, listener: count ${behind.slice(0, 10).join(', ')}` +
+        `${closed.length ? `; ${closed.join(', ')}` : ''})`
+      );
+    };
+    await within(Promise.all(this.clients.map((c) => c.until(() => c.count('m') >= this.expected))), WAIT_MS, lagging);
   }
 }
 
@@ -155,8 +169,11 @@ function printTable(labels: readonly string[], snapshots: readonly MemoryReport[
     const of = (pick: (r: MemoryReport) => number): string => snapshots.map((s) => mib(pick(s.find((r) => r.pid === pid)!))).join(' | ');
     const who = name(snapshots[0][i], i);
     console.log(`| ${who} | RSS | ${of((r) => r.rss)} |`);
+    console.log(`| ${who} | V8 heap held | ${of((r) => r.heapTotal)} |`);
     console.log(`| ${who} | V8 heap used | ${of((r) => r.heapUsed)} |`);
     console.log(`| ${who} | outside the heap (external) | ${of((r) => r.external)} |`);
+    // What RSS holds beyond both: code, stacks, and what the C allocator keeps after Buffers and sockets are freed.
+    console.log(`| ${who} | rest of RSS | ${of((r) => r.rss - r.heapTotal - r.external)} |`);
   });
 }
 

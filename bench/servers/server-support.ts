@@ -26,6 +26,8 @@ export interface MemoryReport {
   readonly pid: number;
   readonly role: 'primary' | 'worker' | 'single';
   readonly rss: number;
+  /** V8 heap the process holds (committed), used or not. */
+  readonly heapTotal: number;
   readonly heapUsed: number;
   readonly external: number;
   readonly arrayBuffers: number;
@@ -39,8 +41,8 @@ export function collectGarbageOnSignal(role: () => MemoryReport['role'] = () => 
   process.on('SIGUSR2', () => {
     const gc = (globalThis as { gc?: () => void }).gc;
     gc?.();
-    const { rss, heapUsed, external, arrayBuffers } = process.memoryUsage();
-    const report: MemoryReport = { pid: process.pid, role: role(), rss, heapUsed, external, arrayBuffers };
+    const { rss, heapTotal, heapUsed, external, arrayBuffers } = process.memoryUsage();
+    const report: MemoryReport = { pid: process.pid, role: role(), rss, heapTotal, heapUsed, external, arrayBuffers };
     process.stdout.write(`${MEMORY_LINE}${JSON.stringify(report)}\n`);
   });
 }
