@@ -16,6 +16,10 @@ export class FrameInbox {
   ready = false;
   /** True while the dispatcher works through `frames`. */
   draining = false;
+  /** True while the socket is paused because more frames wait than one slice takes (see `MessageDispatcher`). */
+  paused = false;
+  /** Frames answered with an error before reaching a handler (bad, unknown, refused), counted so a slice can end at one. */
+  refusals = 0;
 
   constructor(limits: RateBudgets) {
     this.rate = new RateLimiter(limits);

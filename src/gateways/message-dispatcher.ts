@@ -28,6 +28,20 @@ const noAck = (): void => undefined;
 
 /** Frames a connection may have waiting while its handlers run; more are refused as `RATE_LIMITED`. */
 const MAX_PENDING_FRAMES = 256;
+/**
+ * The most of one connection's waiting frames handled in one go: then the
+ * rest wait for the next turn of the event loop, so other connections' frames
+ * are read and handled in between. A slice also ends at a frame answered with
+ * an error (a flood of garbage gets one frame a turn), and while more than a
+ * slice waits the socket is paused, so the backlog stays in TCP, not memory.
+ * Large enough that a publisher's burst of broadcasts still leaves in the
+ * same tick, which is what batches their writes (see `FrameWriter`).
+ */
+const SLICE_FRAMES = 32;
+const SLICE_BYTES = 256 * 1024;
+
+/** Resolves on the next turn of the event loop, after the I/O waiting now. */
+const nextTurn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
 /**
  * Turns received frames into handler calls. Frames of one connection are
@@ -59,29 +73,51 @@ export class MessageDispatcher {
       this.refuse(connection, data, isBinary, 'too many messages waiting for their handlers');
       return;
     }
-    connection.inbox.frames.push({ data, isBinary });
-    if (connection.inbox.ready && !connection.inbox.draining) void this.drain(connection, route);
+    const { inbox } = connection;
+    inbox.frames.push({ data, isBinary });
+    if (inbox.frames.length > SLICE_FRAMES && !inbox.paused) {
+      inbox.paused = true;
+      connection.socket.pause();
+    }
+    if (inbox.ready && !inbox.draining) void this.drain(connection, route);
   }
 
-  /** Handles queued frames until none is left; started again by the next frame. */
+  /** Handles queued frames, a slice per turn of the event loop (see `SLICE_FRAMES`), until none is left; started again by the next frame. */
   async drain(connection: ClientConnection, route: GatewayRoute): Promise<void> {
-    connection.inbox.draining = true;
+    const { inbox } = connection;
+    inbox.draining = true;
     try {
-      for (let next = connection.inbox.frames.shift(); next; next = connection.inbox.frames.shift()) {
+      let frames = 0;
+      let bytes = 0;
+      for (let next = inbox.frames.shift(); next; next = inbox.frames.shift()) {
+        const refusals = inbox.refusals;
         if ('refused' in next) {
           this.fail(connection, ErrorCode.RATE_LIMITED, next.refused, next.id);
-          continue;
+        } else {
+          bytes += next.data.length;
+          await this.handleSafely(connection, route, next.data, next.isBinary);
         }
-        try {
-          await this.handle(connection, route, next.data, next.isBinary);
-        } catch (error) {
-          // handle() maps every expected failure itself; this is a bug, and must not stop the connection's other frames.
-          this.logger.error(`a frame on ${route.matcher.pattern} failed outside its handler`, stackOf(error));
-          this.fail(connection, ErrorCode.INTERNAL, 'Internal server error');
+        if (inbox.frames.length > 0 && (inbox.refusals !== refusals || ++frames >= SLICE_FRAMES || bytes >= SLICE_BYTES)) {
+          await nextTurn();
+          frames = bytes = 0;
         }
       }
     } finally {
-      connection.inbox.draining = false;
+      inbox.draining = false;
+      if (inbox.paused) {
+        inbox.paused = false;
+        connection.socket.resume();
+      }
+    }
+  }
+
+  private async handleSafely(connection: ClientConnection, route: GatewayRoute, data: Buffer, isBinary: boolean): Promise<void> {
+    try {
+      await this.handle(connection, route, data, isBinary);
+    } catch (error) {
+      // handle() maps every expected failure itself; this is a bug, and must not stop the connection's other frames.
+      this.logger.error(`a frame on ${route.matcher.pattern} failed outside its handler`, stackOf(error));
+      this.fail(connection, ErrorCode.INTERNAL, 'Internal server error');
     }
   }
 
@@ -205,6 +241,7 @@ export class MessageDispatcher {
   }
 
   private fail(connection: ClientConnection, code: ExceptionBody['code'], message: string, id?: FrameId): void {
+    connection.inbox.refusals++;
     this.send(connection, encodeFrame({ kind: 'exception', error: { status: 'error', code, message }, id }));
   }
 

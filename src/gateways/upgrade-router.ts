@@ -144,10 +144,6 @@ function serverFor(route: GatewayRoute): WebSocketServer {
     noServer: true,
     clientTracking: false,
     perMessageDeflate: false,
-    // One message per socket per turn of the event loop: a connection with a backlog of frames
-    // (a flood, or many large ones) is handled a frame at a time between everyone else's,
-    // instead of holding the loop until its whole TCP read is worked through.
-    allowSynchronousEvents: false,
     maxPayload: route.limits.maxPayload,
     handleProtocols: (offered) => route.subprotocols.find((p) => offered.has(p)) ?? false,
   });

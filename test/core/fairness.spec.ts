@@ -1,21 +1,33 @@
-// Issue #12, part 3: one connection's backlog cannot hold the server. Frames
-// are handled one per connection per turn of the event loop, so a neighbour's
-// frame that arrives while a backlog is being worked through is handled next,
-// not after it; and a byte budget beside the frame budget refuses a
+// Issue #12, part 3: one connection's backlog cannot hold the server. A
+// connection's waiting frames are handled in slices (32 frames or 256 KiB,
+// or up to the first frame answered with an error), one slice per turn of the
+// event loop, and its socket is paused while more than a slice waits; so a
+// neighbour's frame that arrives in the middle of a backlog is handled next,
+// not after it. And a byte budget beside the frame budget refuses a
 // connection that sends more bytes than `byteRateLimit`/`byteBurst` allow.
 import { Injectable } from '@nestjs/common';
-import { Gateway, Message, On, SwitchboardModule, WsController } from '../../src';
+import { Connection, Gateway, Message, On, SwitchboardModule, WsController, type WsConnection } from '../../src';
+import type { ClientConnection } from '../../src/gateways/client-connection';
+import { LocalHub } from '../../src/services/local-hub';
 import { useApp } from '../support/test-app';
 import { within } from '../support/wait';
 
 const BACKLOG = 150;
+const SLICE = 32;
 
-/** The order frames reached their handlers in, and a signal when the backlog's first one did. */
+/** What the handlers saw: the order frames reached them, whether the socket was paused, and a signal at the backlog's first frame. */
 @Injectable()
 class HandledLog {
   readonly order: string[] = [];
+  readonly pausedAt = new Map<number, boolean>();
+  /** Frames still waiting on the noisy connection when the quiet one's echo was handled. */
+  noisyWaiting?: number;
+  noisyId?: string;
   private firstWork?: () => void;
   readonly firstWorkHandled = new Promise<void>((resolve) => (this.firstWork = resolve));
+
+  /** The server's connections, set by the test (the module does not export its hub). */
+  hub?: LocalHub<ClientConnection>;
 
   record(what: string): void {
     this.order.push(what);
@@ -28,14 +40,17 @@ class FairController {
   constructor(private readonly log: HandledLog) {}
 
   @On('work')
-  work(@Message() n: number): number {
+  work(@Message() n: number, @Connection() connection: WsConnection): number {
     this.log.record(`work ${n}`);
+    this.log.pausedAt.set(n, connection.socket.isPaused);
     return n;
   }
 
   @On('echo')
   echo(@Message() message: unknown): unknown {
     this.log.record(`echo ${String(message)}`);
+    const noisy = this.log.noisyId === undefined ? undefined : this.log.hub?.get(this.log.noisyId);
+    this.log.noisyWaiting = noisy?.inbox.frames.length;
     return message;
   }
 }
@@ -52,7 +67,7 @@ describe('fairness between connections', () => {
     providers: [HandledLog, FairController, FairGateway, ByteBudgetGateway],
   }));
 
-  it(`handles a neighbour's frame next, not behind another connection's backlog of ${BACKLOG} frames, and loses none of the backlog`, async () => {
+  it(`handles a neighbour's frame within two slices of another connection's backlog of ${BACKLOG} frames, and loses none of the backlog`, async () => {
     const noisy = await fixture.connect();
     const quiet = await fixture.connect();
     const log = fixture.server.app.get(HandledLog);
@@ -60,17 +75,37 @@ describe('fairness between connections', () => {
     for (let n = 0; n < BACKLOG; n++) noisy.send({ event: 'work', message: n, id: n });
     await within(log.firstWorkHandled, 5000, 'the backlog to start being handled');
     // The server is now working through the backlog; the neighbour's frame arrives in the middle of it.
-    const answer = quiet.request('echo', 'quiet');
-
-    expect(await answer).toMatchObject({ event: 'echo', message: 'quiet' });
+    expect(await quiet.request('echo', 'quiet')).toMatchObject({ event: 'echo', message: 'quiet' });
     const position = log.order.indexOf('echo quiet');
     // Were the backlog handled in the turn that read it, the neighbour would come after all of it (position 150).
+    // A slice yields to the next turn's check phase: the slice read with the backlog and the one after it may both
+    // come before the poll that reads the neighbour, so it waits two slices at most.
     expect(position).toBeGreaterThan(0);
-    expect(position).toBeLessThanOrEqual(5);
+    expect(position).toBeLessThanOrEqual(2 * SLICE + 1);
+
     await noisy.next((f) => f.id === BACKLOG - 1, 5000, `the reply to work ${BACKLOG - 1}`);
     expect(log.order.filter((w) => w.startsWith('work'))).toEqual(Array.from({ length: BACKLOG }, (_, n) => `work ${n}`));
     const replies = noisy.received.flatMap((r) => (r.kind === 'text' && r.frame.event === 'work' ? [r.frame.message] : []));
     expect(replies).toEqual(Array.from({ length: BACKLOG }, (_, n) => n));
+    // While more than a slice waited, the socket was paused; once the backlog was done, it reads again.
+    expect(log.pausedAt.get(SLICE + 8)).toBe(true);
+    expect(await noisy.request('work', -1)).toMatchObject({ event: 'work', message: -1 });
+    expect(log.pausedAt.get(-1)).toBe(false);
+  });
+
+  it('works through a backlog of garbage one frame a turn, so a neighbour never waits behind it', async () => {
+    const noisy = await fixture.connect();
+    const quiet = await fixture.connect();
+    const log = fixture.server.app.get(HandledLog);
+    log.noisyId = noisy.id;
+    log.hub = fixture.server.app.get(LocalHub);
+    for (let n = 0; n < BACKLOG; n++) noisy.sendRaw('{"event":', false);
+    await noisy.next((f) => f.event === 'exception', 5000, 'the first BAD_FRAME');
+    expect(await quiet.request('echo', 'beside garbage')).toMatchObject({ message: 'beside garbage' });
+    // A slice of 32 good frames would have left at most 118 waiting; one bad frame a turn leaves nearly all.
+    expect(log.noisyWaiting).toBeGreaterThan(BACKLOG - SLICE);
+    await noisy.next((f) => f.event === 'exception' && noisy.framesOf('exception').length === BACKLOG, 10_000, 'every BAD_FRAME');
+    expect(noisy.framesOf('exception').every((f) => f.message.code === 'BAD_FRAME')).toBe(true);
   });
 
   it('refuses frames past the byte budget with RATE_LIMITED and their id, and closes with 1008 when it goes on', async () => {
