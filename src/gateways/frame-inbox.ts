@@ -16,8 +16,12 @@ export class FrameInbox {
   ready = false;
   /** True while the dispatcher works through `frames`. */
   draining = false;
-  /** True while the socket is paused because more frames wait than one slice takes (see `MessageDispatcher`). */
+  /** True while the socket is paused: more frames wait than one slice takes, or it read a slice's bytes this turn (see `MessageDispatcher`). */
   paused = false;
+  /** True from a pause until the next turn of the event loop: reading resumes no sooner. */
+  waitingTurn = false;
+  /** Bytes read since reading last resumed. */
+  readBytes = 0;
   /** Frames answered with an error before reaching a handler (bad, unknown, refused), counted so a slice can end at one. */
   refusals = 0;
 

@@ -32,8 +32,9 @@ const MAX_PENDING_FRAMES = 256;
  * The most of one connection's waiting frames handled in one go: then the
  * rest wait for the next turn of the event loop, so other connections' frames
  * are read and handled in between. A slice also ends at a frame answered with
- * an error (a flood of garbage gets one frame a turn), and while more than a
- * slice waits the socket is paused, so the backlog stays in TCP, not memory.
+ * an error (a flood of garbage gets one frame a turn). While more than a
+ * slice waits the socket is paused, so the backlog stays in TCP, not memory;
+ * and a socket that read a slice's bytes is paused until the next turn.
  * Large enough that a publisher's burst of broadcasts still leaves in the
  * same tick, which is what batches their writes (see `FrameWriter`).
  */
@@ -75,11 +76,29 @@ export class MessageDispatcher {
     }
     const { inbox } = connection;
     inbox.frames.push({ data, isBinary });
-    if (inbox.frames.length > SLICE_FRAMES && !inbox.paused) {
-      inbox.paused = true;
-      connection.socket.pause();
-    }
+    inbox.readBytes += data.length;
+    // libuv reads a socket up to 32 times in one go: a slice's bytes read this turn, or a backlog, stops it until the next.
+    if (!inbox.paused && (inbox.frames.length > SLICE_FRAMES || inbox.readBytes >= SLICE_BYTES)) this.pauseReading(connection);
     if (inbox.ready && !inbox.draining) void this.drain(connection, route);
+  }
+
+  /** Stops reading the socket until the next turn of the event loop at least, and until its backlog is handled. */
+  private pauseReading(connection: ClientConnection): void {
+    const { inbox } = connection;
+    inbox.paused = inbox.waitingTurn = true;
+    connection.socket.pause();
+    setImmediate(() => {
+      inbox.waitingTurn = false;
+      inbox.readBytes = 0;
+      this.resumeReading(connection);
+    });
+  }
+
+  private resumeReading(connection: ClientConnection): void {
+    const { inbox } = connection;
+    if (!inbox.paused || inbox.waitingTurn || inbox.frames.length > 0) return;
+    inbox.paused = false;
+    connection.socket.resume();
   }
 
   /** Handles queued frames, a slice per turn of the event loop (see `SLICE_FRAMES`), until none is left; started again by the next frame. */
@@ -104,10 +123,7 @@ export class MessageDispatcher {
       }
     } finally {
       inbox.draining = false;
-      if (inbox.paused) {
-        inbox.paused = false;
-        connection.socket.resume();
-      }
+      this.resumeReading(connection);
     }
   }
 

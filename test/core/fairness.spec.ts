@@ -23,6 +23,7 @@ class HandledLog {
   /** Frames still waiting on the noisy connection when the quiet one's echo was handled. */
   noisyWaiting?: number;
   noisyId?: string;
+  bigStarted?: () => void;
   private firstWork?: () => void;
   readonly firstWorkHandled = new Promise<void>((resolve) => (this.firstWork = resolve));
 
@@ -44,6 +45,13 @@ class FairController {
     this.log.record(`work ${n}`);
     this.log.pausedAt.set(n, connection.socket.isPaused);
     return n;
+  }
+
+  @On('big')
+  big(@Message() message: { n: number }): number {
+    this.log.record(`big ${message.n}`);
+    if (message.n === 0) this.log.bigStarted?.();
+    return message.n;
   }
 
   @On('echo')
@@ -106,6 +114,26 @@ describe('fairness between connections', () => {
     expect(log.noisyWaiting).toBeGreaterThan(BACKLOG - SLICE);
     await noisy.next((f) => f.event === 'exception' && noisy.framesOf('exception').length === BACKLOG, 10_000, 'every BAD_FRAME');
     expect(noisy.framesOf('exception').every((f) => f.message.code === 'BAD_FRAME')).toBe(true);
+  });
+
+  it('reads at most a slice of bytes from one connection a turn: a neighbour waits a few large frames, not all of them', async () => {
+    const BIG = 20;
+    const noisy = await fixture.connect();
+    const quiet = await fixture.connect();
+    const log = fixture.server.app.get(HandledLog);
+    const started = new Promise<void>((resolve) => (log.bigStarted = resolve));
+    // 20 frames of 60 KB: 1.2 MB, far more than one read; a slice is 256 KiB, about 4 of them.
+    const pad = 'x'.repeat(60_000);
+    for (let n = 0; n < BIG; n++) noisy.send({ event: 'big', message: { n, pad }, id: n });
+    await within(started, 5000, 'the first large frame to be handled');
+    expect(await quiet.request('echo', 'between')).toMatchObject({ message: 'between' });
+    const before = log.order.slice(0, log.order.indexOf('echo between')).filter((w) => w.startsWith('big')).length;
+    // Read as fast as TCP delivers, all 20 would come first (libuv reads up to 2 MB from a socket in one go); a slice
+    // of bytes a turn (5 of these frames, plus what ws holds of one more read) lets the neighbour in within two.
+    expect(before).toBeGreaterThan(0);
+    expect(before).toBeLessThanOrEqual(12);
+    await noisy.next((f) => f.id === BIG - 1, 5000, `the reply to big ${BIG - 1}`);
+    expect(log.order.filter((w) => w.startsWith('big'))).toEqual(Array.from({ length: BIG }, (_, n) => `big ${n}`));
   });
 
   it('refuses frames past the byte budget with RATE_LIMITED and their id, and closes with 1008 when it goes on', async () => {
