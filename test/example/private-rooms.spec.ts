@@ -71,3 +71,27 @@ describe('the example /ws/private route: user:<name> rooms', () => {
     expect([...dox.framesOf('notice'), ...chat.framesOf('notice')]).toEqual([]);
   });
 });
+
+describe('the example against cross-site WebSocket hijacking', () => {
+  let server: ChatServer;
+  const previous = process.env.ALLOWED_ORIGINS;
+  beforeAll(async () => {
+    process.env.ALLOWED_ORIGINS = 'https://chat.example, https://admin.example';
+    server = await new ChatServer().start();
+  });
+  afterAll(async () => {
+    if (previous === undefined) delete process.env.ALLOWED_ORIGINS;
+    else process.env.ALLOWED_ORIGINS = previous;
+    await server.stop();
+  });
+
+  it('refuses a page of another site with 403 even with a valid token, and lets in its own page and the sites in ALLOWED_ORIGINS', async () => {
+    const url = server.ws('/ws/private?token=alice-token');
+    expect(await TestClient.refusal(url, { origin: 'https://evil.example' })).toMatchObject({ status: 403, body: 'Origin not allowed\n' });
+    for (const origin of [`http://127.0.0.1:${server.port}`, 'https://chat.example', 'https://admin.example']) {
+      const client = await TestClient.connect(url, { origin });
+      expect(await client.request('whoami')).toMatchObject({ event: 'whoami' });
+      await client.close();
+    }
+  });
+});
