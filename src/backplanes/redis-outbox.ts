@@ -89,9 +89,12 @@ export class RedisOutbox {
     if (this.admit()) this.queued.push([channel, payload]);
   }
 
-  /** Holds a publish that failed when the connection dropped under it; `order` says when it was first sent. */
+  /**
+   * Holds a publish that failed when the connection dropped under it; `order`
+   * says when it was first sent. It always fits: it was counted in flight.
+   */
   private retry(channel: string, payload: Buffer, order: number): void {
-    if (this.admit()) this.retried.push([channel, payload, order]);
+    this.retried.push([channel, payload, order]);
   }
 
   /** Counts a message that will never be sent. */

@@ -18,10 +18,15 @@ const own: LocalConnection = {
   address: '10.0.0.1',
 };
 
-/** Offline, the access never touches the registry: any call on it is a failure of the test. */
+/** Offline, the access never touches the registry: every call on it is recorded, and the test expects none. */
+const touched: string[] = [];
 const untouchable = new Proxy({} as RedisRegistry, {
-  get: (_, name) => () => Promise.reject(new Error(`the registry was called (${String(name)}) while Redis is away`)),
+  get: (_, name) => () => {
+    touched.push(String(name));
+    return Promise.reject(new Error(`the registry was called (${String(name)}) while Redis is away`));
+  },
 });
+afterAll(() => expect(touched).toEqual([]));
 
 describe('RedisRegistryAccess while Redis is away', () => {
   const access = new RedisRegistryAccess(untouchable, {
@@ -70,6 +75,18 @@ describe('RedisRegistryAccess when Redis does not answer', () => {
     requestTimeout,
   });
 
+  it.each([
+    ['add', () => access.add({ id: 'n2.1', serverInstanceId: 'n2', connectTime: '', route: '/ws', metadata: {} }), 'add connection n2.1'],
+    ['remove', () => access.remove('n2.1'), 'remove connection n2.1'],
+    ['leave', () => access.leave('n2.1', 'lobby'), 'take connection n2.1 out of room lobby'],
+    ['patch', () => access.patch('n2.1', { k: 1 }), 'change the metadata of connection n2.1'],
+  ])("%s of another node's connection: SB_REGISTRY_TIMEOUT saying what it asked", async (_call, call, what) => {
+    await expect(call()).rejects.toMatchObject({
+      code: RuntimeErrorCode.REGISTRY_TIMEOUT,
+      message: expect.stringContaining(`while asking Redis to ${what};`),
+    });
+  });
+
   it("fails a call about another node's connection with SB_REGISTRY_TIMEOUT, naming the call", async () => {
     await expect(access.get('n2.1')).rejects.toMatchObject({
       code: RuntimeErrorCode.REGISTRY_TIMEOUT,
@@ -90,5 +107,32 @@ describe('RedisRegistryAccess when Redis does not answer', () => {
     await expect(access.join('n1.1', 'other')).resolves.toBe(0);
     await expect(access.remove('n1.1')).resolves.toBeUndefined();
     await expect(access.countFrom('/ws', '10.0.0.1')).resolves.toBe(1);
+  });
+});
+
+describe('RedisRegistryAccess when Redis answers with an error', () => {
+  const failing = new Proxy({} as RedisRegistry, { get: () => () => Promise.reject(new Error('ERR wrong number of arguments')) });
+  const access = new RedisRegistryAccess(failing, {
+    nodeId: 'n1',
+    isOnline: () => true,
+    localConnections: () => [own],
+    requestTimeout: 5000,
+  });
+
+  it('passes the error on while Redis is reachable: only an outage or a timeout is answered locally', async () => {
+    await expect(access.get('n1.1')).rejects.toThrow('ERR wrong number of arguments');
+    await expect(access.members('lobby')).rejects.toThrow('ERR wrong number of arguments');
+    await expect(access.join('n1.1', 'lobby')).rejects.toThrow('ERR wrong number of arguments');
+  });
+
+  it('answers an id that names no node as one of its own', async () => {
+    const offline = new RedisRegistryAccess(untouchable, {
+      nodeId: 'n1',
+      isOnline: () => false,
+      localConnections: () => [own],
+      requestTimeout: 5000,
+    });
+    await expect(offline.join('no-node-in-this-id', 'lobby')).resolves.toBe(0);
+    await expect(offline.get('no-node-in-this-id')).resolves.toBeNull();
   });
 });
