@@ -2,7 +2,8 @@
 // Prints the mutation score per file and in all of one or more Stryker JSON
 // reports: `node scripts/mutation-score.mjs reports/mutation/backplanes-*.json`.
 // A scope run in parts (MUTATE_REPORT names each part's report) adds up to the
-// scope's score this way. Score = (killed + timeout) / (killed + timeout +
+// scope's score this way; a file named in several reports counts from the
+// last one given (a re-run after its tests improved). Score = (killed + timeout) / (killed + timeout +
 // survived + no coverage), as Stryker counts it; ignored mutants and
 // runtime or compile errors are left out of it and shown apart.
 import { readFileSync } from 'node:fs';
@@ -20,7 +21,8 @@ const byFile = new Map();
 for (const report of files) {
   const { files: mutated } = JSON.parse(readFileSync(report, 'utf8'));
   for (const [path, { mutants }] of Object.entries(mutated)) {
-    const counts = byFile.get(path) ?? Object.fromEntries(STATUSES.map((s) => [s, 0]));
+    // A file re-run later (after its tests improved) is scored from the last report that names it.
+    const counts = Object.fromEntries(STATUSES.map((s) => [s, 0]));
     for (const { status } of mutants) counts[status] = (counts[status] ?? 0) + 1;
     byFile.set(path, counts);
   }

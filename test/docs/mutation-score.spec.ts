@@ -34,6 +34,13 @@ describe('scripts/mutation-score.mjs', () => {
     ]);
   });
 
+  it('scores a file named in several reports from the last one: a re-run replaces the first run', async () => {
+    writeFileSync(join(dir, 'first.json'), report({ 'src/a.ts': ['Survived', 'Survived', 'Killed'] }));
+    writeFileSync(join(dir, 'again.json'), report({ 'src/a.ts': ['Killed', 'Killed', 'Timeout'] }));
+    const { stdout } = await runNode(['scripts/mutation-score.mjs', join(dir, 'first.json'), join(dir, 'again.json')], REPO, 20_000);
+    expect(stdout).toContain('| src/a.ts | 3 | 2 | 1 | 0 | 0 | 0 | 0 | 100.0% |');
+  });
+
   it('says how to call it when given no report', async () => {
     const { code, stderr } = await runNode(['scripts/mutation-score.mjs'], REPO, 20_000);
     expect({ code, stderr }).toEqual({ code: 2, stderr: 'usage: node scripts/mutation-score.mjs <report.json> [...]\n' });
