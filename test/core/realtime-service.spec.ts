@@ -1,6 +1,8 @@
-import { RealtimeService } from '../../src';
+import { MemoryBackplane, MemoryBus, RealtimeService } from '../../src';
 import { coreTestModule } from '../fixtures/core-test.module';
-import { useApp } from '../support/test-app';
+import { useApp, type RunningApp } from '../support/test-app';
+import { TestClient } from '../support/test-client';
+import { startNodeApps } from '../support/two-nodes';
 import { eventually, within } from '../support/wait';
 
 describe('RealtimeService (one process)', () => {
@@ -21,6 +23,8 @@ describe('RealtimeService (one process)', () => {
   it('emitToAll() reaches every connection on every route and counts them', async () => {
     const [a, b, c] = [await connect(), await connect('/ws/other'), await connect('/ws/private?token=good')];
     expect(await realtime().emitToAll('news', 'hello')).toBe(3);
+    // Alone on its bus, the node has nobody to publish to.
+    expect(realtime().status().backplane.published).toBe(0);
     for (const client of [a, b, c]) expect(await client.next((f) => f.event === 'news')).toEqual({ event: 'news', message: 'hello' });
   });
 
@@ -104,5 +108,32 @@ describe('RealtimeService (one process)', () => {
     const exact = 'x'.repeat(123);
     expect(await realtime().disconnect(b.id, exact)).toBe(true);
     expect(await within(b.closed, 3000, 'the close')).toEqual({ code: 1000, reason: exact });
+  });
+});
+
+describe('RealtimeService on two memory nodes: what goes to the backplane', () => {
+  let apps: RunningApp[];
+  const clients: TestClient[] = [];
+  beforeAll(async () => {
+    const bus = new MemoryBus();
+    apps = await startNodeApps([new MemoryBackplane({ bus }), new MemoryBackplane({ bus })]);
+  });
+  afterAll(async () => {
+    await Promise.all(clients.map((c) => c.close()));
+    await Promise.all(apps.map((app) => app.close()));
+  });
+
+  it("publishes a send to the other node's connection once, and nothing for one of its own or an id that names no node", async () => {
+    const [local, remote] = [await TestClient.connect(apps[0].ws('/ws')), await TestClient.connect(apps[1].ws('/ws'))];
+    clients.push(local, remote);
+    const realtime = apps[0].app.get(RealtimeService);
+    const published = () => realtime.status().backplane.published;
+    const before = published();
+    expect(await realtime.emitTo(local.id, 'direct', 'here')).toBe(1);
+    expect(await realtime.emitTo('no-node-in-this-id', 'direct', 'nowhere')).toBe(0);
+    expect(published()).toBe(before);
+    expect(await realtime.emitTo(remote.id, 'direct', 'there')).toBe(1);
+    expect(await remote.next((f) => f.event === 'direct')).toMatchObject({ message: 'there' });
+    expect(published()).toBe(before + 1);
   });
 });
