@@ -61,20 +61,20 @@ export class MessageDispatcher {
 
   /** Called for every frame a connection receives. */
   receive(connection: ClientConnection, route: GatewayRoute, data: Buffer, isBinary: boolean): void {
-    const refused = connection.inbox.rate.take(data.length);
+    const { inbox } = connection;
+    const refused = inbox.rate.take(data.length);
     if (refused !== undefined) {
-      if (connection.inbox.rate.refusedInARow >= route.limits.rateLimitCloseAfter) {
+      if (inbox.rate.refusedInARow >= route.limits.rateLimitCloseAfter) {
         connection.close(CloseCode.POLICY_VIOLATION, 'rate limit exceeded');
       } else {
         this.refuse(connection, data, isBinary, refused);
       }
       return;
     }
-    if (connection.inbox.frames.length >= MAX_PENDING_FRAMES) {
+    if (inbox.frames.length >= MAX_PENDING_FRAMES) {
       this.refuse(connection, data, isBinary, 'too many messages waiting for their handlers');
       return;
     }
-    const { inbox } = connection;
     inbox.frames.push({ data, isBinary });
     inbox.readBytes += data.length;
     // libuv reads a socket up to 32 times in one go: a slice's bytes read this turn, or a backlog, stops it until the next.
