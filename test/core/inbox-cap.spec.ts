@@ -3,6 +3,9 @@
 // handled one at a time, so while a handler is held the frames behind it
 // wait in the connection's inbox; the 257th waiting one is refused at once,
 // with its id, and the 256 that waited are handled in order once it is free.
+// The server stops reading a socket once more than 32 frames wait, so the
+// cap is reached by the frames it has already read: the test sends them all
+// in one write, as a client's burst arrives.
 import { Injectable } from '@nestjs/common';
 import { Gateway, Message, On, SwitchboardModule, WsController } from '../../src';
 import { useApp } from '../support/test-app';
@@ -59,8 +62,10 @@ describe('frames waiting for their handlers', () => {
   it(`are capped at ${WAITING_CAP} per connection: the next ones get RATE_LIMITED with their id, the waiting ones are handled in order`, async () => {
     const client = await fixture.connect();
     const gate = fixture.server.app.get(Gate);
-    client.send({ event: 'hold', id: 'hold' });
-    for (let i = 1; i <= SENT; i++) client.send({ event: 'echo', message: i, id: `e${i}` });
+    client.sendInOneWrite([
+      { event: 'hold', id: 'hold' },
+      ...Array.from({ length: SENT }, (_, i) => ({ event: 'echo', message: i + 1, id: `e${i + 1}` })),
+    ]);
 
     // Frames are taken in order, so the refusal of the last one means every frame has been received.
     const last = await client.next((f) => f.id === `e${SENT}`, 5000, `the refusal of frame e${SENT}`);

@@ -1,4 +1,5 @@
 import type { IncomingMessage } from 'node:http';
+import type { Socket } from 'node:net';
 import WebSocket, { type ClientOptions } from 'ws';
 import { within } from './wait';
 import { Waiters } from './waiters';
@@ -97,6 +98,19 @@ export class TestClient {
 
   send(frame: Record<string, unknown>): void {
     this.socket.send(JSON.stringify(frame));
+  }
+
+  /**
+   * Sends the frames in one write to the TCP socket, so the server reads them
+   * in one go: past its first slice it pauses reading, and frames sent one
+   * write at a time could then wait in TCP instead of reaching its inbox.
+   */
+  sendInOneWrite(frames: Record<string, unknown>[]): void {
+    // ws keeps its net.Socket private; corking it is the only way to make its frames one write.
+    const tcp = (this.socket as unknown as { _socket: Socket })._socket;
+    tcp.cork();
+    for (const frame of frames) this.send(frame);
+    tcp.uncork();
   }
 
   sendRaw(data: string | Buffer, binary = Buffer.isBuffer(data)): void {
