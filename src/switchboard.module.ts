@@ -8,6 +8,9 @@ import { MessageDispatcher } from './gateways/message-dispatcher';
 import { ConnectionLifecycle } from './gateways/connection-lifecycle';
 import { SwitchboardServer } from './gateways/switchboard-server';
 import { Fanout } from './services/fanout';
+import { HistoryRooms } from './services/history-rooms';
+import { RoomFeeds } from './services/room-feeds';
+import { RoomRecovery } from './services/room-recovery';
 import { LocalHub } from './services/local-hub';
 import { NodeInbox } from './services/node-inbox';
 import { Membership } from './services/membership';
@@ -27,6 +30,9 @@ const providers: Provider[] = [
   Fanout,
   Membership,
   RouteRoomLimits,
+  HistoryRooms,
+  RoomFeeds,
+  RoomRecovery,
   RealtimeService,
   HandlerFactory,
   GatewayExplorer,

@@ -6,9 +6,15 @@ import { ownerOf } from '../protocol/connection-id';
 import type { ConnectionRegistry } from './connection-registry';
 import { MAX_NODE_ID_BYTES, bytesOf, decodeNodeMessage, encodeNodeMessage, sentBy } from './node-codec';
 import { NodeSigner } from './node-signer';
+import type { HistoryLimits, HistoryRead, RoomRead, StreamPosition } from './room-stream';
 
-/** Receives what other nodes sent. */
-export type BackplaneListener = (message: BackplaneMessage, fromNode: string) => void;
+/**
+ * Receives what other nodes sent, and every numbered publication to a
+ * history room (this node's own included) with its place in the room's stream.
+ */
+export type BackplaneListener = (message: BackplaneMessage, fromNode: string, position?: StreamPosition) => void;
+
+type Delivery = Extract<BackplaneMessage, { type: 'deliver' }>;
 
 /** Health and traffic counters of a backplane, for logs and status endpoints. */
 export interface BackplaneStatus {
@@ -48,6 +54,13 @@ export interface BackplaneStatus {
   readonly pending?: number;
   /** Messages dropped past that limit since the node started, where the backplane queues them. */
   readonly lost?: number;
+  /**
+   * Gaps in history rooms' streams this node found (a publication whose
+   * offset was not the next one): `repaired` from the history before
+   * delivering, `unrecoverable` when the history no longer held them. Only
+   * on backplanes that keep history.
+   */
+  readonly gaps?: { readonly repaired: number; readonly unrecoverable: number };
 }
 
 /** Options every backplane takes. */
@@ -93,6 +106,11 @@ export function createNodeId(): string {
  * 6. if the shared state can be lost (a restarted Redis), write this node's
  *    part back from `localConnections()`, the host's own view, never lowering
  *    a connection's version below the one the node reports.
+ * 7. to keep room history (gateways that list `history` rooms need it),
+ *    implement `appendToHistory` (number the payload with the room's next
+ *    offset, keep it, and make it reach every node, this one included, which
+ *    calls `onNumbered`) and `readHistory`. The order in which offsets are
+ *    given must be the order in which every node receives them.
  *
  * The host calls `start()` once before the first connection and `stop()`
  * after the last; nothing in the emitter or the realtime service knows which
@@ -112,6 +130,7 @@ export abstract class Backplane {
   private forged = 0;
   private duplicates = 0;
   private stale = 0;
+  private readonly gaps = { repaired: 0, unrecoverable: 0 };
   private readonly signer?: NodeSigner;
   /** The node id as it appears in every message's header. */
   private readonly nodeIdBytes: Buffer;
@@ -160,10 +179,60 @@ export abstract class Backplane {
   send(message: BackplaneMessage, node?: string): void {
     if (node === this.nodeId) return;
     this.published++;
+    this.publish(this.encode(message), node);
+  }
+
+  /** The message as it travels: numbered, encoded, and signed when the nodes share a secret. */
+  private encode(message: BackplaneMessage): Buffer {
     const payload = encodeNodeMessage({ node: this.nodeId, seq: ++this.lastSeq, msg: message }, this.signer !== undefined);
     this.signer?.sign(payload);
-    this.publish(payload, node);
+    return payload;
   }
+
+  /**
+   * Publishes a delivery to a history room: the backplane numbers it with
+   * the room's next offset, keeps it within `limits`, and hands it back to
+   * every node, this one included, through the listener with its position.
+   * Nothing is delivered before that, so every node delivers in offset order.
+   */
+  sendNumbered(room: string, message: Delivery, limits: HistoryLimits): void {
+    this.published++;
+    // Gateways with history rooms refuse to boot on a backplane without it (SB_INVALID_HISTORY).
+    this.appendToHistory?.(room, this.encode(message), limits);
+  }
+
+  /**
+   * Reads a room's history: its position, and, with `after`, the
+   * publications kept after that offset, decoded (a payload that fails its
+   * signature or decoding is left out and counted, so the read no longer
+   * covers that offset). Creates the room's stream when it has none, so the
+   * epoch a joining client is given stays the room's.
+   */
+  async readRoom(room: string, after: number | undefined, limits: HistoryLimits): Promise<RoomRead> {
+    if (!this.readHistory) throw new Error(`the ${this.name} backplane keeps no room history`);
+    const { epoch, offset, publications } = await this.readHistory(room, after, limits);
+    const decoded: RoomRead['publications'][number][] = [];
+    for (const publication of publications) {
+      const envelope = this.open(publication.payload);
+      if (envelope?.msg.type === 'deliver') decoded.push({ offset: publication.offset, message: envelope.msg });
+    }
+    return { position: { epoch, offset }, publications: decoded };
+  }
+
+  /** Whether this backplane keeps room history (implements `appendToHistory` and `readHistory`). */
+  get keepsHistory(): boolean {
+    return this.appendToHistory !== undefined && this.readHistory !== undefined;
+  }
+
+  /**
+   * Transport, for a backplane that keeps room history: numbers `payload`
+   * with `room`'s next offset, keeps it within `limits` and delivers it to
+   * every node, this one included, each calling `onNumbered`. Never throws.
+   */
+  protected appendToHistory?(room: string, payload: Buffer, limits: HistoryLimits): void;
+
+  /** Transport, with `appendToHistory`: the room's position and the payloads kept after `after` (see `readRoom`). */
+  protected readHistory?(room: string, after: number | undefined, limits: HistoryLimits): Promise<HistoryRead>;
 
   /** True when other nodes may exist, so deliveries must be published at all. */
   get distributed(): boolean {
@@ -207,7 +276,14 @@ export abstract class Backplane {
       ...(healthy ? {} : { detail: this.degradedDetail }),
       ...(peers ? { peers: [...peers] } : {}),
       ...this.outgoing,
+      ...(this.keepsHistory ? { gaps: { ...this.gaps } } : {}),
     };
+  }
+
+  /** Counts a gap in a history room's stream that the host found: filled from the history, or not. */
+  countGap(repaired: boolean): void {
+    if (repaired) this.gaps.repaired++;
+    else this.gaps.unrecoverable++;
   }
 
   /** The connections this node holds now, from the host; empty when the host gave no provider. */
@@ -233,15 +309,8 @@ export abstract class Backplane {
     }
     // Skipping a message that only claims to be this node's own does nothing a forger could use.
     if (sentBy(bytes, this.nodeIdBytes)) return;
-    if (this.signer ? !this.signer.verify(bytes) : NodeSigner.isSigned(bytes)) {
-      this.forged++;
-      return;
-    }
-    const envelope = decodeNodeMessage(bytes);
-    if (!envelope) {
-      this.dropped++;
-      return;
-    }
+    const envelope = this.open(bytes);
+    if (!envelope) return;
     const admission = admit?.(envelope) ?? 'new';
     if (admission !== 'new') {
       if (admission === 'duplicate') this.duplicates++;
@@ -250,6 +319,32 @@ export abstract class Backplane {
     }
     this.received++;
     this.listener?.(envelope.msg, envelope.node);
+  }
+
+  /**
+   * Implementations call this for every numbered publication to a history
+   * room (see `appendToHistory`), this node's own included, in offset order.
+   * It is checked and decoded as `onMessage` does; copies are the receiver's
+   * to drop, by offset.
+   */
+  protected onNumbered(payload: unknown, position: StreamPosition): void {
+    const bytes = bytesOf(payload);
+    const envelope = bytes && this.open(bytes);
+    if (!bytes) this.dropped++;
+    if (!envelope) return;
+    this.received++;
+    this.listener?.(envelope.msg, envelope.node, position);
+  }
+
+  /** Checks a payload's signature and decodes it; undefined (and counted) for a forged or malformed one. */
+  private open(bytes: Buffer): BackplaneEnvelope | undefined {
+    if (this.signer ? !this.signer.verify(bytes) : NodeSigner.isSigned(bytes)) {
+      this.forged++;
+      return undefined;
+    }
+    const envelope = decodeNodeMessage(bytes);
+    if (!envelope) this.dropped++;
+    return envelope;
   }
 
   /** Counts a payload the transport itself found malformed (e.g. a tagged IPC message of the wrong shape) and threw away. */

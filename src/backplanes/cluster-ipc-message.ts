@@ -19,7 +19,16 @@ export type RegistryCall =
   | { readonly op: 'getConnections' }
   | { readonly op: 'getRoomMembers'; readonly room: string }
   | { readonly op: 'countFrom'; readonly route: string; readonly address: string }
-  | { readonly op: 'updateMetadata'; readonly id: string; readonly patch: Readonly<Record<string, unknown>> };
+  | { readonly op: 'updateMetadata'; readonly id: string; readonly patch: Readonly<Record<string, unknown>> }
+  /** A history room's position and, with `after`, the publications kept after that offset. */
+  | { readonly op: 'readHistory'; readonly room: string; readonly after?: number; readonly size: number; readonly ttl: number };
+
+/** A room's history as the primary answers `readHistory`: payloads as latin1 strings, like publishes. */
+export interface IpcHistoryRead {
+  readonly epoch: string;
+  readonly offset: number;
+  readonly publications: readonly (readonly [offset: number, payload: string])[];
+}
 
 /** What each registry operation answers. */
 export interface RegistryResults {
@@ -33,6 +42,7 @@ export interface RegistryResults {
   getRoomMembers: string[];
   countFrom: number;
   updateMetadata: MetadataUpdate | null;
+  readHistory: IpcHistoryRead;
 }
 
 /**
@@ -46,7 +56,16 @@ export interface RegistryResults {
  */
 export type WorkerIpcMessage =
   | { readonly [IPC_TAG]: 1; readonly type: 'publish'; readonly payload: string; readonly to?: string }
-  | { readonly [IPC_TAG]: 1; readonly type: 'call'; readonly node: string; readonly seq: number; readonly call: RegistryCall };
+  | { readonly [IPC_TAG]: 1; readonly type: 'call'; readonly node: string; readonly seq: number; readonly call: RegistryCall }
+  /** A publication to a history room, for the primary to number, keep within `size` and `ttl`, and send to every worker. */
+  | {
+      readonly [IPC_TAG]: 1;
+      readonly type: 'append';
+      readonly room: string;
+      readonly payload: string;
+      readonly size: number;
+      readonly ttl: number;
+    };
 
 /** Primary → worker. */
 export type PrimaryIpcMessage =
@@ -54,12 +73,16 @@ export type PrimaryIpcMessage =
   | { readonly [IPC_TAG]: 1; readonly type: 'message'; readonly payload: string; readonly to?: string }
   | { readonly [IPC_TAG]: 1; readonly type: 'result'; readonly seq: number; readonly value: unknown }
   | { readonly [IPC_TAG]: 1; readonly type: 'error'; readonly seq: number; readonly error: string }
+  /** A publication to a history room, numbered by the primary; every worker gets it, its publisher's included. */
+  | { readonly [IPC_TAG]: 1; readonly type: 'numbered'; readonly payload: string; readonly epoch: string; readonly offset: number }
   /** The cluster runner asks the worker to drain and exit. */
   | { readonly [IPC_TAG]: 1; readonly type: 'drain' };
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 const isString = (v: unknown): v is string => typeof v === 'string';
 const isOptionalString = (v: unknown): v is string | undefined => v === undefined || typeof v === 'string';
+const isCount = (v: unknown): v is number => typeof v === 'number' && Number.isSafeInteger(v) && v >= 0;
+const isLimit = (v: unknown): v is number => isCount(v) && v > 0;
 
 /** True for anything that carries Switchboard's tag; everything else is the application's. */
 export function isSwitchboardIpc(value: unknown): value is { readonly [IPC_TAG]: 1; readonly type: unknown } {
@@ -93,6 +116,8 @@ function isCall(v: unknown): v is RegistryCall {
       return isString(v.route) && isString(v.address);
     case 'updateMetadata':
       return isString(v.id) && isObject(v.patch);
+    case 'readHistory':
+      return isString(v.room) && (v.after === undefined || isCount(v.after)) && isLimit(v.size) && isLimit(v.ttl);
     default:
       return false;
   }
@@ -104,6 +129,7 @@ export function decodeWorkerMessage(value: unknown): WorkerIpcMessage | undefine
   const v = value as Record<string, unknown>;
   if (v.type === 'publish' && typeof v.payload === 'string' && isOptionalString(v.to)) return v as WorkerIpcMessage;
   if (v.type === 'call' && isString(v.node) && typeof v.seq === 'number' && isCall(v.call)) return v as WorkerIpcMessage;
+  if (v.type === 'append' && isString(v.room) && isString(v.payload) && isLimit(v.size) && isLimit(v.ttl)) return v as WorkerIpcMessage;
   return undefined;
 }
 
@@ -118,6 +144,8 @@ export function decodePrimaryMessage(value: unknown): PrimaryIpcMessage | undefi
       return typeof v.seq === 'number' ? (v as PrimaryIpcMessage) : undefined;
     case 'error':
       return typeof v.seq === 'number' && isString(v.error) ? (v as PrimaryIpcMessage) : undefined;
+    case 'numbered':
+      return isString(v.payload) && isString(v.epoch) && isCount(v.offset) ? (v as PrimaryIpcMessage) : undefined;
     case 'drain':
       return v as PrimaryIpcMessage;
     default:

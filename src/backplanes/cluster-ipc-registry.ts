@@ -1,6 +1,6 @@
 import { RuntimeErrorCode } from '../protocol/runtime-error-codes';
 import { SwitchboardError } from '../protocol/switchboard-error';
-import type { RegistryCall, RegistryResults, WorkerIpcMessage } from './cluster-ipc-message';
+import type { IpcHistoryRead, RegistryCall, RegistryResults, WorkerIpcMessage } from './cluster-ipc-message';
 import type { ConnectionInfo, ConnectionRecord, MetadataUpdate } from './connection-info';
 import type { ConnectionRegistry } from './connection-registry';
 
@@ -71,6 +71,11 @@ export class IpcRegistryClient implements ConnectionRegistry {
     // Removals go as null, which every serialisation keeps (JSON would drop `undefined`).
     const removable = Object.fromEntries(Object.entries(patch).map(([key, value]) => [key, value === undefined ? null : value]));
     return this.call({ op: 'updateMetadata', id, patch: removable });
+  }
+
+  /** A history room's position and the publications kept after `after` (see `Backplane.readRoom`). */
+  readHistory(room: string, after: number | undefined, size: number, ttl: number): Promise<IpcHistoryRead> {
+    return this.call(after === undefined ? { op: 'readHistory', room, size, ttl } : { op: 'readHistory', room, after, size, ttl });
   }
 
   /** Asks the primary whether it relays for this node; the backplane's boot check. */

@@ -10,6 +10,7 @@ import {
   type WorkerIpcMessage,
 } from './cluster-ipc-message';
 import { IpcRegistryClient } from './cluster-ipc-registry';
+import type { HistoryLimits, HistoryRead } from './room-stream';
 
 /** The IPC channel of a worker to its primary; `process` in a `node:cluster` worker. */
 export interface IpcChannel {
@@ -97,6 +98,17 @@ export class ClusterIpcBackplane extends Backplane {
     );
   }
 
+  /** The primary numbers it (it keeps the histories) and sends it to every worker, this one included. */
+  protected override appendToHistory(room: string, payload: Buffer, { size, ttl }: HistoryLimits): void {
+    this.post({ [IPC_TAG]: 1, type: 'append', room, payload: payload.toString('latin1'), size, ttl });
+  }
+
+  protected override async readHistory(room: string, after: number | undefined, { size, ttl }: HistoryLimits): Promise<HistoryRead> {
+    const read = await this.registry.readHistory(room, after, size, ttl);
+    const publications = read.publications.map(([offset, payload]) => ({ offset, payload: Buffer.from(payload, 'latin1') }));
+    return { epoch: read.epoch, offset: read.offset, publications };
+  }
+
   private post(message: WorkerIpcMessage): void {
     const { channel } = this.options;
     if (!channel.connected || !channel.send) return;
@@ -115,6 +127,9 @@ export class ClusterIpcBackplane extends Backplane {
       case 'message':
         // Several apps may share one worker; a message for one node is not for the others.
         if (message.to === undefined || message.to === this.nodeId) this.onMessage(Buffer.from(message.payload, 'latin1'));
+        return;
+      case 'numbered':
+        this.onNumbered(Buffer.from(message.payload, 'latin1'), { epoch: message.epoch, offset: message.offset });
         return;
       case 'result':
         this.registry.settle(message.seq, { value: message.value });

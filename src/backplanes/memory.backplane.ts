@@ -2,6 +2,8 @@ import { Logger, type LoggerService } from '@nestjs/common';
 import cluster from 'node:cluster';
 import { Backplane, type BackplaneOptions } from './backplane';
 import { InProcessRegistry } from './in-process-registry';
+import { RoomHistory } from './room-history';
+import type { HistoryLimits, HistoryRead } from './room-stream';
 
 /**
  * The shared state of memory backplanes in one process. Each backplane gets
@@ -11,6 +13,14 @@ import { InProcessRegistry } from './in-process-registry';
 export class MemoryBus {
   /** @internal */ readonly nodes = new Map<string, MemoryBackplane>();
   /** @internal */ readonly registry = new InProcessRegistry();
+  /** @internal */ readonly histories = new Map<string, RoomHistory>();
+
+  /** @internal The history of `room`, made on first use. */
+  history(room: string, limits: HistoryLimits): RoomHistory {
+    let history = this.histories.get(room);
+    if (!history) this.histories.set(room, (history = new RoomHistory(limits)));
+    return history;
+  }
 }
 
 /** Options of `MemoryBackplane`. */
@@ -54,6 +64,18 @@ export class MemoryBackplane extends Backplane {
 
   protected override async close(): Promise<void> {
     this.bus.nodes.delete(this.nodeId);
+  }
+
+  protected override appendToHistory(room: string, payload: Buffer, limits: HistoryLimits): void {
+    const history = this.bus.history(room, limits);
+    const position = { epoch: history.epoch, offset: history.append(payload) };
+    // This node at once, as an emit without history delivers here at once; the others on a later microtask, in offset order.
+    this.onNumbered(payload, position);
+    for (const peer of this.bus.nodes.values()) if (peer !== this) queueMicrotask(() => peer.onNumbered(payload, position));
+  }
+
+  protected override async readHistory(room: string, after: number | undefined, limits: HistoryLimits): Promise<HistoryRead> {
+    return this.bus.history(room, limits).read(after);
   }
 
   protected publish(payload: Buffer, node?: string): void {

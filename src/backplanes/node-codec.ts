@@ -92,6 +92,12 @@ export function sentBy(bytes: Buffer, node: Buffer): boolean {
   return bytes[2] === node.length && bytes.length >= 3 + node.length && node.compare(bytes, 3, 3 + node.length) === 0;
 }
 
+/** The sequence number in the header of a message this node encoded (`encodeNodeMessage`). */
+export function sequenceOf(bytes: Buffer): number {
+  const at = 3 + bytes[2];
+  return bytes.readUInt32BE(at) * HIGH + bytes.readUInt32BE(at + 4);
+}
+
 /**
  * Reads what arrived from another node, checking everything as it reads, in
  * one pass. Returns undefined for anything that is not a well-formed message

@@ -13,9 +13,12 @@
  * | `<p>node:<node>` | string, TTL | the node's heartbeat: Redis' clock, in ms, at its last beat |
  * | `<p>node:<node>:conns` | set | the ids of the connections a node holds |
  * | `<p>nodes` | set | every node that has a heartbeat, or had one until reaped |
+ * | `<p>hist:<room>` | stream, TTL | a history room's kept publications (see redis-history.ts) |
+ * | `<p>hist-meta:<room>` | hash, TTL | a history room's `epoch`, `top` offset, and `n:<node>` sequence numbers |
  *
  * Channels: `<p>all` carries broadcasts, `<p>to:<node>` what is for one node,
- * `<p>probe:<node>` the node's probes to itself (see `PubSubProbe`).
+ * `<p>probe:<node>` the node's probes to itself (see `PubSubProbe`),
+ * `<p>history` the numbered publications of history rooms.
  */
 export class RedisKeys {
   constructor(readonly prefix: string) {}
@@ -28,6 +31,11 @@ export class RedisKeys {
   /** The channel of one node. */
   direct(node: string): string {
     return `${this.prefix}to:${node}`;
+  }
+
+  /** The channel of history rooms' numbered publications, which every node listens to. */
+  get history(): string {
+    return `${this.prefix}history`;
   }
 
   /** The channel of one node's liveness probe. */

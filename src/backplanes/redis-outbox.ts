@@ -1,5 +1,20 @@
-type Held = readonly [channel: string, payload: Buffer];
-type Retried = readonly [channel: string, payload: Buffer, order: number];
+import type { HistoryLimits } from './room-stream';
+
+/** A publication to a history room: appended (numbered, kept, published) by a script, not published as it is. */
+export interface HistoryAppend {
+  readonly room: string;
+  readonly limits: HistoryLimits;
+}
+
+/** A publish waiting in the outbox: on `channel`, or appended to a room's history. */
+interface Held {
+  readonly channel: string;
+  readonly payload: Buffer;
+  readonly history?: HistoryAppend;
+}
+interface Retried extends Held {
+  readonly order: number;
+}
 
 /**
  * Publishes not yet answered by Redis, up to a limit: those handed to ioredis
@@ -30,12 +45,12 @@ export class RedisOutbox {
 
   /**
    * @param limit the most publishes in flight and held together.
-   * @param send hands one publish to Redis.
+   * @param send hands one publish to Redis (with `history`, the script that appends it to the room's history).
    * @param isOnline whether Redis is reachable: a publish cut off while it is not is held and sent again.
    */
   constructor(
     private readonly limit: number,
-    private readonly send: (channel: string, payload: Buffer) => Promise<unknown>,
+    private readonly send: (channel: string, payload: Buffer, history?: HistoryAppend) => Promise<unknown>,
     private readonly isOnline: () => boolean,
   ) {}
 
@@ -57,44 +72,45 @@ export class RedisOutbox {
   }
 
   /** Sends a publish now when Redis is reachable and nothing is held before it; holds it otherwise. */
-  publish(channel: string, payload: Buffer): void {
-    if (!this.isOnline() || this.size > 0) this.push(channel, payload);
-    else if (this.admit()) this.sendNow(channel, payload);
+  publish(channel: string, payload: Buffer, history?: HistoryAppend): void {
+    const held: Held = { channel, payload, history };
+    if (!this.isOnline() || this.size > 0) this.push(held);
+    else if (this.admit()) this.sendNow(held);
   }
 
   /** Sends every held message, oldest first, and empties the outbox; returns how many. */
   flush(): number {
-    const held = [...this.retried.sort((a, b) => a[2] - b[2]), ...this.queued];
+    const held = [...this.retried.sort((a, b) => a.order - b.order), ...this.queued];
     this.retried = [];
     this.queued = [];
-    for (const [channel, payload] of held) this.sendNow(channel, payload);
+    for (const message of held) this.sendNow(message);
     return held.length;
   }
 
-  private sendNow(channel: string, payload: Buffer): void {
+  private sendNow(held: Held): void {
     const order = ++this.sent;
     this.inFlight++;
-    this.send(channel, payload).then(
+    this.send(held.channel, held.payload, held.history).then(
       () => this.inFlight--,
       () => {
         this.inFlight--;
         // Cut off by a dropped connection: send it again once Redis is back (the same bytes: peers drop a copy by its number).
         if (this.isOnline()) this.drop();
-        else this.retry(channel, payload, order);
+        else this.retry({ ...held, order });
       },
     );
   }
 
-  private push(channel: string, payload: Buffer): void {
-    if (this.admit()) this.queued.push([channel, payload]);
+  private push(held: Held): void {
+    if (this.admit()) this.queued.push(held);
   }
 
   /**
    * Holds a publish that failed when the connection dropped under it; `order`
    * says when it was first sent. It always fits: it was counted in flight.
    */
-  private retry(channel: string, payload: Buffer, order: number): void {
-    this.retried.push([channel, payload, order]);
+  private retry(retried: Retried): void {
+    this.retried.push(retried);
   }
 
   /** Counts a message that will never be sent. */

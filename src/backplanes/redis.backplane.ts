@@ -5,8 +5,11 @@ import { Backplane } from './backplane';
 import { bounded, clientReady, untilSubscribed } from './redis-client-wait';
 import { REDIS_BACKPLANE_DEFAULTS, REDIS_CLIENT_OPTIONS, checkRedisTimings, type RedisBackplaneOptions } from './redis-backplane.options';
 import { RedisKeys } from './redis-keys';
+import { RedisHistory, parseHistoryMessage } from './redis-history';
 import { RedisLink } from './redis-link';
-import { RedisOutbox } from './redis-outbox';
+import { RedisOutbox, type HistoryAppend } from './redis-outbox';
+import { sequenceOf } from './node-codec';
+import type { HistoryLimits, HistoryRead } from './room-stream';
 import { PubSubProbe } from './redis-probe';
 import { RedisRegistry } from './redis-registry';
 import { RedisRegistryAccess } from './redis-registry-access';
@@ -47,6 +50,8 @@ export class RedisBackplane extends Backplane {
   /** The channels this node listens on, as `messageBuffer` names them. */
   private readonly channels: readonly Buffer[];
   private readonly probeChannel: Buffer;
+  private readonly historyChannel: Buffer;
+  private readonly history: RedisHistory;
   private readonly probe: PubSubProbe;
   private readonly publisher: Redis;
   private readonly subscriber: Redis;
@@ -69,9 +74,10 @@ export class RedisBackplane extends Backplane {
     this.keys = new RedisKeys(this.settings.prefix);
     this.channels = [this.keys.broadcast, this.keys.direct(this.nodeId)].map((channel) => Buffer.from(channel));
     this.probeChannel = Buffer.from(this.keys.probe(this.nodeId));
+    this.historyChannel = Buffer.from(this.keys.history);
     this.outbox = new RedisOutbox(
       this.settings.outboxLimit,
-      (channel, payload) => this.publisher.publish(channel, payload),
+      (channel, payload, history) => (history ? this.append(payload, history) : this.publisher.publish(channel, payload)),
       () => this.link.online,
     );
     this.seen = new SeenSequences((node, dropped) =>
@@ -83,6 +89,7 @@ export class RedisBackplane extends Backplane {
     this.publisher = options.publisher;
     this.subscriber = options.subscriber;
     this.store = new RedisRegistry(this.publisher, this.keys);
+    this.history = new RedisHistory(this.publisher, this.keys.prefix, this.keys.history);
     this.registry = new RedisRegistryAccess(this.store, {
       nodeId: this.nodeId,
       isOnline: () => this.link.online,
@@ -197,6 +204,20 @@ export class RedisBackplane extends Backplane {
     this.outbox.publish(node === undefined ? this.keys.broadcast : this.keys.direct(node), payload);
   }
 
+  /** Held in the outbox like any publish while Redis is away; the script numbers, keeps and publishes it on the history channel. */
+  protected override appendToHistory(room: string, payload: Buffer, limits: HistoryLimits): void {
+    this.outbox.publish(this.keys.history, payload, { room, limits });
+  }
+
+  protected override readHistory(room: string, after: number | undefined, limits: HistoryLimits): Promise<HistoryRead> {
+    if (!this.link.online) return Promise.reject(new Error(`Redis is unreachable: the history of room "${room}" cannot be read now`));
+    return bounded(this.history.read(room, after, limits), `reading the history of room "${room}"`, this.settings.requestTimeout);
+  }
+
+  private append(payload: Buffer, { room, limits }: HistoryAppend): Promise<number> {
+    return this.history.append(room, payload, limits, this.nodeId, sequenceOf(payload));
+  }
+
   /** Writes this node's live connections, rooms and metadata into Redis and removes the ones it no longer holds. */
   private resync(): Promise<{ written: number; removed: number }> {
     return this.store.resync(this.nodeId, this.settings.heartbeatTtl, this.localConnections());
@@ -294,6 +315,12 @@ export class RedisBackplane extends Backplane {
       if (this.probe.received(message.toString()) && this.link.stalled) this.recover();
       return;
     }
+    if (this.historyChannel.equals(channel)) {
+      const numbered = parseHistoryMessage(message);
+      if (numbered) this.onNumbered(numbered.payload, { epoch: numbered.epoch, offset: numbered.offset });
+      else this.discard();
+      return;
+    }
     if (!this.channels.some((ours) => ours.equals(channel))) return;
     // This node's own publishes come back on the broadcast channel; onMessage skips them.
     this.onMessage(message, (envelope) => this.seen.accept(envelope.node, envelope.seq));
@@ -304,7 +331,7 @@ export class RedisBackplane extends Backplane {
   }
 
   private channelNames(): string[] {
-    return [this.keys.broadcast, this.keys.direct(this.nodeId), this.keys.probe(this.nodeId)];
+    return [this.keys.broadcast, this.keys.direct(this.nodeId), this.keys.probe(this.nodeId), this.keys.history];
   }
 
   private detach(): void {

@@ -9,6 +9,7 @@ import {
   type WorkerIpcMessage,
 } from '../backplanes/cluster-ipc-message';
 import { InProcessRegistry } from '../backplanes/in-process-registry';
+import { RoomHistory } from '../backplanes/room-history';
 
 /** The part of `node:cluster` the relay listens to. */
 export interface ClusterMessageSource {
@@ -20,11 +21,14 @@ export interface ClusterMessageSource {
  * The primary's half of `ClusterIpcBackplane`: relays each publish to the
  * other workers (or to the one node named) and answers the workers'
  * registry calls from one `InProcessRegistry`. Messages without Switchboard's
- * tag are the application's and are left alone.
- *
+ * tag are the application's and are left alone. It also keeps the history
+ * rooms' histories: it numbers each publication to one and sends it to
+ * every worker, so the order of offsets is the order of delivery.
  */
 export class ClusterIpcRelay {
   readonly registry = new InProcessRegistry();
+  /** History rooms' histories, by room: they live as long as the primary, and a new primary starts new epochs. */
+  private readonly histories = new Map<string, RoomHistory>();
   /** Node ids of the backplanes each worker runs (usually one), from their registry calls (the first is `hello`). */
   private readonly nodesOf = new Map<Worker, Set<string>>();
   private readonly workerOf = new Map<string, Worker>();
@@ -70,6 +74,7 @@ export class ClusterIpcRelay {
     const message = decodeWorkerMessage(raw);
     if (!message) return;
     if (message.type === 'publish') return this.relay(worker, message);
+    if (message.type === 'append') return this.append(message);
     this.know(worker, message.node);
     this.answer(worker, message);
   };
@@ -95,6 +100,19 @@ export class ClusterIpcRelay {
       if (worker === sender && nodes.size === 1) continue;
       send(worker, out);
     }
+  }
+
+  private history(room: string, size: number, ttl: number): RoomHistory {
+    let history = this.histories.get(room);
+    if (!history) this.histories.set(room, (history = new RoomHistory({ size, ttl })));
+    return history;
+  }
+
+  private append({ room, payload, size, ttl }: Extract<WorkerIpcMessage, { type: 'append' }>): void {
+    const history = this.history(room, size, ttl);
+    const offset = history.append(Buffer.from(payload, 'latin1'));
+    const out: PrimaryIpcMessage = { [IPC_TAG]: 1, type: 'numbered', payload, epoch: history.epoch, offset };
+    for (const worker of this.nodesOf.keys()) send(worker, out);
   }
 
   private answer(worker: Worker, message: Extract<WorkerIpcMessage, { type: 'call' }>): void {
@@ -130,6 +148,14 @@ export class ClusterIpcRelay {
     getRoomMembers: (call) => this.registry.members(call.room),
     countFrom: (call) => this.registry.countFrom(call.route, call.address),
     updateMetadata: (call) => this.registry.patch(call.id, call.patch),
+    readHistory: ({ room, after, size, ttl }) => {
+      const read = this.history(room, size, ttl).read(after);
+      return {
+        epoch: read.epoch,
+        offset: read.offset,
+        publications: read.publications.map(({ offset, payload }) => [offset, payload.toString('latin1')] as const),
+      };
+    },
   };
 }
 

@@ -9,6 +9,7 @@ import { compileRoute, type RouteMatcher } from './route-matcher';
 import { BuiltInEvent } from '../protocol';
 import { resolveLimits, type ConnectionLimits } from '../options/connection-limits';
 import { SWITCHBOARD_OPTIONS, type SwitchboardOptions } from '../options/switchboard-options';
+import { resolveHistory, type HistoryRule } from '../options/history-options';
 import type { BoundHandler } from './handler-context';
 import { HandlerFactory } from './handler-factory';
 import { createJoinPolicy, type JoinPolicy } from './join-policy';
@@ -31,6 +32,8 @@ export interface GatewayRoute {
   readonly handlers: ReadonlyMap<string, BoundHandler>;
   /** Whether and how client `joinRoom` frames are checked. */
   readonly joins: JoinPolicy;
+  /** The rooms this gateway says keep history, if any. */
+  readonly history?: HistoryRule;
 }
 
 const RESERVED = new Set<string>([BuiltInEvent.CONNECTED, BuiltInEvent.EXCEPTION, BuiltInEvent.JOIN_ROOM, BuiltInEvent.LEAVE_ROOM]);
@@ -129,6 +132,7 @@ export class GatewayExplorer {
         guard: this.handlerFactory.createJoinGuard([...controllers]),
         provided: (type) => this.provided(type),
       }),
+      history: resolveHistory(metadata.path, metadata.history),
     };
   }
 

@@ -2,6 +2,7 @@ import { Injectable, SetMetadata, applyDecorators, type Type } from '@nestjs/com
 import type { GatewayHooks } from '../options/gateway-hooks';
 import type { JoinOptions } from '../options/join-options';
 import type { ConnectionLimits } from '../options/connection-limits';
+import type { HistoryOptions } from '../options/history-options';
 import { GATEWAY_METADATA } from './metadata-keys';
 
 /** What a gateway serves besides its path. */
@@ -30,6 +31,15 @@ export interface GatewayOptions {
    * global guard) or a `canJoin` method of the gateway refuses.
    */
   readonly joins?: JoinOptions;
+  /**
+   * Rooms that keep history: each publication to them gets an offset and is
+   * kept (`size` 1 000, `ttl` 5 minutes by default), and a client that
+   * rejoins `since` the position it saw gets what it missed. Rooms are
+   * shared by every route: a room listed here keeps history whoever
+   * publishes to it. Needs a backplane that keeps history (memory, cluster
+   * IPC, Redis). Default: no room keeps history.
+   */
+  readonly history?: HistoryOptions;
 }
 
 /** The metadata `@Gateway()` writes and the explorer reads. */

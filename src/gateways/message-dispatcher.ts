@@ -19,7 +19,9 @@ import {
   CloseCode,
 } from '../protocol';
 import { Fanout } from '../services/fanout';
+import { HistoryRooms } from '../services/history-rooms';
 import { Membership } from '../services/membership';
+import { RoomRecovery } from '../services/room-recovery';
 import { SenderEmitter } from '../services/ws-emitter';
 import type { ClientConnection } from './client-connection';
 
@@ -57,6 +59,8 @@ export class MessageDispatcher {
   constructor(
     private readonly membership: Membership,
     private readonly fanout: Fanout,
+    private readonly historyRooms: HistoryRooms,
+    private readonly recovery: RoomRecovery,
   ) {}
 
   /** Called for every frame a connection receives. */
@@ -226,6 +230,15 @@ export class MessageDispatcher {
       // The client is leaving (it closed while the join was being authorized): a join now would outlive its clean-up.
       if (connection.socket.readyState !== WebSocket.OPEN) return;
     }
+    const history = this.historyRooms.limitsOf(name);
+    if (history) {
+      const reply = (message: unknown): void => {
+        if (frame.id !== undefined) this.send(connection, encodeFrame({ kind: 'event', event: frame.event, message, id: frame.id }));
+      };
+      const refusal = 'the backplane did not answer (the connection registry or the room history)';
+      await this.registry(connection, frame, () => this.recovery.join(connection, name, history, frame, reply), refusal);
+      return;
+    }
     if (!(await this.registry(connection, frame, () => this.membership.joinLocal(connection, name)))) return;
     if (frame.id !== undefined)
       this.send(connection, encodeFrame({ kind: 'event', event: frame.event, message: { room: name }, id: frame.id }));
@@ -245,13 +258,14 @@ export class MessageDispatcher {
     connection: ClientConnection,
     frame: Extract<InboundFrame, { kind: 'event' }>,
     write: () => Promise<unknown>,
+    refusal = 'the connection registry did not accept it',
   ): Promise<boolean> {
     try {
       await write();
       return true;
     } catch (error) {
       this.logger.error(`${frame.event} for ${connection.id} failed in the backplane`, stackOf(error));
-      this.fail(connection, ErrorCode.INTERNAL, `${frame.event} failed: the connection registry did not accept it; try again`, frame.id);
+      this.fail(connection, ErrorCode.INTERNAL, `${frame.event} failed: ${refusal}; try again`, frame.id);
       return false;
     }
   }

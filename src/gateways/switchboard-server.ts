@@ -8,6 +8,7 @@ import { BootErrorCode, CloseCode, SwitchboardBootError } from '../protocol';
 import { LocalHub } from '../services/local-hub';
 import { NodeInbox } from '../services/node-inbox';
 import { RouteRoomLimits } from '../services/route-room-limits';
+import { HistoryRooms } from '../services/history-rooms';
 import type { ClientConnection } from './client-connection';
 import { ConnectionLifecycle } from './connection-lifecycle';
 import { limitHandshakeTime } from './handshake-timeout';
@@ -40,13 +41,24 @@ export class SwitchboardServer implements OnApplicationBootstrap, BeforeApplicat
     hub: LocalHub<ClientConnection>,
     @Inject(SWITCHBOARD_OPTIONS) private readonly options: SwitchboardOptions,
     private readonly roomLimits: RouteRoomLimits,
+    private readonly historyRooms: HistoryRooms,
   ) {
     this.heartbeat = new Heartbeat(hub);
   }
 
   async onApplicationBootstrap(): Promise<void> {
     const routes = this.explorer.explore();
-    for (const route of routes) this.roomLimits.set(route.matcher.pattern, route.limits);
+    for (const route of routes) {
+      this.roomLimits.set(route.matcher.pattern, route.limits);
+      if (!route.history) continue;
+      if (!this.backplane.keepsHistory) {
+        throw new SwitchboardBootError(
+          BootErrorCode.INVALID_HISTORY,
+          `${route.matcher.pattern} lists history rooms, but the ${this.backplane.name} backplane keeps no history; use MemoryBackplane, ClusterIpcBackplane or RedisBackplane, or implement appendToHistory and readHistory`,
+        );
+      }
+      this.historyRooms.add(route.history);
+    }
     const httpServer = this.adapterHost.httpAdapter?.getHttpServer() as Server | undefined;
     if (!httpServer) {
       throw new SwitchboardBootError(
@@ -55,7 +67,7 @@ export class SwitchboardServer implements OnApplicationBootstrap, BeforeApplicat
       );
     }
     await this.backplane.start(
-      (message) => this.inbox.receive(message),
+      (message, _node, position) => this.inbox.receive(message, position),
       () => this.lifecycle.localConnections(),
     );
     for (const route of routes) this.heartbeat.start(route);

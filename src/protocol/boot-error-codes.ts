@@ -20,6 +20,7 @@ export const BootErrorCode = {
   INVALID_JOIN_OPTIONS: 'SB_INVALID_JOIN_OPTIONS',
   JOIN_AUTHORIZER_NOT_PROVIDED: 'SB_JOIN_AUTHORIZER_NOT_PROVIDED',
   INVALID_LIMITS: 'SB_INVALID_LIMITS',
+  INVALID_HISTORY: 'SB_INVALID_HISTORY',
 } as const;
 
 export type BootErrorCode = (typeof BootErrorCode)[keyof typeof BootErrorCode];

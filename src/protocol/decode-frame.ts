@@ -1,5 +1,5 @@
 import { ErrorCode } from './error-codes';
-import type { FrameId, InboundFrame } from './frames';
+import { BuiltInEvent, type FrameId, type InboundFrame } from './frames';
 import { topLevelId } from './top-level-id';
 
 /** Limits applied while decoding, before any handler sees the frame. */
@@ -47,16 +47,33 @@ export function decodeFrame(data: Buffer | string, isBinary: boolean, limits: De
   // `room` is informational (SPEC 2): anything but a string is ignored, never refused.
   // Nest's own clients send `data`; Dox clients send `message`.
   const message = Object.prototype.hasOwnProperty.call(raw, 'message') ? raw.message : raw.data;
-  return {
-    ok: true,
-    frame: {
-      kind: 'event',
-      event: raw.event,
-      message,
-      room: typeof raw.room === 'string' ? raw.room : undefined,
-      id,
-    },
-  };
+  const frame = { kind: 'event' as const, event: raw.event, message, room: typeof raw.room === 'string' ? raw.room : undefined, id };
+  if (raw.event !== BuiltInEvent.JOIN_ROOM || (raw.since === undefined && raw.previous === undefined)) return { ok: true, frame };
+  const since = readSince(raw.since);
+  if (typeof since === 'string') return bad(since, id);
+  if (
+    raw.previous !== undefined &&
+    (typeof raw.previous !== 'string' || raw.previous.length === 0 || raw.previous.length > MAX_ID_LENGTH)
+  ) {
+    return bad(`"previous" must be the connection id the client had before, a string of 1 to ${MAX_ID_LENGTH} characters`, id);
+  }
+  return { ok: true, frame: { ...frame, since, previous: raw.previous as string | undefined } };
+}
+
+/** The longest epoch the protocol carries. */
+const MAX_EPOCH_LENGTH = 64;
+/** The longest connection id `previous` may name. */
+const MAX_ID_LENGTH = 128;
+
+/** A joinRoom's `since`, or why it is not one. */
+function readSince(value: unknown): { epoch: string; offset: number } | undefined | string {
+  if (value === undefined) return undefined;
+  const why = '"since" must be {"epoch": <string>, "offset": <whole number ≥ 0>}, the position the client saw last';
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return why;
+  const { epoch, offset } = value as Record<string, unknown>;
+  if (typeof epoch !== 'string' || epoch.length === 0 || epoch.length > MAX_EPOCH_LENGTH) return why;
+  if (typeof offset !== 'number' || !Number.isSafeInteger(offset) || offset < 0) return why;
+  return { epoch, offset };
 }
 
 /**

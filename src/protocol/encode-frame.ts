@@ -47,6 +47,20 @@ export function encodeFrame(frame: OutboundFrame): EncodedFrame {
   return { bytes: Buffer.from(JSON.stringify(toWire(frame))), binary: false };
 }
 
+const CLOSE_BRACE = 0x7d;
+
+/**
+ * A text frame with `"offset":N` added as its last key: a history room's
+ * publication as members get it. Done on the encoded bytes, once per node
+ * and publication, so the frame travels and is kept without it; a frame
+ * that is not a JSON object is returned as it is.
+ */
+export function withOffset(frame: Buffer, offset: number): Buffer {
+  if (frame[frame.length - 1] !== CLOSE_BRACE) return frame;
+  const tail = Buffer.from(`,"offset":${offset}}`);
+  return Buffer.concat([frame.subarray(0, frame.length - 1), tail], frame.length - 1 + tail.length);
+}
+
 /** The bytes of a binary message, or undefined when the message is not binary. */
 export function asBinary(message: unknown): Buffer | undefined {
   if (Buffer.isBuffer(message)) return message;

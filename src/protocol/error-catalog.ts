@@ -154,6 +154,10 @@ const BOOT: Readonly<Record<BootErrorCode, ErrorDescription>> = {
     when: '`@UseGuards()` on a gateway (its class or its `beforeConnect`) was given something without a `canActivate()` method.',
     fix: 'Pass a guard class or an instance with a `canActivate()` method.',
   },
+  SB_INVALID_HISTORY: {
+    when: '`@Gateway(path, { history })` that cannot work: `rooms` not a list of names, regular expressions or a predicate, a `size` or `ttl` not a whole number above 0; or history rooms on a backplane that keeps no history.',
+    fix: 'Fix the `history` option the message names, or use a backplane that keeps history (memory, cluster IPC, Redis).',
+  },
   SB_INVALID_JOIN_OPTIONS: {
     when: '`@Gateway(path, { joins })` that cannot work: `authorize` neither a function nor a class with `canJoin`, a non-boolean `clientJoins`, or `clientJoins: false` with an authorizer.',
     fix: 'Fix the `joins` option the message names.',

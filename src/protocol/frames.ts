@@ -19,5 +19,9 @@ export type InboundFrame =
       /** Informational: the Dox client always sends it; handlers may ask for it. */
       readonly room?: string;
       readonly id?: FrameId;
+      /** On `joinRoom`: the position in a history room's stream the client saw last, to rejoin from. */
+      readonly since?: { readonly epoch: string; readonly offset: number };
+      /** On `joinRoom`: the connection id the client had before (what left it out is not sent back). */
+      readonly previous?: string;
     }
   | { readonly kind: 'binary'; readonly data: Buffer };

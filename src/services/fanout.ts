@@ -4,18 +4,25 @@ import type { BackplaneMessage, DeliveryTarget } from '../backplanes/backplane-m
 import { PreparedFrame } from './prepared-frame';
 import { encodeFrame, type OutboundFrame } from '../protocol';
 import { ownerOf } from '../protocol/connection-id';
+import type { StreamPosition } from '../backplanes/room-stream';
+import { HistoryRooms } from './history-rooms';
 import { LocalHub } from './local-hub';
+import { RoomFeeds } from './room-feeds';
 
 /**
  * Sends frames to targets anywhere in the deployment: encodes each frame once,
  * writes it to this node's matching connections, and publishes it once to
- * the other nodes, whatever the number of receivers there.
+ * the other nodes, whatever the number of receivers there. A text frame to
+ * a history room goes through the backplane's numbering instead, and is
+ * delivered here when it comes back numbered (see `RoomFeeds`).
  */
 @Injectable()
 export class Fanout {
   constructor(
     private readonly hub: LocalHub,
     @Inject(Backplane) private readonly backplane: Backplane,
+    private readonly historyRooms: HistoryRooms,
+    private readonly feeds: RoomFeeds,
   ) {}
 
   /** Returns how many connections on this node took the frame. */
@@ -27,13 +34,20 @@ export class Fanout {
       if (owner !== undefined) this.publish({ type: 'deliver', target, except, frame: bytes, binary }, owner);
       return 0;
     }
+    const history = target.type === 'room' && !binary ? this.historyRooms.limitsOf(target.room) : undefined;
+    if (history) {
+      // Numbered where the order is decided; this node delivers it when it comes back with its offset, as every node does.
+      this.backplane.sendNumbered((target as { room: string }).room, { type: 'deliver', target, except, frame: bytes, binary }, history);
+      return this.hub.countIn((target as { room: string }).room, except);
+    }
     // Publish first: other nodes start their share while this one writes its own.
     this.publish({ type: 'deliver', target, except, frame: bytes, binary });
     return this.hub.deliver(target, new PreparedFrame(bytes, binary), except);
   }
 
   /** Delivers a frame another node published: its bytes as they arrived, a view into what the backplane received, not a copy. */
-  receive(message: Extract<BackplaneMessage, { type: 'deliver' }>): void {
+  receive(message: Extract<BackplaneMessage, { type: 'deliver' }>, position?: StreamPosition): void {
+    if (position) return this.feeds.receive(message, position);
     this.hub.deliver(message.target, new PreparedFrame(message.frame, message.binary), message.except);
   }
 

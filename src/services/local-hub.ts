@@ -47,6 +47,14 @@ export class LocalHub<C extends HubConnection = HubConnection> {
     return rooms;
   }
 
+  /** How many connections here are in `room`, leaving out `except`. */
+  countIn(room: string, except?: string): number {
+    const members = this.byRoom.get(room);
+    if (!members) return 0;
+    const skip = except === undefined ? undefined : this.byId.get(except);
+    return members.size - (skip && members.has(skip) ? 1 : 0);
+  }
+
   /** Returns false when the connection was already a member. */
   join(connection: C, room: string): boolean {
     if (connection.rooms.has(room)) return false;

@@ -71,6 +71,29 @@ export class Membership {
     this.applyRoom(connection, room, 'join', version);
   }
 
+  /**
+   * Joins a connection of this node to a room in the registry, runs `read`
+   * (a read of the room's history), and then, in one synchronous step, joins
+   * it here and calls `complete` with what was read: nothing the room
+   * publishes reaches the connection between the two. Returns false, and
+   * completes nothing, when the connection closed meanwhile.
+   */
+  async joinLocalAfter<T>(
+    connection: HubConnection,
+    room: string,
+    read: () => Promise<T>,
+    complete: (result: T) => void,
+  ): Promise<boolean> {
+    const member = connection.rooms.has(room);
+    const version = member ? 0 : await this.backplane.addToRoom(connection.id, room);
+    const result = await orUndo(read(), () => (member ? undefined : this.backplane.removeFromRoom(connection.id, room).catch(() => 0)));
+    if (this.hub.get(connection.id) !== connection) return false;
+    // Version 0: not counted (Redis away) or already a member; a later leave from another node wins over this join.
+    if (version === 0 || connection.acceptRoomChange(room, version)) this.hub.join(connection, room);
+    complete(result);
+    return true;
+  }
+
   /** Takes a connection of this node out of a room, here and then in the registry; when the registry refuses, the leave is undone and the error thrown. */
   async leaveLocal(connection: HubConnection, room: string): Promise<void> {
     if (!this.hub.leave(connection, room)) return;

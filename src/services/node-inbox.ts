@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { BackplaneMessage } from '../backplanes/backplane-message';
+import type { StreamPosition } from '../backplanes/room-stream';
 import { Fanout } from './fanout';
 import { Membership } from './membership';
 
@@ -11,8 +12,9 @@ export class NodeInbox {
     private readonly membership: Membership,
   ) {}
 
-  receive(message: BackplaneMessage): void {
-    if (message.type === 'deliver') this.fanout.receive(message);
+  /** A message from the backplane; `position` when it is a numbered publication to a history room. */
+  receive(message: BackplaneMessage, position?: StreamPosition): void {
+    if (message.type === 'deliver') this.fanout.receive(message, position);
     else this.membership.apply(message);
   }
 }

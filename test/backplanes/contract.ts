@@ -3,7 +3,7 @@ import type { ConnectionInfo } from '../../src';
 import { ownerOf } from '../../src/protocol/connection-id';
 import { call, settle } from '../support/node-calls';
 import type { Frame, TestClient } from '../support/test-client';
-import type { NodeIndex, TwoNodeFactory, TwoNodes } from '../support/two-nodes';
+import { useTwoNodes, type TwoNodeFactory } from '../support/two-nodes';
 import { eventually } from '../support/wait';
 
 const unique = (name: string): string => `${name}-${randomBytes(3).toString('hex')}`;
@@ -18,25 +18,12 @@ const count = (client: TestClient, event: string, message: unknown): number =>
  */
 export function backplaneContract(name: string, factory: TwoNodeFactory): void {
   describe(`backplane contract: ${name}`, () => {
-    let nodes: TwoNodes;
-    const open: TestClient[] = [];
-    const on = async (node: NodeIndex, path?: string): Promise<TestClient> => {
-      const client = await nodes.connect(node, path);
-      open.push(client);
-      return client;
-    };
+    const fixture = useTwoNodes(factory);
+    const { on } = fixture;
     const joined = async (client: TestClient, room: string): Promise<TestClient> => {
       await client.request('joinRoom', room);
       return client;
     };
-
-    beforeAll(async () => {
-      nodes = await factory();
-    }, 30_000);
-    afterEach(async () => {
-      await Promise.all(open.splice(0).map((c) => c.close()));
-    });
-    afterAll(() => nodes?.close(), 15_000);
 
     it('gives every connection a cluster-unique id that names the node holding it', async () => {
       const [a0, b0, a1] = [await on(0), await on(0), await on(1)];
@@ -224,7 +211,7 @@ export function backplaneContract(name: string, factory: TwoNodeFactory): void {
       // /ws/capped takes 2 from one address: one on each node, so neither node alone is full.
       const [a, b] = [await on(0, '/ws/capped'), await on(1, '/ws/capped')];
       for (const node of [0, 1] as const) {
-        expect(await nodes.refusal(node, '/ws/capped')).toEqual({ status: 503, body: 'Too many connections from this address\n' });
+        expect(await fixture.nodes.refusal(node, '/ws/capped')).toEqual({ status: 503, body: 'Too many connections from this address\n' });
       }
       // Other routes count on their own.
       await on(0);

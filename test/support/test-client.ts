@@ -10,6 +10,8 @@ export interface Frame {
   message: any;
   sender?: string;
   room?: string;
+  /** The offset of a history room's publication. */
+  offset?: number;
   id?: string | number;
 }
 

@@ -95,3 +95,34 @@ export async function clusterNodes(cluster: ContractCluster): Promise<TwoNodes &
   await (await connect(1)).close();
   return { owners, connect, refusal: (_node, path) => statusAndBody(TestClient.refusal(cluster.ws(path))), close: () => cluster.stop() };
 }
+
+/** A describe block's two nodes and its clients: started before its tests, clients closed after each, nodes after all. */
+export interface NodesFixture {
+  /** A client on node `node` (path default `/ws`), closed after the test. */
+  on(node: NodeIndex, path?: string): Promise<TestClient>;
+  /** The nodes, once started. */
+  readonly nodes: TwoNodes;
+}
+
+/** Starts `factory`'s nodes for the enclosing describe block; call it inside `describe`. */
+export function useTwoNodes(factory: TwoNodeFactory): NodesFixture {
+  let nodes: TwoNodes | undefined;
+  const open: TestClient[] = [];
+  beforeAll(async () => {
+    nodes = await factory();
+  }, 30_000);
+  afterEach(async () => {
+    await Promise.all(open.splice(0).map((c) => c.close()));
+  });
+  afterAll(() => nodes?.close(), 15_000);
+  return {
+    on: async (node, path) => {
+      const client = await nodes!.connect(node, path);
+      open.push(client);
+      return client;
+    },
+    get nodes() {
+      return nodes!;
+    },
+  };
+}

@@ -1,0 +1,77 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { Backplane } from '../backplanes/backplane';
+import { coversSince, type HistoryLimits, type RoomRead, type StreamPosition } from '../backplanes/room-stream';
+import { withOffset } from '../protocol/encode-frame';
+import type { HubConnection } from './hub-connection';
+import { Membership } from './membership';
+import { PreparedFrame } from './prepared-frame';
+import { RoomFeeds } from './room-feeds';
+
+/** What a client's `joinRoom` of a history room asks: a first join, or a rejoin `since` a position it saw. */
+export interface HistoryJoin {
+  readonly since?: StreamPosition;
+  /** The connection the client had before (its except-sender publications are not sent back to it). */
+  readonly previous?: string;
+}
+
+/** The reply to a history room's `joinRoom`: the stream's position, and with `since` whether what was missed follows. */
+export type HistoryJoinReply =
+  | { readonly room: string; readonly epoch: string; readonly offset: number }
+  | { readonly room: string; readonly epoch: string; readonly offset: number; readonly recovered: true; readonly missed: number }
+  | { readonly room: string; readonly epoch: string; readonly offset: number; readonly recovered: false };
+
+/**
+ * Joins connections to history rooms. The join starts capturing the room's
+ * live publications here, joins the registry, reads the history, then in one
+ * step joins the connection here, sends the reply (through `reply`), the
+ * missed publications (when it rejoins `since` a position the history still
+ * covers), and the captured ones past what the read held: every publication
+ * once, in order, with no gap at the seam.
+ */
+@Injectable()
+export class RoomRecovery {
+  constructor(
+    @Inject(Backplane) private readonly backplane: Backplane,
+    private readonly membership: Membership,
+    private readonly feeds: RoomFeeds,
+  ) {}
+
+  /** Returns false when the connection closed before the join completed (nothing was sent). */
+  async join(
+    connection: HubConnection,
+    room: string,
+    limits: HistoryLimits,
+    request: HistoryJoin,
+    reply: (message: HistoryJoinReply) => void,
+  ): Promise<boolean> {
+    const { since, previous } = request;
+    const capture = this.feeds.capture(room);
+    try {
+      return await this.membership.joinLocalAfter(
+        connection,
+        room,
+        () => this.backplane.readRoom(room, since?.offset, limits),
+        (read: RoomRead) => {
+          const { epoch, offset } = read.position;
+          const missed = since && coversSince(read, since) ? this.sendable(read, connection.id, previous) : undefined;
+          if (!since) reply({ room, epoch, offset });
+          else if (!missed) reply({ room, epoch, offset, recovered: false });
+          else reply({ room, epoch, offset, recovered: true, missed: missed.length });
+          for (const frame of missed ?? []) connection.writeFrame(frame);
+          for (const captured of capture.frames) {
+            if (captured.offset > offset && captured.except !== connection.id) connection.writeFrame(captured.frame);
+          }
+        },
+      );
+    } finally {
+      this.feeds.release(capture);
+    }
+  }
+
+  /** The read's publications as the connection gets them, without those that left out it or its previous connection. */
+  private sendable(read: RoomRead, id: string, previous: string | undefined): PreparedFrame[] {
+    return read.publications
+      .filter(({ message }) => message.except === undefined || (message.except !== id && message.except !== previous))
+      .map(({ offset, message }) => new PreparedFrame(withOffset(message.frame, offset), message.binary));
+  }
+}
