@@ -25,6 +25,7 @@ export type {
   OnSocketError,
 } from './options/gateway-hooks';
 export type { CanJoinFn, JoinOptions, RoomAuthorizer } from './options/join-options';
+export { HISTORY_DEFAULTS, type HistoryOptions, type HistoryRoomMatcher } from './options/history-options';
 export { CloseCode } from './protocol/close-codes';
 export { SwitchboardAdapter } from './gateways/switchboard.adapter';
 export type { AckFn } from './controllers/handler-context';
@@ -59,6 +60,8 @@ export { REDIS_BACKPLANE_DEFAULTS, REDIS_CLIENT_OPTIONS, type RedisBackplaneOpti
 export { backplaneFromEnv, type BackplaneFromEnvOptions } from './backplanes/backplane-from-env';
 
 export { InProcessRegistry } from './backplanes/in-process-registry';
+export { RoomHistory, createEpoch } from './backplanes/room-history';
+export type { HistoryLimits, HistoryRead, RoomRead, StoredPublication, StreamPosition } from './backplanes/room-stream';
 
 // Cluster mode
 export { runCluster } from './cluster/run-cluster';

@@ -124,6 +124,7 @@ export abstract class Backplane {
 
   private listener?: BackplaneListener;
   private localProvider?: LocalConnectionsProvider;
+  private onResume?: () => void;
   private published = 0;
   private received = 0;
   private dropped = 0;
@@ -157,11 +158,14 @@ export abstract class Backplane {
 
   /**
    * Starts the transport and routes what arrives to `listener`. Called once by
-   * the host, which may also say how to list the connections it holds.
+   * the host, which may also say how to list the connections it holds, and
+   * what to do when the transport is back after an outage (`onResume`: catch
+   * up history rooms whose publications may have gone by meanwhile).
    */
-  async start(listener: BackplaneListener, localConnections?: LocalConnectionsProvider): Promise<void> {
+  async start(listener: BackplaneListener, localConnections?: LocalConnectionsProvider, onResume?: () => void): Promise<void> {
     this.listener = listener;
     this.localProvider = localConnections;
+    this.onResume = onResume;
     await this.init();
   }
 
@@ -170,6 +174,7 @@ export abstract class Backplane {
     await this.close();
     this.listener = undefined;
     this.localProvider = undefined;
+    this.onResume = undefined;
   }
 
   /**
@@ -213,7 +218,7 @@ export abstract class Backplane {
     const { epoch, offset, publications } = await this.readHistory(room, after, limits);
     const decoded: RoomRead['publications'][number][] = [];
     for (const publication of publications) {
-      const envelope = this.open(publication.payload);
+      const envelope = this.decodeChecked(publication.payload);
       if (envelope?.msg.type === 'deliver') decoded.push({ offset: publication.offset, message: envelope.msg });
     }
     return { position: { epoch, offset }, publications: decoded };
@@ -309,7 +314,7 @@ export abstract class Backplane {
     }
     // Skipping a message that only claims to be this node's own does nothing a forger could use.
     if (sentBy(bytes, this.nodeIdBytes)) return;
-    const envelope = this.open(bytes);
+    const envelope = this.decodeChecked(bytes);
     if (!envelope) return;
     const admission = admit?.(envelope) ?? 'new';
     if (admission !== 'new') {
@@ -329,7 +334,7 @@ export abstract class Backplane {
    */
   protected onNumbered(payload: unknown, position: StreamPosition): void {
     const bytes = bytesOf(payload);
-    const envelope = bytes && this.open(bytes);
+    const envelope = bytes && this.decodeChecked(bytes);
     if (!bytes) this.dropped++;
     if (!envelope) return;
     this.received++;
@@ -337,7 +342,7 @@ export abstract class Backplane {
   }
 
   /** Checks a payload's signature and decodes it; undefined (and counted) for a forged or malformed one. */
-  private open(bytes: Buffer): BackplaneEnvelope | undefined {
+  private decodeChecked(bytes: Buffer): BackplaneEnvelope | undefined {
     if (this.signer ? !this.signer.verify(bytes) : NodeSigner.isSigned(bytes)) {
       this.forged++;
       return undefined;
@@ -345,6 +350,11 @@ export abstract class Backplane {
     const envelope = decodeNodeMessage(bytes);
     if (!envelope) this.dropped++;
     return envelope;
+  }
+
+  /** Implementations call this once the transport is back after an outage and delivers again: the host catches up what went by. */
+  protected resumed(): void {
+    this.onResume?.();
   }
 
   /** Counts a payload the transport itself found malformed (e.g. a tagged IPC message of the wrong shape) and threw away. */

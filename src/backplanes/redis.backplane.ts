@@ -278,6 +278,8 @@ export class RedisBackplane extends Backplane {
       const downFor = this.link.restored();
       this.probe.reset();
       const sent = this.outbox.flush();
+      // History rooms' publications made while this node was not listening are in their histories: the host reads them.
+      this.resumed();
       const { written: connections, removed } = await written;
       this.settings.logger.log(
         `Redis reachable again after ${downFor} ms: cross-node delivery resumed; wrote back ${connections} connections (${removed} gone meanwhile), sent ${sent} held messages, ${this.outbox.lost} lost`,

@@ -69,6 +69,7 @@ export class SwitchboardServer implements OnApplicationBootstrap, BeforeApplicat
     await this.backplane.start(
       (message, _node, position) => this.inbox.receive(message, position),
       () => this.lifecycle.localConnections(),
+      () => this.inbox.resumed(),
     );
     for (const route of routes) this.heartbeat.start(route);
     const handshakeTimeout = this.options.handshakeTimeout ?? DEFAULT_HANDSHAKE_TIMEOUT_MS;

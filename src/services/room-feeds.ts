@@ -108,32 +108,59 @@ export class RoomFeeds {
     if (captures) for (const capture of captures) capture.frames.push({ offset, frame, except: message.except });
   }
 
-  /** Fills the gap before the first waiting publication from the history, then delivers what waited, in order. */
+  /**
+   * After a backplane outage: every room with members here reads what its
+   * history holds past what was delivered here, and delivers it, as a gap.
+   */
+  catchUp(): void {
+    for (const [room, feed] of this.feeds) {
+      if (feed.waiting) continue;
+      feed.waiting = [];
+      void this.repair(room, feed);
+    }
+  }
+
+  /**
+   * Fills the gap after the last publication delivered here from the
+   * history (up to the first waiting publication, or to the room's top),
+   * then hands what waited meanwhile on, in order.
+   */
   private async repair(room: string, feed: Feed): Promise<void> {
     const limits = this.historyRooms.limitsOf(room);
-    let repaired = false;
+    const from = feed.last;
+    let target = feed.waiting?.[0]?.position.offset;
+    let skipped = false;
     try {
       if (limits) {
         const read = await this.backplane.readRoom(room, feed.last, limits);
         if (read.position.epoch === feed.epoch && this.feeds.get(room) === feed) {
-          for (const publication of read.publications) {
-            if (publication.offset === feed.last + 1) this.deliver(feed, room, publication.message, publication.offset);
+          target ??= read.position.offset + 1;
+          for (const { offset, message } of read.publications) {
+            if (offset >= target) break;
+            if (offset <= feed.last) continue;
+            // The ones before it are no longer kept: what is, is still delivered, in order.
+            if (offset > feed.last + 1) skipped = true;
+            this.deliver(feed, room, message, offset);
           }
         }
       }
-      repaired = feed.last + 1 >= (feed.waiting?.[0]?.position.offset ?? 0);
     } catch (error) {
       this.logger.warn(`could not read the history of room "${room}" to fill a gap: ${(error as Error).message}`);
     }
-    this.backplane.countGap(repaired);
-    if (!repaired) this.logGap(room, feed);
+    // A catch-up that found the room where this node stood had nothing to fill.
+    if (target !== undefined && target > from + 1) {
+      const repaired = !skipped && feed.last + 1 >= target;
+      this.backplane.countGap(repaired);
+      if (!repaired) {
+        this.logGap(room, from);
+        feed.last = Math.max(feed.last, target - 1);
+      }
+    }
     const waiting = feed.waiting ?? [];
     feed.waiting = undefined;
-    // What waited goes through receive() again: in order, copies dropped, and another gap repaired the same way.
-    if (!repaired && waiting.length > 0) feed.last = Math.max(feed.last, waiting[0].position.offset - 1);
     if (this.feeds.get(room) !== feed) return;
+    // What waited goes through receive() again: in order, copies dropped, and another gap repaired the same way.
     for (let i = 0; i < waiting.length; i++) {
-      // A publication handed on may have found another gap: the rest wait behind it.
       const again = feed.waiting as Feed['waiting'];
       if (again) {
         again.push(...waiting.slice(i));
@@ -143,12 +170,12 @@ export class RoomFeeds {
     }
   }
 
-  private logGap(room: string, feed: Feed): void {
+  private logGap(room: string, after: number): void {
     if (this.loggedGaps.has(room)) return;
     if (this.loggedGaps.size >= LOGGED_ROOMS_LIMIT) this.loggedGaps.clear();
     this.loggedGaps.add(room);
     this.logger.warn(
-      `room "${room}": publications after offset ${feed.last} never reached this node and are no longer in the history; ` +
+      `room "${room}": publications after offset ${after} never reached this node and are no longer all in the history; ` +
         'its members here missed them (counted in the backplane status as gaps.unrecoverable; logged once per room)',
     );
   }

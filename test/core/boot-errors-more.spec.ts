@@ -13,7 +13,8 @@ import {
 } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { join } from 'node:path';
-import { Gateway, On, SwitchboardBootError, SwitchboardModule, WsController } from '../../src';
+import { Backplane, Gateway, On, SwitchboardBootError, SwitchboardModule, WsController } from '../../src';
+import { InProcessRegistry } from '../../src/backplanes/in-process-registry';
 import { bootError } from '../support/boot-error';
 import { REPO } from '../support/repo';
 import { childEnv, runNode, TS_NODE } from '../support/run-process';
@@ -187,5 +188,44 @@ describe('SB_INVALID_LIMITS: limits that would refuse frames the route accepts',
     const app = await NestFactory.create(M, { logger: false });
     await app.init();
     await app.close();
+  });
+});
+
+describe('SB_INVALID_HISTORY: a history option that cannot work, or a backplane that keeps no history', () => {
+  it.each([
+    ['a size of 0', { rooms: ['chat'], size: 0 }, '/ws/h: history size must be a whole number above 0, got 0'],
+    ['a fractional ttl', { rooms: ['chat'], ttl: 1.5 }, '/ws/h: history ttl must be a whole number of ms above 0, got 1.5'],
+    [
+      'rooms that are not names or patterns',
+      { rooms: ['chat', 7] },
+      '/ws/h: history rooms must be a list of room names and regular expressions, or a function (room) => boolean',
+    ],
+  ])('refuses %s, saying what to fix', async (_what, history, message) => {
+    @Gateway('/ws/h', { history: history as never })
+    class HistoryGateway {}
+    @Module({ imports: [SwitchboardModule.forRoot()], providers: [HistoryGateway] })
+    class M {}
+    const error = await bootError(M);
+    expect(error.code).toBe('SB_INVALID_HISTORY');
+    expect(error.message).toBe(`SB_INVALID_HISTORY: ${message}`);
+  });
+
+  it('refuses history rooms on a backplane without history, naming it and what to use', async () => {
+    class NoHistoryBackplane extends Backplane {
+      readonly name = 'custom';
+      protected readonly registry = new InProcessRegistry();
+      constructor() {
+        super();
+      }
+      protected publish(): void {}
+    }
+    @Gateway('/ws/h', { history: { rooms: ['chat'] } })
+    class HistoryGateway {}
+    @Module({ imports: [SwitchboardModule.forRoot({ backplane: new NoHistoryBackplane() })], providers: [HistoryGateway] })
+    class M {}
+    const error = await bootError(M);
+    expect(error.message).toBe(
+      'SB_INVALID_HISTORY: /ws/h lists history rooms, but the custom backplane keeps no history; use MemoryBackplane, ClusterIpcBackplane or RedisBackplane, or implement appendToHistory and readHistory',
+    );
   });
 });

@@ -100,3 +100,55 @@ describe('encodeFrame', () => {
     });
   });
 });
+
+describe('decodeFrame: a joinRoom rejoining a history room', () => {
+  const join = (extra: Record<string, unknown>) =>
+    decodeFrame(JSON.stringify({ event: 'joinRoom', message: 'chat', id: 7, ...extra }), false, limits);
+  const limits = { maxDepth: 8 };
+
+  it('reads `since` and `previous`', () => {
+    expect(join({ since: { epoch: 'e1', offset: 12 }, previous: 'n.3' })).toEqual({
+      ok: true,
+      frame: {
+        kind: 'event',
+        event: 'joinRoom',
+        message: 'chat',
+        room: undefined,
+        id: 7,
+        since: { epoch: 'e1', offset: 12 },
+        previous: 'n.3',
+      },
+    });
+    // Other events keep whatever top-level keys they carry to themselves.
+    const other = decodeFrame(JSON.stringify({ event: 'chat', since: 'yesterday' }), false, limits);
+    expect(other.ok && other.frame).toEqual({ kind: 'event', event: 'chat', message: undefined, room: undefined, id: undefined });
+  });
+
+  it.each([
+    ['a string', 'x'],
+    ['null', null],
+    ['an array', [1]],
+    ['no offset', { epoch: 'e' }],
+    ['a negative offset', { epoch: 'e', offset: -1 }],
+    ['a fractional offset', { epoch: 'e', offset: 0.5 }],
+    ['an offset past 2^53', { epoch: 'e', offset: 2 ** 60 }],
+    ['an offset as a string', { epoch: 'e', offset: '3' }],
+    ['an empty epoch', { epoch: '', offset: 1 }],
+    ['an epoch of 65 characters', { epoch: 'e'.repeat(65), offset: 1 }],
+  ])('refuses `since` as %s with BAD_FRAME and the id', (_what, since) => {
+    expect(join({ since })).toEqual({
+      ok: false,
+      code: 'BAD_FRAME',
+      reason: '"since" must be {"epoch": <string>, "offset": <whole number ≥ 0>}, the position the client saw last',
+      id: 7,
+    });
+  });
+
+  it.each([
+    ['a number', 3],
+    ['an empty string', ''],
+    ['129 characters', 'x'.repeat(129)],
+  ])('refuses `previous` as %s', (_what, previous) => {
+    expect(join({ previous })).toMatchObject({ ok: false, code: 'BAD_FRAME', id: 7 });
+  });
+});

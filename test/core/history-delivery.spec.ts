@@ -1,0 +1,147 @@
+// Room history inside a node (issue #13), where the transport cannot be made
+// to misbehave on cue: a join whose history read is held while the room goes
+// on publishing (the seam), and a node that never got some publications (the
+// gap). Real apps on a real MemoryBus; the backplane subclasses only hold a
+// read or drop a delivery.
+import { MemoryBackplane, MemoryBus, type BackplaneStatus } from '../../src';
+import type { HistoryLimits, HistoryRead, StreamPosition } from '../../src/backplanes/room-stream';
+import type { RunningApp } from '../support/test-app';
+import { TestClient } from '../support/test-client';
+import { startNodeApps } from '../support/two-nodes';
+
+/**
+ * Holds the next history read until `release()`, before it reads (what is
+ * published meanwhile is in the read too) or after (it is not), and says
+ * when one is held.
+ */
+class GatedBackplane extends MemoryBackplane {
+  private gate?: Promise<void>;
+  private readFirst = false;
+  private releaseRead?: () => void;
+  private waiting?: () => void;
+
+  hold(when: 'before reading' | 'after reading'): Promise<void> {
+    this.readFirst = when === 'after reading';
+    this.gate = new Promise((resolve) => (this.releaseRead = resolve));
+    return new Promise((resolve) => (this.waiting = resolve));
+  }
+
+  release(): void {
+    this.gate = undefined;
+    this.releaseRead?.();
+  }
+
+  protected override async readHistory(room: string, after: number | undefined, limits: HistoryLimits): Promise<HistoryRead> {
+    const early = this.readFirst ? await super.readHistory(room, after, limits) : undefined;
+    if (this.gate) {
+      this.waiting?.();
+      await this.gate;
+    }
+    return early ?? super.readHistory(room, after, limits);
+  }
+}
+
+/** Drops the numbered publications whose offsets `lose` names, as a transport that lost them would. */
+class LossyBackplane extends MemoryBackplane {
+  lose: (offset: number) => boolean = () => false;
+
+  protected override onNumbered(payload: unknown, position: StreamPosition): void {
+    if (!this.lose(position.offset)) super.onNumbered(payload, position);
+  }
+}
+
+const statusOf = async (client: TestClient): Promise<BackplaneStatus> => (await client.request('status')).message.backplane;
+const seqFrames = (client: TestClient) => client.framesOf('seq').map((f) => [f.message, f.offset]);
+
+describe('room history on a node', () => {
+  let apps: RunningApp[] = [];
+  const clients: TestClient[] = [];
+  const connect = async (app: RunningApp): Promise<TestClient> => {
+    const client = await TestClient.connect(app.ws('/ws'));
+    clients.push(client);
+    return client;
+  };
+  const publish = async (sender: TestClient, room: string, from: number, to: number): Promise<void> => {
+    for (let n = from; n < to; n++) sender.send({ event: 'seq', message: { room, n } });
+    await sender.request('seq', { room, n: to });
+  };
+
+  afterEach(async () => {
+    await Promise.all(clients.splice(0).map((c) => c.close()));
+    await Promise.all(apps.map((a) => a.close()));
+    apps = [];
+  });
+
+  it('a rejoin whose history read is slow gets what was published during the read once, after what it missed, in order', async () => {
+    const bus = new MemoryBus();
+    const gated = new GatedBackplane({ bus });
+    apps = await startNodeApps([new MemoryBackplane({ bus }), gated]);
+    const sender = await connect(apps[0]);
+    const room = 'h:seam';
+    const { epoch } = (await sender.request('joinRoom', room)).message;
+    await publish(sender, room, 1, 5);
+    const back = await connect(apps[1]);
+    const held = gated.hold('before reading');
+    const reply = back.request('joinRoom', room, { since: { epoch, offset: 2 } });
+    await held;
+    // Published after the join began and before the read: the node's feed delivers them while the join captures, and the read has them too.
+    await publish(sender, room, 6, 9);
+    gated.release();
+    expect((await reply).message).toEqual({ room, epoch, offset: 9, recovered: true, missed: 7 });
+    await publish(sender, room, 10, 10);
+    await back.next((f) => f.event === 'seq' && f.message === 10, 3000, 'seq 10 on the rejoined client');
+    expect(seqFrames(back)).toEqual([3, 4, 5, 6, 7, 8, 9, 10].map((n) => [n, n]));
+  });
+
+  it('a first join whose read is slow gets the publications made during the read, after the reply, once each', async () => {
+    const bus = new MemoryBus();
+    const gated = new GatedBackplane({ bus });
+    apps = await startNodeApps([new MemoryBackplane({ bus }), gated]);
+    const sender = await connect(apps[0]);
+    const room = 'h:first';
+    await sender.request('joinRoom', room);
+    await publish(sender, room, 1, 2);
+    const joining = await connect(apps[1]);
+    const held = gated.hold('after reading');
+    const reply = joining.request('joinRoom', room);
+    await held;
+    // The read has 1..2; these come while its answer is held, and reach the node's feed, not the joining client.
+    await publish(sender, room, 3, 4);
+    gated.release();
+    expect((await reply).message).toMatchObject({ room, offset: 2 });
+    await publish(sender, room, 5, 5);
+    await joining.next((f) => f.event === 'seq' && f.message === 5, 3000, 'seq 5 on the joined client');
+    expect(seqFrames(joining)).toEqual([3, 4, 5].map((n) => [n, n]));
+  });
+
+  it('fills a gap from the history before delivering what came after it, and counts it', async () => {
+    const bus = new MemoryBus();
+    const lossy = new LossyBackplane({ bus });
+    apps = await startNodeApps([new MemoryBackplane({ bus }), lossy]);
+    const [sender, member] = [await connect(apps[0]), await connect(apps[1])];
+    const room = 'h:gap';
+    await sender.request('joinRoom', room);
+    await member.request('joinRoom', room);
+    lossy.lose = (offset) => offset === 3 || offset === 4;
+    await publish(sender, room, 1, 8);
+    await member.next((f) => f.event === 'seq' && f.message === 8, 3000, 'seq 8 on the member behind the lossy node');
+    expect(seqFrames(member)).toEqual([1, 2, 3, 4, 5, 6, 7, 8].map((n) => [n, n]));
+    expect((await statusOf(member)).gaps).toEqual({ repaired: 1, unrecoverable: 0 });
+  });
+
+  it('skips and counts a gap the history no longer holds, delivers what it still holds, and goes on in order', async () => {
+    const bus = new MemoryBus();
+    const lossy = new LossyBackplane({ bus });
+    apps = await startNodeApps([new MemoryBackplane({ bus }), lossy]);
+    const [sender, member] = [await connect(apps[0]), await connect(apps[1])];
+    const room = 'h:lost';
+    await sender.request('joinRoom', room);
+    await member.request('joinRoom', room);
+    // The fixture's history rooms keep 50: lose 2..60, and 2..10 are gone from the history when 61 arrives.
+    lossy.lose = (offset) => offset >= 2 && offset <= 60;
+    await publish(sender, room, 1, 61);
+    await member.next((f) => f.event === 'seq' && f.message === 61, 3000, 'seq 61 on the member behind the lossy node');
+    expect(seqFrames(member)).toEqual([[1, 1], ...Array.from({ length: 50 }, (_, i) => [i + 12, i + 12])]);
+    expect((await statusOf(member)).gaps).toEqual({ repaired: 0, unrecoverable: 1 });
+  });
+});
