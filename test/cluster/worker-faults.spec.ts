@@ -86,6 +86,39 @@ function killWorkerScenario(name: string, run: () => Promise<Scenario>): void {
       expect(await fresh.next((f) => f.event === 'room')).toEqual({ event: 'room', message: 'welcome back', sender: survivor.id, room });
       // The waits above are bounded one by one (the restart: 10 s); the test as a whole gets their sum.
     }, 40_000);
+
+    it('a history room member whose worker was SIGKILLed rejoins on another worker and gets every frame published meanwhile', async () => {
+      // Two clients on two different workers (after the test above, worker 1 is its replacement).
+      const clients: TestClient[] = [];
+      for (let attempt = 0; attempt < 8 && new Set(clients.map((c) => ownerOf(c.id))).size < 2; attempt++) {
+        const client = await TestClient.connect(cluster.ws('/ws'));
+        open.push(client);
+        if (!clients.some((c) => ownerOf(c.id) === ownerOf(client.id))) clients.push(client);
+      }
+      if (clients.length < 2) throw new Error(`no two workers reached in 8 tries; output:\n${cluster.output()}`);
+      const [publisher, member] = clients;
+      const room = 'h:sigkill';
+      const { epoch } = (await member.request('joinRoom', room)).message;
+      await publisher.request('joinRoom', room);
+      for (let n = 1; n <= 5; n++) await publisher.request('seq', { room, n });
+      await member.next((f) => f.event === 'seq' && f.message === 5, 3000, 'seq 5 on the member');
+      const { pid } = (await member.request('status')).message as { pid: number };
+      process.kill(pid, 'SIGKILL');
+      await within(member.closed, 3000, "the killed worker's socket to drop");
+      for (let n = 6; n <= 15; n++) await publisher.request('seq', { room, n });
+
+      let back: TestClient | undefined;
+      for (let attempt = 0; attempt < 8 && !back; attempt++) {
+        const client = await TestClient.connect(cluster.ws('/ws'));
+        open.push(client);
+        if (ownerOf(client.id) === ownerOf(publisher.id)) back = client;
+      }
+      if (!back) throw new Error(`no connection reached the surviving worker in 8 tries; output:\n${cluster.output()}`);
+      const reply = await back.request('joinRoom', room, { since: { epoch, offset: 5 }, previous: member.id });
+      expect(reply.message).toEqual({ room, epoch, offset: 15, recovered: true, missed: 10 });
+      await back.next((f) => f.event === 'seq' && f.message === 15, 3000, 'seq 15 on the rejoined client');
+      expect(back.framesOf('seq').map((f) => [f.message, f.offset])).toEqual(Array.from({ length: 10 }, (_, i) => [i + 6, i + 6]));
+    }, 30_000);
   });
 }
 

@@ -66,6 +66,18 @@ describe('room history on a node', () => {
     await sender.request('seq', { room, n: to });
   };
 
+  /** A sender's node and a member's node whose backplane loses the offsets `lose` names, both clients in `room`. */
+  const behindLossyNode = async (room: string, lose: (offset: number) => boolean) => {
+    const bus = new MemoryBus();
+    const lossy = new LossyBackplane({ bus });
+    apps = await startNodeApps([new MemoryBackplane({ bus }), lossy]);
+    const [sender, member] = [await connect(apps[0]), await connect(apps[1])];
+    await sender.request('joinRoom', room);
+    await member.request('joinRoom', room);
+    lossy.lose = lose;
+    return { sender, member, room };
+  };
+
   afterEach(async () => {
     await Promise.all(clients.splice(0).map((c) => c.close()));
     await Promise.all(apps.map((a) => a.close()));
@@ -115,14 +127,7 @@ describe('room history on a node', () => {
   });
 
   it('fills a gap from the history before delivering what came after it, and counts it', async () => {
-    const bus = new MemoryBus();
-    const lossy = new LossyBackplane({ bus });
-    apps = await startNodeApps([new MemoryBackplane({ bus }), lossy]);
-    const [sender, member] = [await connect(apps[0]), await connect(apps[1])];
-    const room = 'h:gap';
-    await sender.request('joinRoom', room);
-    await member.request('joinRoom', room);
-    lossy.lose = (offset) => offset === 3 || offset === 4;
+    const { sender, member, room } = await behindLossyNode('h:gap', (offset) => offset === 3 || offset === 4);
     await publish(sender, room, 1, 8);
     await member.next((f) => f.event === 'seq' && f.message === 8, 3000, 'seq 8 on the member behind the lossy node');
     expect(seqFrames(member)).toEqual([1, 2, 3, 4, 5, 6, 7, 8].map((n) => [n, n]));
@@ -130,15 +135,8 @@ describe('room history on a node', () => {
   });
 
   it('skips and counts a gap the history no longer holds, delivers what it still holds, and goes on in order', async () => {
-    const bus = new MemoryBus();
-    const lossy = new LossyBackplane({ bus });
-    apps = await startNodeApps([new MemoryBackplane({ bus }), lossy]);
-    const [sender, member] = [await connect(apps[0]), await connect(apps[1])];
-    const room = 'h:lost';
-    await sender.request('joinRoom', room);
-    await member.request('joinRoom', room);
     // The fixture's history rooms keep 50: lose 2..60, and 2..10 are gone from the history when 61 arrives.
-    lossy.lose = (offset) => offset >= 2 && offset <= 60;
+    const { sender, member, room } = await behindLossyNode('h:lost', (offset) => offset >= 2 && offset <= 60);
     await publish(sender, room, 1, 61);
     await member.next((f) => f.event === 'seq' && f.message === 61, 3000, 'seq 61 on the member behind the lossy node');
     expect(seqFrames(member)).toEqual([[1, 1], ...Array.from({ length: 50 }, (_, i) => [i + 12, i + 12])]);
