@@ -26,7 +26,7 @@ describe('the example chat app', () => {
   });
   afterAll(() => app.close());
 
-  it('speaks the Dox shapes on /ws: {event, message, room} in, {event, message, sender, room} out', async () => {
+  it('speaks the Dox shapes on /ws: {event, message, room} in, {event, message, sender, room} out, plus the offset of its history room', async () => {
     const [ann, bob] = [await connect('/ws'), await connect('/ws')];
     // Exactly what the Dox browser client sends: joinRoom with the room as the message.
     ann.send({ event: 'joinRoom', message: 'chat', room: 'chat' });
@@ -34,10 +34,18 @@ describe('the example chat app', () => {
     await ann.request('leaveRoom', 'not-a-member');
     await bob.request('leaveRoom', 'not-a-member');
     bob.send({ event: 'intro', message: 'Mingalaba!', room: 'chat' });
-    expect(await ann.next((f) => f.event === 'intro')).toEqual({ event: 'intro', message: 'Mingalaba!', sender: bob.id, room: 'chat' });
+    const intro = await ann.next((f) => f.event === 'intro');
+    // `chat` keeps history: its frames carry their offset, which the Dox client ignores.
+    expect(intro).toEqual({ event: 'intro', message: 'Mingalaba!', sender: bob.id, room: 'chat', offset: expect.any(Number) });
     bob.send({ event: 'noti', message: { n: 1 }, room: 'chat' });
     for (const client of [ann, bob]) {
-      expect(await client.next((f) => f.event === 'noti')).toEqual({ event: 'noti', message: { n: 1 }, sender: bob.id, room: 'chat' });
+      expect(await client.next((f) => f.event === 'noti')).toEqual({
+        event: 'noti',
+        message: { n: 1 },
+        sender: bob.id,
+        room: 'chat',
+        offset: intro.offset! + 1,
+      });
     }
     // intro excludes its sender: noti came after it from the same sender, so an intro to bob would be here by now.
     expect(bob.framesOf('intro')).toEqual([]);

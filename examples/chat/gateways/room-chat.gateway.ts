@@ -19,8 +19,18 @@ const MAX_ROOM_NAME = 64;
  * `ws://host/ws/chat/:roomId?name=Ann`, in the style of the Arcade guide: a
  * connection joins the room in its path, gets `room_joined` with the members,
  * and the others get `user_joined`; `user_left` when it goes.
+ *
+ * The rooms keep history (1,000 messages, 5 minutes). A client that adds
+ * `&join=client` joins the room itself with `joinRoom`, so that after a
+ * reconnect it can rejoin `since` the last message it saw and get what it
+ * missed: the chat page does. A join the server made on connect would
+ * deliver new messages before the client could say where it stood.
  */
-@Gateway('/ws/chat/:roomId', { controllers: [RoomChatController], joins: { authorize: UserRooms } })
+@Gateway('/ws/chat/:roomId', {
+  controllers: [RoomChatController],
+  joins: { authorize: UserRooms },
+  history: { rooms: (room) => !isUserRoom(room), size: 1000, ttl: 300_000 },
+})
 export class RoomChatGateway implements OnBeforeConnect, OnConnect, OnDisconnect {
   constructor(private readonly realtime: RealtimeService) {}
 
@@ -39,8 +49,11 @@ export class RoomChatGateway implements OnBeforeConnect, OnConnect, OnDisconnect
     const roomId = connection.params.roomId;
     const name = (connection.query.name ?? '').trim().slice(0, 40) || `guest-${connection.id.slice(-4)}`;
     await this.realtime.updateConnectionMetadata(connection.id, { name });
-    await this.realtime.joinRoom(connection.id, roomId);
+    const joinsItself = connection.query.join === 'client';
+    if (!joinsItself) await this.realtime.joinRoom(connection.id, roomId);
     const members = await this.members(roomId);
+    // It joins right after this, with its own joinRoom: it is a member already as far as the others are told.
+    if (joinsItself && !members.some((m) => m.id === connection.id)) members.push({ id: connection.id, name });
     connection.emit('room_joined', { roomId, members, memberCount: members.length });
     await this.realtime.emitToRoom(
       roomId,
