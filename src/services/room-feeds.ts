@@ -67,9 +67,12 @@ export class RoomFeeds {
       return;
     }
     let feed = this.feeds.get(room);
-    if (!feed || feed.epoch !== position.epoch) {
-      // The first publication seen here, or the history was lost and began again: start from this one.
+    if (!feed) {
+      // The first publication seen here (a join reads what came before it): start from this one.
       this.feeds.set(room, (feed = { epoch: position.epoch, last: position.offset - 1 }));
+    } else if (feed.epoch !== position.epoch) {
+      // The history was lost and began again: its stream starts at offset 1, and what came before this one is a gap.
+      this.feeds.set(room, (feed = { epoch: position.epoch, last: 0 }));
     }
     if (feed.waiting) {
       feed.waiting.push({ message, position });
@@ -127,12 +130,18 @@ export class RoomFeeds {
    */
   private async repair(room: string, feed: Feed): Promise<void> {
     const limits = this.historyRooms.limitsOf(room);
-    const from = feed.last;
+    let from = feed.last;
     let target = feed.waiting?.[0]?.position.offset;
     let skipped = false;
     try {
       if (limits) {
-        const read = await this.backplane.readRoom(room, feed.last, limits);
+        let read = await this.backplane.readRoom(room, feed.last, limits);
+        if (read.position.epoch !== feed.epoch && !feed.waiting?.length && this.feeds.get(room) === feed) {
+          // A catch-up that found the history lost and begun again: the new stream, from its start.
+          feed.epoch = read.position.epoch;
+          feed.last = from = 0;
+          read = await this.backplane.readRoom(room, 0, limits);
+        }
         if (read.position.epoch === feed.epoch && this.feeds.get(room) === feed) {
           target ??= read.position.offset + 1;
           for (const { offset, message } of read.publications) {

@@ -28,16 +28,18 @@ describe('room history on Redis: a Redis restarted without persistence', () => {
   afterEach(() => nodes?.close());
   afterAll(() => redis?.stop());
 
-  it('starts a new epoch: a rejoin from the old one gets recovered:false, and members get the new stream from offset 1', async () => {
+  it('starts a new epoch: a rejoin from the old one gets recovered:false, and members get the new stream from offset 1, even one that was away when it began', async () => {
     const peerWait = 500;
-    nodes = await RedisNodes.start(redis.url, testPrefix('hist-restart'), [{ peerWait }, { peerWait }]);
-    const [sender, member] = [await nodes.connect(0), await nodes.connect(1)];
+    nodes = await RedisNodes.start(redis.url, testPrefix('hist-restart'), [{ peerWait }, { peerWait }, { peerWait, proxied: true }]);
+    const [sender, member, away] = [await nodes.connect(0), await nodes.connect(1), await nodes.connect(2)];
     const room = 'h:restart';
     const { epoch } = (await sender.request('joinRoom', room)).message;
-    await member.request('joinRoom', room);
+    for (const client of [member, away]) await client.request('joinRoom', room);
     await publish(sender, room, 1, 5);
-    await waitForSeq(member, 5);
+    for (const client of [member, away]) await waitForSeq(client, 5);
 
+    // Node 2 is cut off before Redis goes and comes back empty, so it never sees the new stream begin.
+    await nodes.proxy(2).refuse();
     await redis.kill();
     await untilHealthy(sender, false, SLACK_MS + 2000, nodes.logs[0]);
     await redis.start();
@@ -50,11 +52,18 @@ describe('room history on Redis: a Redis restarted without persistence', () => {
     expect(reply.epoch).not.toBe(epoch);
     await publish(sender, room, 6, 7);
     for (const client of [member, back]) await waitForSeq(client, 7);
-    expect(seqFrames(member)).toEqual([...[1, 2, 3, 4, 5].map((n) => [n, n]), [6, 1], [7, 2]]);
-    expect(seqFrames(back)).toEqual([
+    const before = [1, 2, 3, 4, 5].map((n) => [n, n]);
+    const after = [
       [6, 1],
       [7, 2],
-    ]);
+    ];
+    expect(seqFrames(member)).toEqual([...before, ...after]);
+    expect(seqFrames(back)).toEqual(after);
+
+    await nodes.proxy(2).restore();
+    await untilHealthy(away, true, resumeWithin(peerWait), nodes.logs[2]);
+    await waitForSeq(away, 7);
+    expect(seqFrames(away)).toEqual([...before, ...after]);
   }, 30_000);
 });
 
