@@ -15,6 +15,7 @@ export type {
   AnyEventHandler,
   BuiltInServerEvents,
   ClientEventName,
+  ClientMadeEvents,
   DefaultEvents,
   EventHandler,
   PayloadOf,
@@ -22,5 +23,6 @@ export type {
   ServerEventName,
   ServerPayload,
 } from './event-map';
+export type { NotRecoveredPayload, RecoveredPayload, RoomPosition } from './room-history';
 export type { WebSocketConstructorLike, WebSocketLike } from './websocket-like';
 export type { ExceptionPayload, FrameId } from './wire';

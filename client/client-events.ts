@@ -1,5 +1,5 @@
 import { ClientErrorCode, SwitchboardClientError } from './errors';
-import type { AnyEventHandler, EventHandler, ServerEventName, ServerPayload } from './event-map';
+import type { AnyEventHandler, ClientMadeEvents, EventHandler, ServerEventName, ServerPayload } from './event-map';
 import { Listeners } from './listeners';
 
 /**
@@ -103,6 +103,15 @@ export abstract class ClientEvents<S extends object> {
   protected dispatch(event: string, message: unknown, sender: string | undefined, room: string | undefined): void {
     this.handlers.get(event)?.emit([message, sender, room], this.listenerFailed);
     this.handlers.get('*')?.emit([message, sender, room, event], this.listenerFailed);
+  }
+
+  /**
+   * Tells the handlers of one of the client's own events (`recovered`,
+   * `notRecovered`). No frame carries it, so `'*'` handlers, which get
+   * frames, do not hear of it.
+   */
+  protected notify<E extends keyof ClientMadeEvents>(event: E, message: ClientMadeEvents[E], room: string): void {
+    this.handlers.get(event)?.emit([message, undefined, room], this.listenerFailed);
   }
 
   private listenersOf(event: string): Listeners<Parameters<Dispatch>> {

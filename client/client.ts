@@ -5,10 +5,11 @@ import { ClientEvents, messageOf, type ConnectionState } from './client-events';
 import { resolveOptions, type ClientOptions, type ResolvedClientOptions } from './options';
 import { describe } from './pending-requests';
 import { decideAfterClose } from './reconnect-policy';
-import { RoomWaiters } from './room-waiters';
+import type { RoomPosition } from './room-history';
+import { RoomMemberships } from './room-memberships';
 import { unrefTimeout, type TimerHandle } from './timers';
 import type { WebSocketConstructorLike, WebSocketLike } from './websocket-like';
-import { Outbox } from './outbox';
+import { Outbox, type RequestExtras } from './outbox';
 import { copyOf, type RequestOptions } from './outgoing';
 import { decodeServerFrame } from './wire';
 
@@ -22,13 +23,13 @@ export type { RequestOptions } from './outgoing';
 export class SwitchboardClient<S extends object = DefaultEvents, C extends object = DefaultEvents> extends ClientEvents<S> {
   private readonly options: ResolvedClientOptions;
   private readonly outbox: Outbox;
-  /** Rooms joined through `joinRoom()`, joined again on every new connection. */
-  private readonly joined = new Set<string>();
-  private readonly roomWaiters = new RoomWaiters();
+  private readonly memberships: RoomMemberships;
   private socket: WebSocketLike | undefined;
   /** Increases with every socket, so callbacks of an old socket can tell they are stale. */
   private generation = 0;
   private connectionId: string | undefined;
+  /** The id of the last connection that said hello and closed: a rejoin names it as `previous`. */
+  private previousId: string | undefined;
   private current: ConnectionState = 'connecting';
   private readonly attempts: ReconnectAttempts;
   private openedAt: number | undefined;
@@ -46,6 +47,13 @@ export class SwitchboardClient<S extends object = DefaultEvents, C extends objec
     this.options = resolveOptions(options, fallbackWebSocket);
     this.attempts = new ReconnectAttempts(this.options.reconnect);
     this.outbox = new Outbox(this.options, { socket: () => this.socket, state: () => this.current, report: (error) => this.report(error) });
+    this.memberships = new RoomMemberships(this.options.requestTimeout, {
+      state: () => this.current,
+      connectionId: () => this.connectionId,
+      request: (event, message, timeout, direct, extras) => this.track(event, message, timeout, direct, extras),
+      report: (error) => this.report(error),
+      recovery: ({ event, message }) => this.notify(event, message, message.room),
+    });
     this.open();
   }
 
@@ -60,7 +68,16 @@ export class SwitchboardClient<S extends object = DefaultEvents, C extends objec
 
   /** Rooms joined with `joinRoom()` (and being rejoined after a reconnect). */
   get rooms(): readonly string[] {
-    return [...this.joined];
+    return this.memberships.names;
+  }
+
+  /**
+   * Where the client is in `room`'s history: the epoch and the offset of the
+   * last frame of the room it saw. Undefined for a room without history, or
+   * one not joined (yet).
+   */
+  positionOf(room: string): RoomPosition | undefined {
+    return this.memberships.positionOf(room);
   }
 
   /** Frames waiting in the offline queue. */
@@ -142,35 +159,15 @@ export class SwitchboardClient<S extends object = DefaultEvents, C extends objec
    */
   joinRoom(room: string, options: RequestOptions = {}): Promise<void> {
     if (this.current === 'closed') return Promise.reject(this.closedError(`joinRoom "${room}"`));
-    const timeout = options.timeout ?? this.options.requestTimeout;
-    const joined = this.roomWaiters.wait(room, timeout, () => {
-      if (!this.roomWaiters.has(room) && this.joined.delete(room)) this.undoJoin(room);
-      return `joinRoom "${room}" timed out after ${timeout} ms (state ${this.current}${this.current === 'connected' ? ', sent, not acknowledged' : ', not sent yet'})`;
-    });
-    this.joined.add(room);
-    if (this.current === 'connected') void this.joinOnServer(room);
-    return joined;
+    return this.memberships.join(room, options.timeout ?? this.options.requestTimeout);
   }
 
   /**
-   * A join that timed out may still be acknowledged later: the caller was told
-   * it failed, so ask the server to leave, keeping both sides in agreement.
+   * Leaves `room` and forgets it, and its position. Resolves when the server
+   * acknowledges, or at once while offline (no connection is in it).
    */
-  private undoJoin(room: string): void {
-    if (this.connectionId === undefined) return;
-    this.track('leaveRoom', room, this.options.requestTimeout, true).catch(() => undefined);
-  }
-
-  /** Leaves `room` and forgets it. Resolves when the server acknowledges, or at once while offline (no connection is in it). */
-  async leaveRoom(room: string, options: RequestOptions = {}): Promise<void> {
-    this.joined.delete(room);
-    this.roomWaiters.settle(
-      room,
-      new SwitchboardClientError(ClientErrorCode.CANCELLED, `leaveRoom "${room}" was called before the join completed`),
-    );
-    // Once the server said hello (even while rooms are being rejoined) it must hear of the leave.
-    if (this.connectionId === undefined) return;
-    await this.track('leaveRoom', room, options.timeout ?? this.options.requestTimeout, true);
+  leaveRoom(room: string, options: RequestOptions = {}): Promise<void> {
+    return this.memberships.leave(room, options.timeout ?? this.options.requestTimeout);
   }
 
   /**
@@ -256,7 +253,10 @@ export class SwitchboardClient<S extends object = DefaultEvents, C extends objec
       case 'event':
         // Only replies carry an id; a reply that comes after its timeout is dropped, never dispatched.
         if (frame.id !== undefined) this.outbox.pending.resolve(frame.id, frame.message);
-        else this.dispatch(frame.event, frame.message, frame.sender, frame.room);
+        else {
+          this.memberships.track(frame);
+          this.dispatch(frame.event, frame.message, frame.sender, frame.room);
+        }
     }
   }
 
@@ -264,39 +264,13 @@ export class SwitchboardClient<S extends object = DefaultEvents, C extends objec
   private async welcome(id: string, generation: number): Promise<void> {
     clearTimeout(this.connectTimer);
     this.connectionId = id;
-    // Rooms joined while the rejoin runs are picked up by the next round.
-    const done = new Set<string>();
-    for (;;) {
-      const todo = [...this.joined].filter((room) => !done.has(room));
-      if (todo.length === 0) break;
-      await Promise.all(todo.map((room) => this.joinOnServer(room)));
-      if (generation !== this.generation) return;
-      for (const room of todo) done.add(room);
-    }
+    // close() during the rejoin leaves the socket (and so the generation) in place until its close event: stop here too.
+    const current = (): boolean => generation === this.generation && this.current !== 'closed';
+    if (!(await this.memberships.rejoinAll(this.previousId, current))) return;
     // Queued frames leave before any listener hears of the connection, so nothing a listener sends overtakes them.
     this.outbox.flush();
     this.setState('connected');
     this.lifecycle.connected.emit([id], this.listenerFailed);
-  }
-
-  private async joinOnServer(room: string): Promise<void> {
-    try {
-      await this.track('joinRoom', room, this.options.requestTimeout, true);
-      this.roomWaiters.settle(room);
-    } catch (caught) {
-      const error = caught as SwitchboardClientError;
-      // The next connection joins it again; its waiters keep waiting.
-      if (error.code === ClientErrorCode.DISCONNECTED || error.code === ClientErrorCode.CLOSED) return;
-      // A timeout keeps the room for the next connection; waiters time out on their own clocks.
-      if (error.code === ClientErrorCode.TIMEOUT) {
-        // Reported only when no joinRoom() promise carries it (a rejoin after a reconnect).
-        if (this.joined.has(room) && !this.roomWaiters.has(room)) this.report(error);
-        return;
-      }
-      // Refused by the server: forget it.
-      this.joined.delete(room);
-      if (!this.roomWaiters.settle(room, error)) this.report(error);
-    }
   }
 
   private closed(socket: WebSocketLike, code: number, reason: string): void {
@@ -306,6 +280,7 @@ export class SwitchboardClient<S extends object = DefaultEvents, C extends objec
     clearTimeout(this.connectTimer);
     const openedAt = this.openedAt;
     this.openedAt = undefined;
+    this.previousId = this.connectionId ?? this.previousId;
     this.connectionId = undefined;
     this.generation++;
     this.outbox.pending.rejectAll(
@@ -379,15 +354,15 @@ export class SwitchboardClient<S extends object = DefaultEvents, C extends objec
       (request) => new SwitchboardClientError(ClientErrorCode.CLOSED, `${describe(request)} was abandoned: ${cause.message}`),
     );
     this.outbox.dropQueued();
-    this.roomWaiters.settleAll(cause);
+    this.memberships.abandon(cause);
   }
 
   // ---- frames out ---------------------------------------------------------
 
   /** Tracks a request through the outbox; rejected at once when the client is closed. */
-  private track(event: string, message: unknown, timeout: number, direct: boolean): Promise<unknown> {
+  private track(event: string, message: unknown, timeout: number, direct: boolean, extras?: RequestExtras): Promise<unknown> {
     if (this.current === 'closed') return Promise.reject(this.closedError(`request "${event}"`));
-    return this.outbox.request(event, message, timeout, direct);
+    return this.outbox.request(event, message, timeout, direct, extras);
   }
 
   // ---- helpers ------------------------------------------------------------

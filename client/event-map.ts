@@ -1,3 +1,4 @@
+import type { NotRecoveredPayload, RecoveredPayload } from './room-history';
 import type { ExceptionPayload } from './wire';
 
 /**
@@ -11,8 +12,23 @@ import type { ExceptionPayload } from './wire';
  */
 export type DefaultEvents = Record<string, unknown>;
 
-/** Frames every Switchboard server may send, whatever the app's map says. */
-export interface BuiltInServerEvents {
+/**
+ * Events the client itself raises, one per room on a rejoin after a
+ * reconnect that sent the room's position (rooms with history only). Handlers
+ * get `(message, undefined, room)`.
+ */
+export interface ClientMadeEvents {
+  /** The server resumed the room: `missed` frames follow, in order, then live ones. */
+  recovered: RecoveredPayload;
+  /** The server could not resume the room: frames were lost, reload the room's state. */
+  notRecovered: NotRecoveredPayload;
+}
+
+/**
+ * What every client may receive, whatever the app's map says: the frames
+ * every Switchboard server may send, and the client's own events.
+ */
+export interface BuiltInServerEvents extends ClientMadeEvents {
   /** An error not correlated to a request (correlated ones reject the request instead). */
   exception: ExceptionPayload;
 }

@@ -15,6 +15,18 @@ export interface OutboxLink {
   report(error: SwitchboardClientError): void;
 }
 
+/** What a request may add to its frame, and how it may read its reply. */
+export interface RequestExtras {
+  /** Top-level fields of the frame besides `event`, `message` and `id` (a rejoin's `since` and `previous`). */
+  readonly fields?: Pick<ClientFrame, 'since' | 'previous'>;
+  /**
+   * Called with the reply the moment it is read. The promise settles a
+   * microtask later, and by then `ws` may already have handed over the
+   * frames that came in the same chunk (a rejoin's missed frames).
+   */
+  readonly onReply?: (reply: unknown) => void;
+}
+
 /**
  * The client's frames on their way out: written at once while connected,
  * held in the bounded offline queue while not, and each request tracked
@@ -44,11 +56,13 @@ export class Outbox {
   }
 
   /** Sends a request and tracks it (`direct`: written now, bypassing the queue, as during a rejoin). */
-  request(event: string, message: unknown, timeout: number, direct: boolean): Promise<unknown> {
+  request(event: string, message: unknown, timeout: number, direct: boolean, extras: RequestExtras = {}): Promise<unknown> {
     return new Promise((resolve, reject) => {
       const id = this.nextId++;
-      const out: Outgoing = { frame: { event, message, id } };
-      out.request = this.pending.add({ id, event, timeout }, { resolve, reject }, (request) => {
+      const out: Outgoing = { frame: { event, message, ...extras.fields, id } };
+      const { onReply } = extras;
+      const settle = { resolve: onReply ? (reply: unknown) => (onReply(reply), resolve(reply)) : resolve, reject };
+      out.request = this.pending.add({ id, event, timeout }, settle, (request) => {
         if (request.stage === 'sent') return 'it was sent and no reply came';
         this.queue.remove(out);
         return `it was still queued, not sent (state ${this.link.state()}); it will not be sent`;

@@ -1,4 +1,5 @@
 import type { ExceptionBody, FrameId, OutboundFrame } from '../src/protocol/server-frames';
+import { isOffset, type RoomPosition } from './room-history';
 
 export type { FrameId };
 
@@ -6,14 +7,23 @@ export type { FrameId };
 export interface ClientFrame {
   readonly event: string;
   readonly message?: unknown;
+  /** On a `joinRoom` after a reconnect: the room's position, from which the server resumes it. */
+  readonly since?: RoomPosition;
+  /** On a `joinRoom` after a reconnect: the id of the connection that was in the room before. */
+  readonly previous?: string;
   readonly id?: FrameId;
 }
 
 /** The body of an `exception` frame. */
 export type ExceptionPayload = ExceptionBody;
 
-/** A decoded server → client text frame: the union the server encodes from. */
-export type ServerFrame = OutboundFrame;
+type EventFrame = Extract<OutboundFrame, { kind: 'event' }>;
+
+/**
+ * A decoded server → client text frame: the union the server encodes from,
+ * where a frame of a room with history also carries its `offset` there.
+ */
+export type ServerFrame = Exclude<OutboundFrame, EventFrame> | (EventFrame & { readonly offset?: number });
 
 /**
  * Decodes one text frame from the server; undefined when it is not a frame of
@@ -42,6 +52,7 @@ export function decodeServerFrame(text: string): ServerFrame | undefined {
     sender: typeof raw.sender === 'string' ? raw.sender : undefined,
     room: typeof raw.room === 'string' ? raw.room : undefined,
     id,
+    ...(isOffset(raw.offset) && { offset: raw.offset }),
   };
 }
 

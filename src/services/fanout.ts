@@ -35,10 +35,10 @@ export class Fanout {
       return 0;
     }
     const history = target.type === 'room' && !binary ? this.historyRooms.limitsOf(target.room) : undefined;
-    if (history) {
+    if (history && target.type === 'room') {
       // Numbered where the order is decided; this node delivers it when it comes back with its offset, as every node does.
-      this.backplane.sendNumbered((target as { room: string }).room, { type: 'deliver', target, except, frame: bytes, binary }, history);
-      return this.hub.countIn((target as { room: string }).room, except);
+      this.backplane.sendNumbered(target.room, { type: 'deliver', target, except, frame: bytes, binary }, history);
+      return this.hub.countIn(target.room, except);
     }
     // Publish first: other nodes start their share while this one writes its own.
     this.publish({ type: 'deliver', target, except, frame: bytes, binary });

@@ -3,7 +3,14 @@
  * (each `@ts-expect-error` fails the build if the line it marks compiles).
  */
 import { expectTypeOf } from 'expect-type';
-import { connect, type ExceptionPayload, type SwitchboardClient } from '../../client/node';
+import {
+  connect,
+  type ExceptionPayload,
+  type NotRecoveredPayload,
+  type RecoveredPayload,
+  type RoomPosition,
+  type SwitchboardClient,
+} from '../../client/node';
 import { connect as connectInBrowser } from '../../client/index';
 
 interface ChatMessage {
@@ -40,6 +47,18 @@ export function typeTests(): void {
   });
   client.once('typing', (notice) => expectTypeOf(notice.typing).toBeBoolean());
   client.on('exception', (error) => expectTypeOf(error).toEqualTypeOf<ExceptionPayload>());
+  // The client's own recovery events, whatever the app's map says.
+  client.on('recovered', (info, _sender, room) => {
+    expectTypeOf(info).toEqualTypeOf<RecoveredPayload>();
+    expectTypeOf(info.missed).toBeNumber();
+    expectTypeOf(room).toEqualTypeOf<string | undefined>();
+  });
+  client.once('notRecovered', (info) => expectTypeOf(info).toEqualTypeOf<NotRecoveredPayload>());
+  expectTypeOf(client.positionOf('lobby')).toEqualTypeOf<RoomPosition | undefined>();
+  // @ts-expect-error: the position is read-only
+  client.positionOf('lobby')!.offset = 3;
+  // @ts-expect-error: the handler expects the wrong payload
+  client.on('recovered', (info: ChatMessage) => info);
   client.on('*', (message, _sender, _room, event) => {
     expectTypeOf(message).toBeUnknown();
     expectTypeOf(event).toBeString();

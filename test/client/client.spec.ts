@@ -1,6 +1,6 @@
 import { connect, SwitchboardClientError, type ClientOptions, type SwitchboardClient } from '../../client/node';
 import { ChatServer } from '../support/chat-server';
-import { eventually } from '../support/wait';
+import { eventually, within } from '../support/wait';
 import { nextCall, Recorder } from './support/recorder';
 import { startSilentServer, type SilentServer } from './support/silent-server';
 
@@ -187,6 +187,25 @@ describe('client SDK against a server that never answers', () => {
         /^the connection closed \(code 1006\) after request "slow" \(id \d+\) was sent and before its reply arrived$/,
       ),
     });
+  });
+
+  it('close() while rooms are being rejoined resolves, and the client stays closed', async () => {
+    silent = await startSilentServer(true);
+    const client = connect(silent.url, FAST);
+    clients.push(client);
+    // Joined before the server says hello: the join goes out in the rejoin, which this server never acknowledges.
+    const join = client.joinRoom('never-acknowledged').catch((e: unknown) => e);
+    await eventually(
+      () => silent.received.length === 1,
+      3000,
+      () => `the server received the join; it received ${JSON.stringify(silent.received)}`,
+    );
+    expect(client.state).toBe('connecting');
+    const states: string[] = [];
+    client.onStateChange((state) => states.push(state));
+    await within(client.close(), 3000, () => `close() during the rejoin to resolve (state ${client.state}, states since: ${states})`);
+    expect(states).toEqual(['closed']);
+    expect(await join).toMatchObject({ code: 'CLOSED' });
   });
 
   it('a connection that never sends "connected" is dropped after connectTimeout and retried', async () => {

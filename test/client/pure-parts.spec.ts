@@ -2,6 +2,8 @@ import { backoffDelay } from '../../client/backoff';
 import { BoundedQueue } from '../../client/bounded-queue';
 import { DEFAULT_RECONNECT, resolveOptions } from '../../client/options';
 import { decideAfterClose } from '../../client/reconnect-policy';
+import { decodeJoinReply } from '../../client/room-history';
+import { RoomPositions } from '../../client/room-positions';
 import { decodeServerFrame } from '../../client/wire';
 import type { WebSocketConstructorLike } from '../../client/websocket-like';
 
@@ -100,5 +102,112 @@ describe('decodeServerFrame', () => {
 
   it('rejects what is not a protocol frame', () => {
     for (const text of ['nope', '[]', 'null', '"x"', '{"message":1}', '{"event":5}']) expect(decodeServerFrame(text)).toBeUndefined();
+  });
+
+  it('keeps the offset of a history room frame when it is a whole number, and only then', () => {
+    expect(decodeServerFrame('{"event":"x","message":1,"room":"r","offset":42}')).toEqual({
+      kind: 'event',
+      event: 'x',
+      message: 1,
+      room: 'r',
+      offset: 42,
+    });
+    for (const offset of ['4.5', '"42"', 'null', '1e400']) {
+      expect(decodeServerFrame(`{"event":"x","room":"r","offset":${offset}}`)).not.toHaveProperty('offset');
+    }
+  });
+});
+
+describe('decodeJoinReply', () => {
+  it('reads the position of a history room, and what a rejoin reply adds', () => {
+    expect(decodeJoinReply({ room: 'r', epoch: 'e', offset: 7 })).toEqual({ epoch: 'e', offset: 7 });
+    expect(decodeJoinReply({ room: 'r', epoch: 'e', offset: 7, recovered: true, missed: 3 })).toEqual({
+      epoch: 'e',
+      offset: 7,
+      recovered: true,
+      missed: 3,
+    });
+    expect(decodeJoinReply({ room: 'r', epoch: 'e', offset: 7, recovered: false })).toEqual({ epoch: 'e', offset: 7, recovered: false });
+    // A missed count that is not a count is left out (the client then counts the offsets).
+    expect(decodeJoinReply({ room: 'r', epoch: 'e', offset: 7, recovered: true, missed: -1 })).toEqual({
+      epoch: 'e',
+      offset: 7,
+      recovered: true,
+    });
+  });
+
+  it('is undefined for a room without history, or a position it cannot use', () => {
+    for (const message of [
+      { room: 'r' },
+      null,
+      'r',
+      { epoch: 'e' },
+      { epoch: 'e', offset: '7' },
+      { epoch: 1, offset: 7 },
+      { epoch: 'e', offset: 0.5 },
+    ]) {
+      expect(decodeJoinReply(message)).toBeUndefined();
+    }
+  });
+});
+
+describe('RoomPositions', () => {
+  const joinedAt = (offset: number): RoomPositions => {
+    const positions = new RoomPositions();
+    expect(positions.joined('r', { epoch: 'e', offset }, undefined)).toBeUndefined();
+    return positions;
+  };
+
+  it('keeps no position for a room without one', () => {
+    const positions = new RoomPositions();
+    for (const offset of [5, 5, 1]) positions.advance('r', offset);
+    expect(positions.of('r')).toBeUndefined();
+  });
+
+  it("moves to each frame's offset, also one below it (the stream began again), keeping the epoch it knows", () => {
+    const positions = joinedAt(10);
+    positions.advance('r', 11);
+    positions.advance('r', 14);
+    expect(positions.of('r')).toEqual({ epoch: 'e', offset: 14 });
+    expect(Object.isFrozen(positions.of('r'))).toBe(true);
+    positions.advance('r', 1);
+    expect(positions.of('r')).toEqual({ epoch: 'e', offset: 1 });
+  });
+
+  it('a recovered rejoin keeps the position, so the missed frames advance it; missed comes from the reply, else from the offsets', () => {
+    const positions = joinedAt(10);
+    const since = positions.of('r');
+    expect(positions.joined('r', { epoch: 'e', offset: 13, recovered: true, missed: 2 }, since)).toEqual({
+      event: 'recovered',
+      message: { room: 'r', missed: 2, epoch: 'e', offset: 13 },
+    });
+    expect(positions.of('r')).toEqual({ epoch: 'e', offset: 10 });
+    expect(positions.joined('r', { epoch: 'e', offset: 13, recovered: true }, since)).toMatchObject({ message: { missed: 3 } });
+  });
+
+  it('a rejoin not recovered (or not saying so) restarts from the reply', () => {
+    for (const recovered of [false, undefined]) {
+      const positions = joinedAt(10);
+      expect(positions.joined('r', { epoch: 'e2', offset: 3, recovered }, positions.of('r'))).toEqual({
+        event: 'notRecovered',
+        message: { room: 'r', epoch: 'e2', offset: 3 },
+      });
+      expect(positions.of('r')).toEqual({ epoch: 'e2', offset: 3 });
+    }
+  });
+
+  it('a join without `since` sets the position and tells nothing, whatever the reply says', () => {
+    const positions = joinedAt(10);
+    expect(positions.joined('r', { epoch: 'e', offset: 20, recovered: true, missed: 10 }, undefined)).toBeUndefined();
+    expect(positions.of('r')).toEqual({ epoch: 'e', offset: 20 });
+  });
+
+  it('a reply without history, and forget(), drop the position', () => {
+    const positions = joinedAt(10);
+    expect(positions.joined('r', undefined, positions.of('r'))).toBeUndefined();
+    expect(positions.of('r')).toBeUndefined();
+    const other = joinedAt(10);
+    other.forget('r');
+    expect(other.of('r')).toBeUndefined();
   });
 });
