@@ -44,7 +44,10 @@ export class RoomRecovery {
     request: HistoryJoin,
     reply: (message: HistoryJoinReply) => void,
   ): Promise<boolean> {
-    const { since, previous } = request;
+    const { previous } = request;
+    // A member already gets the room's frames: what it missed cannot be told from what it got, so it is not resumed.
+    const member = connection.rooms.has(room);
+    const since = member ? undefined : request.since;
     const capture = this.feeds.capture(room);
     try {
       return await this.membership.joinLocalAfter(
@@ -54,11 +57,12 @@ export class RoomRecovery {
         (read: RoomRead) => {
           const { epoch, offset } = read.position;
           const missed = since && coversSince(read, since) ? this.sendable(read, connection.id, previous) : undefined;
-          if (!since) reply({ room, epoch, offset });
+          if (!request.since) reply({ room, epoch, offset });
           else if (!missed) reply({ room, epoch, offset, recovered: false });
           else reply({ room, epoch, offset, recovered: true, missed: missed.length });
           for (const frame of missed ?? []) connection.writeFrame(frame);
-          for (const captured of capture.frames) {
+          // A member got the captured ones live.
+          for (const captured of member ? [] : capture.frames) {
             if (captured.offset > offset && captured.except !== connection.id) connection.writeFrame(captured.frame);
           }
         },

@@ -133,6 +133,19 @@ export function historyContract(name: string, factory: TwoNodeFactory): void {
       for (const client of [late, other, ahead]) expect(client.framesOf('seq')).toEqual([]);
     });
 
+    it('answers a rejoin `since` of a room the connection is already in with recovered:false, and sends no copies', async () => {
+      const room = historyRoom();
+      const [sender, member] = [await on(0), await on(1)];
+      const { epoch } = (await join(member, room)).message;
+      await join(sender, room);
+      await publish(sender, room, 1, 3);
+      await waitFor(member, 3);
+      expect((await join(member, room, { since: { epoch, offset: 0 } })).message).toEqual({ room, epoch, offset: 3, recovered: false });
+      await publish(sender, room, 4, 4);
+      await waitFor(member, 4);
+      expect(seqs(member)).toEqual([1, 2, 3, 4].map((n) => [n, n]));
+    });
+
     it('refuses a malformed `since` or `previous` with BAD_FRAME and its id, and leaves rooms without history as they were', async () => {
       const client = await on(0);
       const room = historyRoom();
