@@ -2,7 +2,7 @@ import { Logger, type LoggerService } from '@nestjs/common';
 import cluster from 'node:cluster';
 import { Backplane, type BackplaneOptions } from './backplane';
 import { InProcessRegistry } from './in-process-registry';
-import { RoomHistory } from './room-history';
+import { RoomHistories } from './room-histories';
 import type { HistoryLimits, HistoryRead } from './room-stream';
 
 /**
@@ -13,14 +13,8 @@ import type { HistoryLimits, HistoryRead } from './room-stream';
 export class MemoryBus {
   /** @internal */ readonly nodes = new Map<string, MemoryBackplane>();
   /** @internal */ readonly registry = new InProcessRegistry();
-  /** @internal */ readonly histories = new Map<string, RoomHistory>();
-
-  /** @internal The history of `room`, made on first use. */
-  history(room: string, limits: HistoryLimits): RoomHistory {
-    let history = this.histories.get(room);
-    if (!history) this.histories.set(room, (history = new RoomHistory(limits)));
-    return history;
-  }
+  /** @internal The history rooms' histories, swept while a node is on the bus. */
+  readonly histories = new RoomHistories();
 }
 
 /** Options of `MemoryBackplane`. */
@@ -60,14 +54,16 @@ export class MemoryBackplane extends Backplane {
     // it: say so at boot instead of letting broadcasts stop at the worker's edge.
     if (cluster.isWorker) this.logger.warn(MEMORY_IN_CLUSTER_WORKER);
     this.bus.nodes.set(this.nodeId, this);
+    this.bus.histories.start();
   }
 
   protected override async close(): Promise<void> {
     this.bus.nodes.delete(this.nodeId);
+    if (this.bus.nodes.size === 0) this.bus.histories.stop();
   }
 
   protected override appendToHistory(room: string, payload: Buffer, limits: HistoryLimits): void {
-    const history = this.bus.history(room, limits);
+    const history = this.bus.histories.of(room, limits);
     const position = { epoch: history.epoch, offset: history.append(payload) };
     // This node at once, as an emit without history delivers here at once; the others on a later microtask, in offset order.
     this.onNumbered(payload, position);
@@ -75,7 +71,7 @@ export class MemoryBackplane extends Backplane {
   }
 
   protected override async readHistory(room: string, after: number | undefined, limits: HistoryLimits): Promise<HistoryRead> {
-    return this.bus.history(room, limits).read(after);
+    return this.bus.histories.of(room, limits).read(after);
   }
 
   protected publish(payload: Buffer, node?: string): void {

@@ -1,10 +1,11 @@
 import { createHash } from 'node:crypto';
 import type { Redis } from 'ioredis';
+import { HISTORY_POSITION_TTL_MS } from './room-histories';
 import { createEpoch } from './room-history';
 import type { HistoryLimits, HistoryRead, StoredPublication } from './room-stream';
 
 /** How long a room's epoch and top offset outlive its last publication, at least: a client back after a quiet day still learns nothing was lost. */
-const META_TTL_MS = 24 * 60 * 60 * 1000;
+const META_TTL_MS = HISTORY_POSITION_TTL_MS;
 
 // Both scripts build the key names from the prefix (see redis-keys.ts):
 //   <p>hist:<room>       stream: one entry per kept publication, id "<offset>-1", fields t (ms, Redis' clock) and p (payload)

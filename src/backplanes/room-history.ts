@@ -25,12 +25,21 @@ export class RoomHistory {
   private kept: Kept[] = [];
   private first = 0;
   private top = 0;
+  /** When the latest publication was kept, or the history made (ms, the history's clock). */
+  lastAppend: number;
 
   constructor(
     private readonly limits: HistoryLimits,
     readonly epoch: string = createEpoch(),
     private readonly now: () => number = Date.now,
-  ) {}
+  ) {
+    this.lastAppend = now();
+  }
+
+  /** How long each publication is kept, in ms. */
+  get ttl(): number {
+    return this.limits.ttl;
+  }
 
   /** Publications kept now. */
   get size(): number {
@@ -41,7 +50,8 @@ export class RoomHistory {
   /** Numbers a publication and keeps it; returns its offset. */
   append(payload: Buffer): number {
     const offset = ++this.top;
-    this.kept.push({ offset, payload, at: this.now() });
+    this.lastAppend = this.now();
+    this.kept.push({ offset, payload, at: this.lastAppend });
     this.trim();
     return offset;
   }

@@ -9,7 +9,7 @@ import {
   type WorkerIpcMessage,
 } from '../backplanes/cluster-ipc-message';
 import { InProcessRegistry } from '../backplanes/in-process-registry';
-import { RoomHistory } from '../backplanes/room-history';
+import { RoomHistories } from '../backplanes/room-histories';
 
 /** The part of `node:cluster` the relay listens to. */
 export interface ClusterMessageSource {
@@ -27,8 +27,8 @@ export interface ClusterMessageSource {
  */
 export class ClusterIpcRelay {
   readonly registry = new InProcessRegistry();
-  /** History rooms' histories, by room: they live as long as the primary, and a new primary starts new epochs. */
-  private readonly histories = new Map<string, RoomHistory>();
+  /** History rooms' histories: they live as long as the primary, and a new primary starts new epochs. */
+  private readonly histories = new RoomHistories();
   /** Node ids of the backplanes each worker runs (usually one), from their registry calls (the first is `hello`). */
   private readonly nodesOf = new Map<Worker, Set<string>>();
   private readonly workerOf = new Map<string, Worker>();
@@ -40,12 +40,14 @@ export class ClusterIpcRelay {
     if (this.attached) return;
     this.attached = true;
     this.source.on('message', this.onWorkerMessage);
+    this.histories.start();
   }
 
   detach(): void {
     if (!this.attached) return;
     this.attached = false;
     this.source.off('message', this.onWorkerMessage);
+    this.histories.stop();
   }
 
   /** The node ids a worker's backplanes announced. */
@@ -102,14 +104,8 @@ export class ClusterIpcRelay {
     }
   }
 
-  private history(room: string, size: number, ttl: number): RoomHistory {
-    let history = this.histories.get(room);
-    if (!history) this.histories.set(room, (history = new RoomHistory({ size, ttl })));
-    return history;
-  }
-
   private append({ room, payload, size, ttl }: Extract<WorkerIpcMessage, { type: 'append' }>): void {
-    const history = this.history(room, size, ttl);
+    const history = this.histories.of(room, { size, ttl });
     const offset = history.append(Buffer.from(payload, 'latin1'));
     const out: PrimaryIpcMessage = { [IPC_TAG]: 1, type: 'numbered', payload, epoch: history.epoch, offset };
     for (const worker of this.nodesOf.keys()) send(worker, out);
@@ -149,7 +145,7 @@ export class ClusterIpcRelay {
     countFrom: (call) => this.registry.countFrom(call.route, call.address),
     updateMetadata: (call) => this.registry.patch(call.id, call.patch),
     readHistory: ({ room, after, size, ttl }) => {
-      const read = this.history(room, size, ttl).read(after);
+      const read = this.histories.of(room, { size, ttl }).read(after);
       return {
         epoch: read.epoch,
         offset: read.offset,

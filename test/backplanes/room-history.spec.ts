@@ -2,6 +2,7 @@
 // per publication, the latest `size` kept for `ttl` ms, and what a read
 // after an offset gives back; `coversSince`, which decides whether a rejoin
 // is recovered from such a read.
+import { HISTORY_POSITION_TTL_MS, RoomHistories } from '../../src/backplanes/room-histories';
 import { RoomHistory } from '../../src/backplanes/room-history';
 import { coversSince, type StreamPosition } from '../../src/backplanes/room-stream';
 
@@ -99,5 +100,29 @@ describe('coversSince', () => {
     // A publication left out of the read (unreadable) breaks it too.
     expect(coversSince(read(3, [2]), { epoch: 'e', offset: 1 })).toBe(false);
     expect(coversSince(read(3, []), { epoch: 'e', offset: 3 })).toBe(true);
+  });
+});
+
+describe('RoomHistories', () => {
+  const limits = { size: 10, ttl: 1000 };
+
+  it('keeps one history per room and forgets a room only when it kept nothing for longer than its position lives', () => {
+    let clock = 0;
+    const histories = new RoomHistories(() => clock);
+    const chat = histories.of('chat', limits);
+    expect(histories.of('chat', limits)).toBe(chat);
+    chat.append(Buffer.from('a'));
+    histories.of('quiet', limits);
+    clock += 2000;
+    histories.sweep();
+    // Both kept nothing after their ttl, but a day has not passed: their positions stay.
+    expect(histories.size).toBe(2);
+    expect(histories.of('chat', limits).read()).toEqual({ epoch: chat.epoch, offset: 1, publications: [] });
+    clock += HISTORY_POSITION_TTL_MS;
+    histories.of('busy', limits).append(Buffer.from('b'));
+    histories.sweep();
+    expect(histories.size).toBe(1);
+    // A room forgotten starts a new epoch.
+    expect(histories.of('chat', limits).epoch).not.toBe(chat.epoch);
   });
 });
