@@ -1,11 +1,11 @@
 import { copyFileSync, existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
 import { ownerOf } from '../../src/protocol/connection-id';
 import { ChatServer } from '../support/chat-server';
 import { startExampleCluster } from '../support/example-cluster';
 import { REPO } from '../support/repo';
-import { startLazyProxy } from './support/lazy-proxy';
+import { startLazyProxy, type LazyProxy } from './support/lazy-proxy';
 import { SwitchboardModule } from '../../src';
 import { startApp } from '../support/test-app';
 import { FilesController, FilesGateway } from '../fixtures/files-app';
@@ -28,6 +28,7 @@ jest.setTimeout(60_000);
   let browser: Browser;
   const contexts: BrowserContext[] = [];
   const servers: ChatServer[] = [];
+  const proxies: LazyProxy[] = [];
   const pageErrors: string[] = [];
 
   beforeAll(async () => {
@@ -55,6 +56,7 @@ jest.setTimeout(60_000);
   });
   afterEach(async () => {
     await Promise.all(contexts.splice(0).map((c) => c.close()));
+    await Promise.all(proxies.splice(0).map((p) => p.close()));
     await Promise.all(servers.splice(0).map((s) => s.stop()));
     expect(pageErrors.splice(0)).toEqual([]);
   });
@@ -96,6 +98,56 @@ jest.setTimeout(60_000);
   async function send(page: Page, text: string): Promise<void> {
     await page.fill('#text', text);
     await page.press('#text', 'Enter');
+  }
+
+  /** The messages the page shows, in order, as "who: text". */
+  const conversation = (page: Page): Promise<string[]> =>
+    page
+      .locator('#messages .message')
+      .evaluateAll((items) =>
+        items.map((item) => `${item.querySelector('.who')?.textContent}: ${item.querySelector('.text')?.textContent}`),
+      );
+
+  /** Waits (bounded by WAIT) until `locator` is on the page; a timeout says what was awaited and what the page shows. */
+  async function until(page: Page, what: string, locator: Locator): Promise<void> {
+    try {
+      await locator.first().waitFor({ timeout: WAIT });
+    } catch (error) {
+      const shown = await page.locator('#messages li').allTextContents();
+      const status = await page.textContent('#status');
+      throw new Error(`timed out after ${WAIT} ms waiting for ${what}; the page is "${status}" and shows ${JSON.stringify(shown)}`, {
+        cause: error,
+      });
+    }
+  }
+
+  /**
+   * A tab whose traffic to `server` goes through a proxy of its own, so that its network can be lost:
+   * `loseNetwork`. The page comes through the proxy too, so its WebSocket stays same-origin.
+   */
+  async function openCuttableChat(server: ChatServer, name: string, room: string): Promise<{ page: Page; proxy: LazyProxy }> {
+    const proxy = await startLazyProxy(server.port);
+    proxies.push(proxy);
+    const page = await openChat({ http: (path) => `http://127.0.0.1:${proxy.port}${path}` }, name, room);
+    return { page, proxy };
+  }
+
+  /**
+   * The tab's network goes. Chromium's offline emulation alone fails new connections but only holds the frames of
+   * a WebSocket already open (they all arrive when it is back online: nothing is lost, nothing to recover), so the
+   * proxy also ends the tab's connections, and the tab and the server each see theirs end without a close frame.
+   */
+  async function loseNetwork(page: Page, proxy: LazyProxy): Promise<void> {
+    await page.context().setOffline(true);
+    proxy.cut();
+    await until(page, 'the page to notice its connection is gone', page.locator('#messages .notice', { hasText: 'Connection lost' }));
+    await until(page, 'the page to say it is offline', page.locator('#status[data-state="offline"]'));
+  }
+
+  async function regainNetwork(page: Page): Promise<void> {
+    await page.context().setOffline(false);
+    await until(page, 'the page to reconnect once back online', page.locator('#messages .notice', { hasText: 'Reconnected' }));
+    await until(page, 'the page to say it is connected', page.locator('#status[data-state="connected"]'));
   }
 
   it('two people chat, see each other typing, and carry on after the server restarts', async () => {
@@ -140,6 +192,81 @@ jest.setTimeout(60_000);
     await bob.locator('#messages .notice.error', { hasText: 'Offline' }).waitFor();
     await ann.locator('#members li', { hasText: 'Bob' }).waitFor({ state: 'detached' });
     expect(await ann.getAttribute('#status', 'data-state')).toBe('connected');
+  });
+
+  it('a tab that lost its network shows every message sent meanwhile once it is back, once each, in order', async () => {
+    const server = await serve(new ChatServer());
+    const { page: ann, proxy } = await openCuttableChat(server, 'Ann', 'lobby');
+    const bob = await openChat(server, 'Bob', 'lobby');
+    const cy = await openChat(server, 'Cy', 'lobby');
+    await Promise.all([member(ann, 'Bob'), member(ann, 'Cy'), member(bob, 'Ann')]);
+    await send(ann, 'going into the tunnel');
+    await message(bob, 'Ann', 'going into the tunnel');
+    await send(bob, 'see you on the other side');
+    await message(ann, 'Bob', 'see you on the other side');
+
+    await loseNetwork(ann, proxy);
+    await until(bob, 'the server to see Ann go', bob.locator('#messages .notice', { hasText: 'Ann left' }));
+    // While Ann is away: Cy starts typing and closes her tab (a typing notice whose end never comes), then Bob talks.
+    await cy.locator('#text').pressSequentially('hm');
+    await until(bob, 'Cy typing', bob.locator('#typing', { hasText: 'Cy is typing…' }));
+    await cy.context().close();
+    await until(bob, 'Cy to leave', bob.locator('#messages .notice', { hasText: 'Cy left' }));
+    const missed = ['one', 'two', 'three', 'four', 'five'];
+    for (const text of missed) {
+      await send(bob, text);
+      await message(bob, 'Bob', text);
+    }
+
+    await regainNetwork(ann);
+    await until(ann, "the last of Bob's messages sent while Ann was away", ann.locator('#messages .message', { hasText: 'five' }));
+    const before = ['Ann: going into the tunnel', 'Bob: see you on the other side'];
+    expect(await conversation(ann)).toEqual([...before, ...missed.map((text) => `Bob: ${text}`)]);
+    // The replayed typing notice of Cy, who has left since, is not shown; her leaving is.
+    expect(await ann.textContent('#typing')).toBe('');
+    await until(ann, 'the notice that Cy left while Ann was away', ann.locator('#messages .notice', { hasText: 'Cy left' }));
+    expect(await ann.locator('#members li').allTextContents()).toEqual(['Ann', 'Bob']);
+    expect(await ann.locator('#messages .notice.error').allTextContents()).toEqual([]);
+
+    // Live again both ways; nothing of the catch-up comes twice.
+    await send(bob, 'welcome back');
+    await message(ann, 'Bob', 'welcome back');
+    await send(ann, 'thanks, I saw everything');
+    await message(bob, 'Ann', 'thanks, I saw everything');
+    expect(await conversation(ann)).toEqual([
+      ...before,
+      ...missed.map((text) => `Bob: ${text}`),
+      'Bob: welcome back',
+      'Ann: thanks, I saw everything',
+    ]);
+  });
+
+  it('says some messages could not be recovered when the server restarted while the tab was offline', async () => {
+    const server = await serve(new ChatServer());
+    const { page: ann, proxy } = await openCuttableChat(server, 'Ann', 'lobby');
+    const bob = await openChat(server, 'Bob', 'lobby');
+    await Promise.all([member(ann, 'Bob'), member(bob, 'Ann')]);
+    await send(bob, 'before');
+    await message(ann, 'Bob', 'before');
+
+    await loseNetwork(ann, proxy);
+    // A restart of the memory backplane's app loses the rooms' history: the room's stream begins a new epoch.
+    await server.stop();
+    await until(bob, 'Bob to lose the stopped server', bob.locator('#status[data-state="reconnecting"]'));
+    await server.start();
+    await until(bob, 'Bob to reconnect to the restarted server', bob.locator('#status[data-state="connected"]'));
+    await send(bob, 'lost to Ann');
+    await message(bob, 'Bob', 'lost to Ann');
+
+    await regainNetwork(ann);
+    await until(
+      ann,
+      'the notice that messages were lost',
+      ann.locator('#messages .notice.error', { hasText: 'Some messages could not be recovered' }),
+    );
+    await send(bob, 'can you see this?');
+    await message(ann, 'Bob', 'can you see this?');
+    expect(await conversation(ann)).toEqual(['Bob: before', 'Bob: can you see this?']);
   });
 
   it('two tabs on different workers of the example in cluster mode chat with each other', async () => {

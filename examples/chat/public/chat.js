@@ -1,5 +1,7 @@
 // The example chat page. Uses the Switchboard client's IIFE bundle (global `Switchboard`)
-// against the /ws/chat/:roomId gateway of the example app.
+// against the /ws/chat/:roomId gateway of the example app, whose rooms keep history: the page
+// joins the room itself (`join=client`), so after a reconnect the client rejoins it since the
+// last message the page saw and the messages sent while it was away are shown (issue #13).
 (function () {
   'use strict';
 
@@ -29,6 +31,9 @@
   let connectedOnce = false;
   const members = new Map(); // connection id -> name
   const typers = new Map(); // connection id -> { name, timer }
+  const myIds = new Set(); // this page's connection ids, the current one and those before it
+  /** How many of the room's next frames are ones missed while offline, which a rejoin is replaying. */
+  let replaying = 0;
   let typingSentAt = 0;
   let idleTimer;
 
@@ -43,25 +48,51 @@
 
   function start(name, room) {
     const scheme = location.protocol === 'https:' ? 'wss' : 'ws';
-    const url = `${scheme}://${location.host}/ws/chat/${encodeURIComponent(room)}?name=${encodeURIComponent(name)}`;
+    // join=client: the server leaves joining the room to the page, so that the client can rejoin it `since`.
+    const url = `${scheme}://${location.host}/ws/chat/${encodeURIComponent(room)}?name=${encodeURIComponent(name)}&join=client`;
     client = Switchboard.connect(url);
+    // Remembered by the client: every reconnection rejoins the room since the last message seen, and what was
+    // missed arrives through the handlers below, in order, each once.
+    // (A client that stopped for good has said so through onStateChange.)
+    client.joinRoom(room).catch((error) => client.state === 'closed' || notice(`Could not join #${room} (${error.code}): ${error.message}`, true));
 
     client.onStateChange((state) => {
       showState(state);
       if (state === 'closed') notice('Offline: the server ended the session. Reload the page to join again.', true);
     });
     client.onReconnecting((attempt) => showState('reconnecting', attempt));
-    client.onDisconnected((code) => notice(`Connection lost (code ${code})`));
-    client.onConnected(() => {
+    client.onDisconnected((code) => {
+      replaying = 0;
+      clearTypers(); // nobody's typing can be seen from here until the connection is back
+      notice(`Connection lost (code ${code})`);
+    });
+    client.onConnected((id) => {
+      myIds.add(id);
       if (connectedOnce) notice('Reconnected');
       connectedOnce = true;
+    });
+    // After a reconnect: the frames of the room sent while the page was away follow this, then live ones.
+    client.on('recovered', (recovery) => {
+      replaying = recovery.missed;
+    });
+    // The server could not replay them (its history was lost with a restart, or no longer reaches back so far).
+    client.on('notRecovered', () => {
+      replaying = 0;
+      notice('Some messages could not be recovered', true);
+    });
+    // Runs after the handlers below: counts the replayed frames of the room down.
+    client.on('*', (_message, _sender, inRoom) => {
+      if (inRoom === room && replaying > 0) replaying--;
     });
     client.onError((error) => console.warn('switchboard:', error.code, error.message));
 
     // The server sends the member list on every (re)connection, through the realtime service.
     client.on('room_joined', (joined) => {
       members.clear();
-      for (const member of joined.members) members.set(member.id, String(member.name));
+      for (const member of joined.members) {
+        // After a network loss the server may not have noticed yet that this page's previous connection is gone.
+        if (member.id === client.id || !myIds.has(member.id)) members.set(member.id, String(member.name));
+      }
       renderMembers();
     });
     client.on('user_joined', (user) => {
@@ -70,8 +101,12 @@
       notice(`${user.name} joined`);
     });
     client.on('user_left', (user) => {
-      if (!members.delete(user.id)) return;
       setTyping(user.id, user.name, false);
+      const wasMember = members.delete(user.id);
+      // Someone who left while the page was away is not in the member list it got on reconnecting: a replayed
+      // leave is news all the same, unless it is this page's own connection from before.
+      const leftWhileAway = replaying > 0 && !myIds.has(user.id);
+      if (!wasMember && !leftWhileAway) return;
       renderMembers();
       notice(`${user.name} left`);
     });
@@ -81,7 +116,8 @@
       setTyping(message.from, message.name, false);
       addMessage(message);
     });
-    client.on('typing', (signal) => setTyping(signal.from, signal.name, signal.typing));
+    // A typing notice from while the page was away is stale: who still types says so again within TYPING_REFRESH.
+    client.on('typing', (signal) => replaying > 0 || setTyping(signal.from, signal.name, signal.typing));
 
     el.roomName.textContent = room;
     el.join.hidden = true;
@@ -183,6 +219,16 @@
     if (current) clearTimeout(current.timer);
     if (typing) typers.set(id, { name, timer: setTimeout(() => setTyping(id, name, false), TYPING_EXPIRY) });
     else typers.delete(id);
+    renderTypers();
+  }
+
+  function clearTypers() {
+    for (const { timer } of typers.values()) clearTimeout(timer);
+    typers.clear();
+    renderTypers();
+  }
+
+  function renderTypers() {
     const names = [...typers.values()].map((t) => t.name);
     el.typing.textContent =
       names.length === 0 ? '' : names.length === 1 ? `${names[0]} is typing…` : `${names.slice(0, -1).join(', ')} and ${names.at(-1)} are typing…`;

@@ -3,6 +3,12 @@ import { connect, createServer, type AddressInfo, type Socket } from 'node:net';
 /** A TCP proxy on 127.0.0.1 in front of `port`. */
 export interface LazyProxy {
   readonly port: number;
+  /**
+   * Ends every connection through the proxy at once, both ways: the browser
+   * and the server each see theirs end without a close frame, as when the
+   * network under them goes. New connections are forwarded as before.
+   */
+  cut(): void;
   close(): Promise<void>;
 }
 
@@ -12,6 +18,7 @@ export interface LazyProxy {
  * speculative preconnects, which it may never use, never reach the server.
  * The cluster's primary hands connections to the workers in turn, so with
  * this in front each tab's WebSocket is the only connection it makes there.
+ * A tab that reaches its server through one can lose its network: `cut()`.
  */
 export async function startLazyProxy(port: number): Promise<LazyProxy> {
   const sockets = new Set<Socket>();
@@ -35,6 +42,9 @@ export async function startLazyProxy(port: number): Promise<LazyProxy> {
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return {
     port: (server.address() as AddressInfo).port,
+    cut: () => {
+      for (const socket of sockets) socket.destroy();
+    },
     close: () =>
       new Promise<void>((resolve) => {
         for (const socket of sockets) socket.destroy();
