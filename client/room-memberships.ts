@@ -4,6 +4,12 @@ import type { RequestExtras } from './outbox';
 import { decodeJoinReply, type RoomPosition } from './room-history';
 import { RoomPositions, type RecoveryOutcome } from './room-positions';
 import { RoomWaiters } from './room-waiters';
+import { unrefTimeout } from './timers';
+
+/** How often a rejoin the server could not complete (`INTERNAL`: its backplane did not answer in time) is tried again before the room is given up. */
+const REJOIN_RETRIES = 5;
+/** The first retry's delay, in ms; each next one doubles it, each drawn at random below that ("full jitter"). */
+const REJOIN_RETRY_DELAY = 250;
 
 /** What the rooms need of their client. */
 export interface RoomsLink {
@@ -110,8 +116,14 @@ export class RoomMemberships {
     this.link.request('leaveRoom', room, this.requestTimeout, true).catch(() => undefined);
   }
 
-  /** `rejoin`: after a connection's `connected` frame, as opposed to a `joinRoom()` on a connection that is up. */
-  private async joinOnServer(room: string, rejoin?: { readonly previous: string | undefined }): Promise<void> {
+  /**
+   * `rejoin`: after a connection's `connected` frame, as opposed to a
+   * `joinRoom()` on a connection that is up. A rejoin the server could not
+   * complete for now (`INTERNAL`, e.g. a thousand clients recovering at once
+   * past its backplane's timeout) is tried again with backoff, on the same
+   * connection, before the room is given up: giving it up would lose it.
+   */
+  private async joinOnServer(room: string, rejoin?: { readonly previous: string | undefined }, retry = 0): Promise<void> {
     const since = rejoin && this.positions.of(room);
     const previous = rejoin?.previous;
     const fields = { ...(since && { since }), ...(previous !== undefined && { previous }) };
@@ -134,6 +146,13 @@ export class RoomMemberships {
         // Reported only when no joinRoom() promise carries it (a rejoin after a reconnect).
         if (this.joined.has(room) && !this.waiters.has(room)) this.link.report(error);
         return;
+      }
+      const connection = this.link.connectionId();
+      if (rejoin && error.code === 'INTERNAL' && retry < REJOIN_RETRIES && connection !== undefined) {
+        await new Promise<void>((resolve) => unrefTimeout(resolve, Math.random() * REJOIN_RETRY_DELAY * 2 ** retry));
+        // Left meanwhile, or a new connection rejoins it anyway.
+        if (!this.joined.has(room) || this.link.connectionId() !== connection) return;
+        return this.joinOnServer(room, rejoin, retry + 1);
       }
       // Refused by the server: forget it.
       this.forget(room);

@@ -11,6 +11,7 @@ import { Fanout } from './services/fanout';
 import { HistoryRooms } from './services/history-rooms';
 import { RoomFeeds } from './services/room-feeds';
 import { RoomRecovery } from './services/room-recovery';
+import { SharedHistoryReads } from './services/shared-history-reads';
 import { LocalHub } from './services/local-hub';
 import { NodeInbox } from './services/node-inbox';
 import { Membership } from './services/membership';
@@ -33,6 +34,7 @@ const providers: Provider[] = [
   HistoryRooms,
   RoomFeeds,
   RoomRecovery,
+  SharedHistoryReads,
   RealtimeService,
   HandlerFactory,
   GatewayExplorer,

@@ -6,6 +6,9 @@ export function createEpoch(): string {
   return randomBytes(6).toString('base64url');
 }
 
+/** Dropped entries are cut off the array no more often than this many at a time. */
+const MIN_CUT = 16;
+
 interface Kept extends StoredPublication {
   /** When it was kept (ms, the history's clock). */
   readonly at: number;
@@ -51,7 +54,10 @@ export class RoomHistory {
   append(payload: Buffer): number {
     const offset = ++this.top;
     this.lastAppend = this.now();
-    this.kept.push({ offset, payload, at: this.lastAppend });
+    // A copy of its own: the payload is often a slice of Node's shared buffer pool, and kept, it would keep its whole 8 KiB slab alive.
+    const own = Buffer.allocUnsafeSlow(payload.length);
+    payload.copy(own);
+    this.kept.push({ offset, payload: own, at: this.lastAppend });
     this.trim();
     return offset;
   }
@@ -73,7 +79,8 @@ export class RoomHistory {
     this.first = Math.max(this.first, kept.length - this.limits.size);
     const oldest = this.now() - this.limits.ttl;
     while (this.first < kept.length && kept[this.first].at < oldest) this.first++;
-    if (this.first > this.limits.size || (this.first > 0 && this.first === kept.length)) {
+    // Cut the dropped ones off once they are a quarter of `size`: the array holds at most 1.25 × size, for a copy of `size` every size/4 appends.
+    if (this.first > Math.max(MIN_CUT, this.limits.size / 4) || (this.first > 0 && this.first === kept.length)) {
       this.kept = kept.slice(this.first);
       this.first = 0;
     }

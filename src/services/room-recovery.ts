@@ -1,11 +1,10 @@
-import { Inject, Injectable } from '@nestjs/common';
-import { Backplane } from '../backplanes/backplane';
-import { coversSince, type HistoryLimits, type RoomRead, type StreamPosition } from '../backplanes/room-stream';
-import { withOffset } from '../protocol/encode-frame';
+import { Injectable } from '@nestjs/common';
+import { coversSince, type HistoryLimits, type StreamPosition } from '../backplanes/room-stream';
 import type { HubConnection } from './hub-connection';
 import { Membership } from './membership';
-import { PreparedFrame } from './prepared-frame';
+import type { PreparedFrame } from './prepared-frame';
 import { RoomFeeds } from './room-feeds';
+import { SharedHistoryReads, type SharedRead } from './shared-history-reads';
 
 /** What a client's `joinRoom` of a history room asks: a first join, or a rejoin `since` a position it saw. */
 export interface HistoryJoin {
@@ -31,7 +30,7 @@ export type HistoryJoinReply =
 @Injectable()
 export class RoomRecovery {
   constructor(
-    @Inject(Backplane) private readonly backplane: Backplane,
+    private readonly reads: SharedHistoryReads,
     private readonly membership: Membership,
     private readonly feeds: RoomFeeds,
   ) {}
@@ -53,10 +52,10 @@ export class RoomRecovery {
       return await this.membership.joinLocalAfter(
         connection,
         room,
-        () => this.backplane.readRoom(room, since?.offset, limits),
-        (read: RoomRead) => {
+        () => this.reads.read(room, since?.offset, limits),
+        (read: SharedRead) => {
           const { epoch, offset } = read.position;
-          const missed = since && coversSince(read, since) ? this.sendable(read, connection.id, previous) : undefined;
+          const missed = since && this.missed(read, since, connection.id, previous);
           if (!request.since) reply({ room, epoch, offset });
           else if (!missed) reply({ room, epoch, offset, recovered: false });
           else reply({ room, epoch, offset, recovered: true, missed: missed.length });
@@ -72,10 +71,14 @@ export class RoomRecovery {
     }
   }
 
-  /** The read's publications as the connection gets them, without those that left out it or its previous connection. */
-  private sendable(read: RoomRead, id: string, previous: string | undefined): PreparedFrame[] {
-    return read.publications
-      .filter(({ message }) => message.except === undefined || (message.except !== id && message.except !== previous))
-      .map(({ offset, message }) => new PreparedFrame(withOffset(message.frame, offset), message.binary));
+  /**
+   * The frames a rejoin `since` a position missed, without those that left
+   * out the connection or its previous one; undefined when the read does
+   * not hold all of them. The read may start before `since` (it is shared).
+   */
+  private missed(read: SharedRead, since: StreamPosition, id: string, previous: string | undefined): PreparedFrame[] | undefined {
+    const after = read.publications.filter((p) => p.offset > since.offset);
+    if (!coversSince({ position: read.position, publications: after }, since)) return undefined;
+    return after.filter(({ except }) => except === undefined || (except !== id && except !== previous)).map((p) => p.frame);
   }
 }

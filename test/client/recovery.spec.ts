@@ -189,6 +189,26 @@ describe('client SDK room recovery against a scripted history server', () => {
     expect(client.positionOf('chat')).toEqual({ epoch: 'epoch-2', offset: 1 });
   });
 
+  it('tries a rejoin the server could not complete (INTERNAL) again, and recovers, instead of giving the room up', async () => {
+    const { client, log } = open();
+    await client.joinRoom('chat');
+    const first = await server.connection(1);
+    server.publish('chat', 'msg', 'seen');
+    await log.waitForMsg('seen');
+    server.refuseRejoins = 2;
+    first.terminate();
+    server.publish('chat', 'msg', 'missed');
+    const second = await server.connection(2, WAIT);
+    await log.waitForMsg('missed');
+    expect(second.received.filter(isJoin('chat'))).toHaveLength(3);
+    expect(log.heard).toEqual([
+      msg('seen'),
+      ['recovered', { room: 'chat', missed: 1, epoch: 'epoch-1', offset: 102 }, undefined, 'chat'],
+      msg('missed'),
+    ]);
+    expect(client.rooms).toEqual(['chat']);
+  });
+
   it('a room left while offline forgets its position: joined again, its rejoin sends no `since` and emits neither event', async () => {
     const { client, log } = open();
     await client.joinRoom('chat');

@@ -8,6 +8,7 @@ import type { HistoryLimits, HistoryRead, StreamPosition } from '../../src/backp
 import type { RunningApp } from '../support/test-app';
 import { TestClient } from '../support/test-client';
 import { startNodeApps } from '../support/two-nodes';
+import { eventually } from '../support/wait';
 
 /**
  * Holds the next history read until `release()`, before it reads (what is
@@ -47,6 +48,36 @@ class LossyBackplane extends MemoryBackplane {
 
   protected override onNumbered(payload: unknown, position: StreamPosition): void {
     if (!this.lose(position.offset)) super.onNumbered(payload, position);
+  }
+}
+
+/** Counts history reads, and holds registry joins until `release()`, so that many joins reach their history read in one turn. */
+class CountingBackplane extends MemoryBackplane {
+  reads = 0;
+  joinsHeld = 0;
+  private gate?: Promise<void>;
+  private releaseJoins?: () => void;
+
+  holdJoins(): void {
+    this.gate = new Promise((resolve) => (this.releaseJoins = resolve));
+  }
+
+  release(): void {
+    this.gate = undefined;
+    this.releaseJoins?.();
+  }
+
+  override async addToRoom(id: string, room: string): Promise<number> {
+    if (this.gate) {
+      this.joinsHeld++;
+      await this.gate;
+    }
+    return super.addToRoom(id, room);
+  }
+
+  protected override async readHistory(room: string, after: number | undefined, limits: HistoryLimits): Promise<HistoryRead> {
+    this.reads++;
+    return super.readHistory(room, after, limits);
   }
 }
 
@@ -124,6 +155,34 @@ describe('room history on a node', () => {
     await publish(sender, room, 5, 5);
     await joining.next((f) => f.event === 'seq' && f.message === 5, 3000, 'seq 5 on the joined client');
     expect(seqFrames(joining)).toEqual([3, 4, 5].map((n) => [n, n]));
+  });
+
+  it('rejoins that reach the history in the same turn share one read, and each gets exactly what it missed', async () => {
+    const bus = new MemoryBus();
+    const counting = new CountingBackplane({ bus });
+    apps = await startNodeApps([new MemoryBackplane({ bus }), counting]);
+    const sender = await connect(apps[0]);
+    const room = 'h:shared';
+    const { epoch } = (await sender.request('joinRoom', room)).message;
+    await publish(sender, room, 1, 10);
+    const clients = await Promise.all(Array.from({ length: 20 }, () => connect(apps[1])));
+    counting.holdJoins();
+    // Each rejoins from its own offset: i % 10.
+    const replies = clients.map((client, i) => client.request('joinRoom', room, { since: { epoch, offset: i % 10 } }));
+    await eventually(
+      () => counting.joinsHeld === clients.length,
+      3000,
+      () => `all ${clients.length} joins held (${counting.joinsHeld})`,
+    );
+    counting.release();
+    const answered = await Promise.all(replies);
+    expect(counting.reads).toBe(1);
+    for (const [i, client] of clients.entries()) {
+      const from = i % 10;
+      expect(answered[i].message).toEqual({ room, epoch, offset: 10, recovered: true, missed: 10 - from });
+      await client.next((f) => f.event === 'seq' && f.message === 10, 3000, `seq 10 on client ${i}`);
+      expect(seqFrames(client)).toEqual(Array.from({ length: 10 - from }, (_, k) => [from + 1 + k, from + 1 + k]));
+    }
   });
 
   it('fills a gap from the history before delivering what came after it, and counts it', async () => {

@@ -83,6 +83,8 @@ export class HistoryServer {
   private readonly waiters = new Waiters();
   private wss: WebSocketServer | undefined;
   private epoch = 'epoch-1';
+  /** Rejoins (joins with `since`) still to be refused with `INTERNAL`, as a server whose backplane did not answer in time. */
+  refuseRejoins = 0;
 
   constructor(historyRooms: readonly string[], firstOffset = 100) {
     for (const room of historyRooms) this.rooms.set(room, { frames: [], top: firstOffset });
@@ -150,6 +152,10 @@ export class HistoryServer {
     if (frame.event === 'leaveRoom') {
       connection.rooms.delete(room);
       connection.send({ event: 'leaveRoom', message: { room }, id: frame.id });
+    } else if (frame.event === 'joinRoom' && frame.since !== undefined && this.refuseRejoins > 0) {
+      this.refuseRejoins--;
+      const message = { status: 'error', code: 'INTERNAL', message: 'joinRoom failed: the backplane did not answer; try again' };
+      connection.send({ event: 'exception', message, id: frame.id });
     } else if (frame.event === 'joinRoom') {
       connection.rooms.add(room);
       connection.send(...this.joinReply(room, frame));
