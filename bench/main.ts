@@ -8,7 +8,9 @@ import { parseOptions, usage, type BenchOptions } from './options';
 import { machineInfo, writeResults } from './report/results';
 import { summarise } from './report/summary';
 import { report } from './report/table';
+import { runHistoryMemory } from './history-memory';
 import { runNoisyNeighbour } from './noisy-neighbour';
+import { runRecovery } from './recovery';
 import { runSoak } from './soak';
 import { runOne, type RunRecord } from './run-one';
 import { benchRedis, type BenchRedis } from './support/redis';
@@ -50,6 +52,14 @@ async function main(): Promise<void> {
   }
   if (options.soak) {
     await runSoak(options);
+    return;
+  }
+  if (options.recovery) {
+    await runRecovery(options);
+    return;
+  }
+  if (options.historyMemory) {
+    await runHistoryMemory(options);
     return;
   }
   const startedAt = new Date().toISOString();

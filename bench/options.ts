@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { CONTENDER_IDS, type ContenderId } from './contenders';
+import { CONTENDER_IDS, CONTENDERS, DEFAULT_SERVERS, type ContenderId } from './contenders';
 
 /** Everything a bench run can be told; see `usage()` and bench/README.md. */
 export interface BenchOptions {
@@ -40,12 +40,24 @@ export interface BenchOptions {
   readonly soakDeliveries: number;
   /** Soak rounds after the warm-up. Default 3. */
   readonly soakRounds: number;
+  /** Run the recovery scenario instead of the fan-out runs (see recovery.ts). Default false. */
+  readonly recovery: boolean;
+  /** Clients that reconnect at once in the recovery scenario. Default 1,000. */
+  readonly recoveryClients: number;
+  /** Frames each of them missed. Default 1,000 (the history's size). */
+  readonly recoveryMissed: number;
+  /** Runs of the recovery scenario on each server. Default 1. */
+  readonly recoveryReps: number;
+  /** Measure the memory of full room histories instead of the fan-out runs (see history-memory.ts). Default false. */
+  readonly historyMemory: boolean;
+  /** Bytes of each frame members get (without its offset) in the history-memory measurement. Default 100. */
+  readonly historyFrameBytes: number;
 }
 
 export const DEFAULT_OPTIONS: BenchOptions = {
   clients: [1000, 5000],
   reps: 3,
-  servers: CONTENDER_IDS,
+  servers: DEFAULT_SERVERS,
   deliveries: 500_000,
   warmupDeliveries: 50_000,
   window: 10,
@@ -63,6 +75,12 @@ export const DEFAULT_OPTIONS: BenchOptions = {
   soakCycles: 10_000,
   soakDeliveries: 200_000,
   soakRounds: 3,
+  recovery: false,
+  recoveryClients: 1000,
+  recoveryMissed: 1000,
+  recoveryReps: 1,
+  historyMemory: false,
+  historyFrameBytes: 100,
 };
 
 /** What `--quick` changes: one run of each, smaller phases. */
@@ -80,6 +98,7 @@ export function usage(): string {
   --clients 1000,5000     receivers in the room (C), comma-separated
   --reps 3                runs of each server and C, interleaved
   --servers a,b           subset of: ${CONTENDER_IDS.join(', ')}
+                          (default: all but ${CONTENDER_IDS.filter((id) => CONTENDERS[id].optIn).join(', ')})
   --deliveries 500000     deliveries per saturation phase (M = deliveries / C)
   --warmup 50000          deliveries of the unmeasured warm-up
   --window 10             messages in flight during saturation
@@ -94,6 +113,13 @@ export function usage(): string {
   --soak-cycles 10000     connect/join/publish/close cycles per soak round
   --soak-deliveries 200000  room messages delivered per soak round
   --soak-rounds 3         soak rounds after the warm-up
+  --recovery              only the recovery scenario: clients of a history room reconnect at once and get what they missed
+                          (servers: the history rows, or those of them named in --servers)
+  --recovery-clients 1000 clients that reconnect at once
+  --recovery-missed 1000  frames each missed (at most the history's 1000)
+  --recovery-reps 1       runs of the recovery scenario per server
+  --history-memory        only the memory of full room histories (1000 frames per room), in the servers and in Redis
+  --history-frame-bytes 100  bytes of each of those frames as members get them (at least ~100: the envelope and a stamp)
 Env: REDIS_URL (default redis://127.0.0.1:6379)`;
 }
 
@@ -173,6 +199,24 @@ export function parseOptions(argv: readonly string[]): BenchOptions | 'help' {
         break;
       case '--soak-rounds':
         set.soakRounds = positiveInt(flag, value());
+        break;
+      case '--recovery':
+        set.recovery = true;
+        break;
+      case '--recovery-clients':
+        set.recoveryClients = positiveInt(flag, value());
+        break;
+      case '--recovery-missed':
+        set.recoveryMissed = positiveInt(flag, value());
+        break;
+      case '--recovery-reps':
+        set.recoveryReps = positiveInt(flag, value());
+        break;
+      case '--history-memory':
+        set.historyMemory = true;
+        break;
+      case '--history-frame-bytes':
+        set.historyFrameBytes = positiveInt(flag, value());
         break;
       default:
         throw new Error(`unknown option ${flag}\n\n${usage()}`);

@@ -5,9 +5,9 @@ import type { GeneratorCommand, GeneratorEvent, LoadResult } from './load/genera
 import type { LoadConfig } from './load/load-config';
 import type { BenchOptions } from './options';
 import { cpuTime, processTree, rssKiB } from './proc/process-tree';
-import { READY_LINE } from './servers/server-support';
+import { BENCH_ROOM, READY_LINE } from './servers/server-support';
 import { TS_HOOK, fileLimitFor, freePort, killTree, signalTree, sleep, spawnNode, tail, waitForLine } from './support/processes';
-import type { BenchRedis } from './support/redis';
+import { callsBetween, commandCalls, type BenchRedis, type CommandCalls } from './support/redis';
 
 /** Everything measured in one run of one server at one C. */
 export interface RunRecord {
@@ -33,6 +33,12 @@ export interface RunRecord {
   readonly lightCpuMicrosPerDelivery?: number;
   /** The local redis-server's CPU during the saturation phase, when it runs on this machine. */
   readonly redisCpuMicrosPerDelivery?: number;
+  /**
+   * Switchboard on Redis: the commands Redis ran during the saturation phase
+   * (`INFO commandstats` deltas, the whole server's, so the heartbeats and
+   * anything else using that Redis are in them) and the publications sent.
+   */
+  readonly redisCommands?: { readonly publications: number; readonly calls: CommandCalls };
   readonly deliveriesPerSecond?: number;
   /** Every delivery of every phase arrived, once, in order, and none reached the publisher. */
   readonly complete?: boolean;
@@ -58,7 +64,7 @@ export function loadConfig(options: BenchOptions, contender: Contender, port: nu
   return {
     origin: `ws://127.0.0.1:${port}`,
     protocol,
-    room: 'bench-room',
+    room: BENCH_ROOM,
     receivers: clients,
     threads: options.threads,
     addresses: options.addresses,
@@ -187,6 +193,8 @@ export async function runOne(contender: Contender, clients: number, rep: number,
     await generator.expect('warmed', 120_000);
     // Each phase starts with the garbage of the one before collected, so no phase pays for another's GC.
     await collectGarbage(tree);
+    const countCommands = redis !== undefined && contender.needsRedis && contender.protocol === 'switchboard';
+    const callsBefore = countCommands ? await commandCalls(redis.url) : undefined;
     const cpuBefore = cpuTime(tree);
     const redisBefore = redisCpu(redis);
     generator.send({ type: 'next' });
@@ -195,6 +203,7 @@ export async function runOne(contender: Contender, clients: number, rep: number,
     const cpuSystem = cpuAfter.system - cpuBefore.system;
     const cpu = cpuAfter.user - cpuBefore.user + cpuSystem;
     const redisAfter = redisCpu(redis);
+    const callsAfter = countCommands ? await commandCalls(redis.url) : undefined;
     await collectGarbage(tree);
     const lightBefore = cpuTime(tree);
     generator.send({ type: 'next' });
@@ -223,6 +232,10 @@ export async function runOne(contender: Contender, clients: number, rep: number,
       redisCpuMicrosPerDelivery:
         redisBefore !== undefined && redisAfter !== undefined && delivered > 0 && contender.needsRedis
           ? (redisAfter - redisBefore) / delivered
+          : undefined,
+      redisCommands:
+        callsBefore && callsAfter
+          ? { publications: result.phases.saturation.sent, calls: callsBetween(callsBefore, callsAfter) }
           : undefined,
       deliveriesPerSecond: result.saturationMs > 0 ? delivered / (result.saturationMs / 1000) : undefined,
       complete: !stalled && lost === 0 && result.duplicates === 0 && result.outOfOrder === 0 && result.selfDeliveries === 0,

@@ -16,10 +16,10 @@ export function nowUs(): number {
   return Number(process.hrtime.bigint()) / 1000;
 }
 
-/** The payload for message `seq`, stamped now. */
-export function makePayload(seq: number, sentUs: number = nowUs()): string {
+/** The payload for message `seq`, stamped now: `bytes` long (100 by default), or as short as it can be. */
+export function makePayload(seq: number, sentUs: number = nowUs(), bytes: number = TARGET_BYTES): string {
   const head = `{"s":${seq},"t":${Math.round(sentUs)},"p":"`;
-  return `${head}${'x'.repeat(Math.max(0, TARGET_BYTES - head.length - 2))}"}`;
+  return `${head}${'x'.repeat(Math.max(0, bytes - head.length - 2))}"}`;
 }
 
 /** What a receiver reads out of a delivered frame. */

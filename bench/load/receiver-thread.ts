@@ -4,6 +4,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { WebSocket } from 'ws';
 import { protocolOf } from '../protocols';
+import { closeSockets } from './close-sockets';
 import { newHistogram, record } from './histogram';
 import { phaseStarts, type LoadConfig, type ThreadCommand, type ThreadMessage, type ThreadReport } from './load-config';
 import { nowUs, readDelivery, type Delivery } from './payload';
@@ -126,24 +127,8 @@ function report(): ThreadReport {
   return { receivers: count, unique, duplicates, outOfOrder, latency };
 }
 
-async function closeAll(): Promise<void> {
-  await Promise.all(
-    sockets.map(
-      (socket) =>
-        new Promise<void>((resolve) => {
-          if (socket.readyState === socket.CLOSED) return resolve();
-          const timer = setTimeout(() => {
-            socket.terminate();
-            resolve();
-          }, 2000);
-          socket.once('close', () => {
-            clearTimeout(timer);
-            resolve();
-          });
-          socket.close();
-        }),
-    ),
-  );
+function closeAll(): Promise<void> {
+  return closeSockets(sockets);
 }
 
 port.on('message', (command: ThreadCommand) => {

@@ -26,6 +26,12 @@ export interface SummaryRow {
   readonly errors: readonly string[];
   readonly figures: Partial<Record<Figure, number>>;
   readonly redisCpuMicrosPerDelivery?: number;
+  /**
+   * Switchboard on Redis: the commands Redis ran per publication during the
+   * saturation phase, by command (median over the runs), and the
+   * publications of one run (median).
+   */
+  readonly redisCommands?: { readonly publications: number; readonly perPublication: Readonly<Record<string, number>> };
   /** Light load: p50 of receivers on another worker minus p50 of those on the publisher's worker. */
   readonly crossWorkerAddedP50Ms?: number;
   /** Receivers on a worker other than the publisher's, as a share of C (median). */
@@ -69,6 +75,16 @@ function crossAdded(run: RunRecord): number | undefined {
   return light.crossP50 - light.localP50;
 }
 
+/** Each command's calls per publication, the median over the runs that counted them (a command a run did not see counts 0 there). */
+function commandsPerPublication(runs: readonly RunRecord[]): SummaryRow['redisCommands'] {
+  const counted = defined(runs.map((r) => r.redisCommands)).filter((c) => c.publications > 0);
+  if (counted.length === 0) return undefined;
+  const names = [...new Set(counted.flatMap((c) => Object.keys(c.calls)))];
+  const perPublication: Record<string, number> = {};
+  for (const name of names) perPublication[name] = median(counted.map((c) => (c.calls[name] ?? 0) / c.publications))!;
+  return { publications: median(counted.map((c) => c.publications))!, perPublication };
+}
+
 /** Medians per (server, C), in the order of `servers` × `clients`, with ratios filled in. */
 export function summarise(
   runs: readonly RunRecord[],
@@ -94,6 +110,7 @@ export function summarise(
         errors: defined(mine.map((r) => r.error)),
         figures,
         redisCpuMicrosPerDelivery: median(defined(ok.map((r) => r.redisCpuMicrosPerDelivery))),
+        redisCommands: commandsPerPublication(ok),
         crossWorkerAddedP50Ms: CONTENDERS[id].workers > 1 ? median(defined(ok.map(crossAdded))) : undefined,
         crossShare: CONTENDERS[id].workers > 1 ? median(ok.map((r) => (r.load ? r.load.crossReceivers / r.clients : 0))) : undefined,
         complete: ok.length > 0 && ok.length === mine.length && ok.every((r) => r.complete === true),

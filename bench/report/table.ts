@@ -93,12 +93,49 @@ export function featureCosts(rows: readonly SummaryRow[]): string[] {
       const [a, b] = [row.figures[figure], base.figures[figure]];
       return a === undefined || b === undefined || b === 0 ? '–' : `× ${(a / b).toFixed(3)}`;
     };
+    const [cpu, baseCpu] = [row.figures.cpuMicrosPerDelivery, base.figures.cpuMicrosPerDelivery];
+    const verdict =
+      without.target === undefined || cpu === undefined || baseCpu === undefined || baseCpu === 0
+        ? ''
+        : ` (target ≤ × ${without.target.toFixed(2)}: ${cpu / baseCpu <= without.target ? 'met' : 'NOT met'})`;
     lines.push(
-      `- ${without.feature}: ${row.label} over ${base.label}: CPU/delivery ${ratio('cpuMicrosPerDelivery')}, ` +
+      `- ${without.feature}: ${row.label} over ${base.label}: CPU/delivery ${ratio('cpuMicrosPerDelivery')}${verdict}, ` +
         `light CPU/delivery ${ratio('lightCpuMicrosPerDelivery')}, deliveries/s ${ratio('deliveriesPerSecond')}`,
     );
   }
   return lines;
+}
+
+/**
+ * Redis commands per publication, from `INFO commandstats` deltas: all of
+ * them; EVALSHA (the history script, once per publication); what ran
+ * inside scripts or beside them (all but EVALSHA and EVAL, the heartbeat
+ * script: the history script's commands, plus the heartbeats' own and
+ * their probe PUBLISH); and each command.
+ */
+export function commandBreakdown(perPublication: Readonly<Record<string, number>>): string {
+  const total = Object.values(perPublication).reduce((a, b) => a + b, 0);
+  const evalsha = perPublication.evalsha ?? 0;
+  const inside = total - evalsha - (perPublication.eval ?? 0);
+  const each = Object.entries(perPublication)
+    .filter(([, n]) => n >= 0.005)
+    .sort(([a, x], [b, y]) => y - x || a.localeCompare(b))
+    .map(([name, n]) => `${name.toUpperCase()} ${n.toFixed(2)}`)
+    .join(', ');
+  return `${total.toFixed(2)} in all; EVALSHA ${evalsha.toFixed(2)}, commands run inside scripts (or beside them) ${inside.toFixed(2)}; each: ${each}`;
+}
+
+/** The Switchboard rows on Redis: their commands per publication, when a history row is in the run. */
+export function redisCommandLines(rows: readonly SummaryRow[]): string[] {
+  if (!rows.some((r) => CONTENDERS[r.contender].without?.feature === 'room history')) return [];
+  return rows.flatMap((row) =>
+    row.redisCommands
+      ? [
+          `- Redis commands per publication, ${row.label} (saturation phase, ${row.redisCommands.publications} publications; ` +
+            `the whole Redis, heartbeats included): ${commandBreakdown(row.redisCommands.perPublication)}`,
+        ]
+      : [],
+  );
 }
 
 /** Both tables for every C, and what each measured feature costs. */
@@ -107,8 +144,10 @@ export function report(rows: readonly SummaryRow[]): string {
   for (const c of [...new Set(rows.map((r) => r.clients))]) {
     const mine = rows.filter((r) => r.clients === c);
     const costs = featureCosts(mine);
+    const commands = redisCommandLines(mine);
     out.push(`### C = ${c.toLocaleString('en-US')} receivers`, '', figuresTable(mine), '', ratiosTable(mine), '');
     if (costs.length > 0) out.push(...costs, '');
+    if (commands.length > 0) out.push(...commands, '');
   }
   return out.join('\n');
 }

@@ -18,6 +18,12 @@ export function benchPort(): number {
 /** The loopback address every bench server listens on. */
 export const BENCH_HOST = '127.0.0.1';
 
+/** The room the load generator's receivers join and its publisher sends to. */
+export const BENCH_ROOM = 'bench-room';
+
+/** How much a history room of the Switchboard bench server keeps (`HISTORY_ROOMS`): the issue's (#13) example, and the defaults. */
+export const BENCH_HISTORY = { size: 1000, ttl: 300_000 } as const;
+
 /** What a server process prints after the GC that SIGUSR2 asks for (the soak scenario reads it). */
 export const MEMORY_LINE = '@@memory ';
 

@@ -2,7 +2,9 @@
 // BACKPLANE=memory (one process, default) | ipc (runCluster, WORKERS workers,
 // ClusterIpcBackplane) | redis (runCluster, RedisBackplane at REDIS_URL with
 // key/channel prefix REDIS_PREFIX). BACKPLANE_SECRET, when set, signs the
-// messages between workers.
+// messages between workers. HISTORY_ROOMS=a,b (the history rows, the
+// recovery and history-memory scenarios) makes those rooms keep history,
+// 1,000 publications for 5 minutes each: `@Gateway('/ws', { history })`.
 //
 // Limits are set explicitly so the bench measures fan-out, not policy: the
 // publisher sends thousands of frames a second, far above the default rate
@@ -30,7 +32,7 @@ import {
   type Backplane,
   type WsEmitter,
 } from '../../src';
-import { BENCH_HOST, announceReady, benchPort, collectGarbageOnSignal } from './server-support';
+import { BENCH_HISTORY, BENCH_HOST, announceReady, benchPort, collectGarbageOnSignal } from './server-support';
 
 /** The limits the bench server runs with; see the note at the top of this file. */
 export const BENCH_LIMITS = {
@@ -61,7 +63,13 @@ class BenchController {
   }
 }
 
-@Gateway('/ws', { controllers: [BenchController] })
+/** `HISTORY_ROOMS=a,b`: the gateway's `history` option for those rooms; none without it. */
+function historyFromEnv(): { history?: { rooms: string[]; size: number; ttl: number } } {
+  const rooms = (process.env.HISTORY_ROOMS ?? '').split(',').filter(Boolean);
+  return rooms.length > 0 ? { history: { rooms, ...BENCH_HISTORY } } : {};
+}
+
+@Gateway('/ws', { controllers: [BenchController], ...historyFromEnv() })
 class BenchGateway {}
 
 function createBackplane(kind: string): Backplane {

@@ -12,6 +12,46 @@ export interface BenchRedis {
   cleanUp(prefix: string): Promise<void>;
 }
 
+/** Calls of each command so far, as `INFO commandstats` counts them (commands a script runs included), by lower-case name. */
+export type CommandCalls = Record<string, number>;
+
+/**
+ * Every command's calls so far on the Redis at `url`. These are the whole
+ * server's counts: whatever else uses that Redis is in them too. The INFO
+ * this sends (and the one ioredis' ready check sends) counts as `info`.
+ */
+export function commandCalls(url: string): Promise<CommandCalls> {
+  return withRedis(url, async (redis) => {
+    const calls: CommandCalls = {};
+    for (const [, name, count] of (await redis.info('commandstats')).matchAll(/^cmdstat_(\S+?):calls=(\d+)/gm)) {
+      calls[name] = Number(count);
+    }
+    return calls;
+  });
+}
+
+/** Runs `use` with a client of the Redis at `url`, disconnected afterwards. */
+export async function withRedis<T>(url: string, use: (redis: Redis) => Promise<T>): Promise<T> {
+  const redis = client(url);
+  try {
+    await redis.connect();
+    return await use(redis);
+  } finally {
+    redis.disconnect();
+  }
+}
+
+/** What ran between two readings of `commandCalls`, without the readings' own INFO and HELLO. */
+export function callsBetween(before: CommandCalls, after: CommandCalls): CommandCalls {
+  const delta: CommandCalls = {};
+  for (const [name, count] of Object.entries(after)) {
+    const n = count - (before[name] ?? 0);
+    // The readings' own: INFO, and the HELLO ioredis opens each connection with.
+    if (n > 0 && name !== 'info' && name !== 'hello') delta[name] = n;
+  }
+  return delta;
+}
+
 function client(url: string): Redis {
   const redis = new Redis(url, { lazyConnect: true, retryStrategy: () => null, maxRetriesPerRequest: 0, connectTimeout: 1000 });
   redis.on('error', () => undefined);

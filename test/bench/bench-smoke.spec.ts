@@ -67,6 +67,28 @@ describe('npm run bench (smoke)', () => {
     );
   }, 60_000);
 
+  it('runs a history row beside its twin and states what history costs against the target', async () => {
+    const { code, stdout, stderr } = await runBench([
+      ...['--servers', 'switchboard,switchboard-history', '--clients', '20', '--reps', '1'],
+      ...['--deliveries', '2000', '--warmup', '200', '--light', '3', '--light-interval', '5', '--no-progress'],
+      ...['--out', out],
+    ]);
+    expect({ code, stderr }).toEqual({ code: 0, stderr: expect.not.stringContaining('FAILED') });
+    expect(stdout).toMatch(/^\| Switchboard, 1 process, history \| \d+k \| \d+\.\d{3} \|.*\| yes \|$/m);
+    expect(stdout).toMatch(
+      /^- room history: Switchboard, 1 process, history over Switchboard, 1 process: CPU\/delivery × \d+\.\d{3} \(target ≤ × 1\.15: (met|NOT met)\)/m,
+    );
+  }, 60_000);
+
+  it('runs the recovery scenario: every client that reconnects gets exactly what it missed', async () => {
+    const { code, stdout, stderr } = await runBench([
+      ...['--recovery', '--servers', 'switchboard-history', '--recovery-clients', '10', '--recovery-missed', '20'],
+    ]);
+    expect({ code, stderr }).toEqual({ code: 0, stderr: expect.not.stringContaining('FAILED') });
+    expect(stdout).toContain('## Recovery: 10 clients reconnect at once, each rejoins since its position and gets the 20 frames it missed');
+    expect(stdout).toMatch(/^\| Switchboard, 1 process, history \| \d+ \| .* \| 10 \/ 10 of 10 \| none \|$/m);
+  }, 60_000);
+
   it('refuses an unknown server with a message naming the choices', async () => {
     const { code, stderr } = await runBench(['--servers', 'nope']);
     expect(code).toBe(2);

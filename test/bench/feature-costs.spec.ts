@@ -23,4 +23,17 @@ describe('bench report: what a feature costs', () => {
     ]);
     expect(featureCosts(rows.filter((r) => r.contender !== 'switchboard-redis'))).toEqual([]);
   });
+
+  it('says whether room history stays within its target (× 1.15 the CPU per delivery of the same room without history)', () => {
+    const rows = [
+      row('switchboard', 5000, 4, 1_000_000),
+      row('switchboard-history', 5000, 4.4, 950_000),
+      row('switchboard-ipc', 5000, 5, 1),
+    ];
+    rows.push(row('switchboard-ipc-history', 5000, 6, 1));
+    expect(featureCosts(rows)).toEqual([
+      '- room history: switchboard-history over switchboard: CPU/delivery × 1.100 (target ≤ × 1.15: met), light CPU/delivery × 1.100, deliveries/s × 0.950',
+      '- room history: switchboard-ipc-history over switchboard-ipc: CPU/delivery × 1.200 (target ≤ × 1.15: NOT met), light CPU/delivery × 1.200, deliveries/s × 1.000',
+    ]);
+  });
 });
