@@ -117,6 +117,14 @@ export function historyContract(name: string, factory: TwoNodeFactory): void {
       });
       const ahead = await on(0);
       expect((await join(ahead, room, { since: { epoch, offset: top + 5 } })).message).toMatchObject({ recovered: false });
+      // A room never published to: its stream begins now, with an epoch of its own.
+      const fresh = historyRoom();
+      expect((await join(await on(1), fresh, { since: { epoch, offset: 3 } })).message).toEqual({
+        room: fresh,
+        epoch: expect.any(String),
+        offset: 0,
+        recovered: false,
+      });
       // The one just inside the history is recovered.
       const edge = await on(1);
       expect((await join(edge, room, { since: { epoch, offset: top - HISTORY_SIZE } })).message).toEqual({
