@@ -3,7 +3,7 @@
 //
 // MUTATE_SCOPE picks one folder and the specs that test it, so a run gives that folder's
 // score in reasonable time:
-//   MUTATE_SCOPE=decoder|dispatcher|services|backplanes npm run mutate
+//   MUTATE_SCOPE=decoder|dispatcher|services|backplanes|history npm run mutate
 // Without it, every scope's files are mutated against the union of the specs.
 // `npm run mutate -- --mutate <file>` narrows further (the CLI flag replaces `mutate`).
 import { tmpdir } from 'node:os';
@@ -51,6 +51,27 @@ const SCOPES = {
     // (Stryker passes the active mutant in the environment), but coverage is only seen in the jest process,
     // so they are selected only for mutants that jest process also runs.
     specs: ['test/backplanes/*.spec.ts'],
+  },
+  // Room history (issue #13): the numbering in process and in Redis, the per-node feeds, joins and shared reads.
+  history: {
+    mutate: [
+      'src/backplanes/room-history.ts',
+      'src/backplanes/room-histories.ts',
+      'src/backplanes/room-stream.ts',
+      'src/backplanes/redis-history.ts',
+      'src/services/history-rooms.ts',
+      'src/services/room-feeds.ts',
+      'src/services/room-recovery.ts',
+      'src/services/shared-history-reads.ts',
+    ],
+    specs: [
+      'test/backplanes/room-history.spec.ts',
+      'test/core/history-delivery.spec.ts',
+      'test/backplanes/memory.contract.spec.ts',
+      'test/backplanes/redis.contract.spec.ts',
+      'test/backplanes/redis-history-faults.spec.ts',
+      'test/example/example-history.spec.ts',
+    ],
   },
 };
 

@@ -25,8 +25,12 @@ export class Fanout {
     private readonly feeds: RoomFeeds,
   ) {}
 
-  /** Returns how many connections on this node took the frame. */
-  send(target: DeliveryTarget, frame: OutboundFrame, except?: string): number {
+  /**
+   * Returns how many connections on this node took the frame (for a history
+   * room: how many members it will reach here once numbered). `volatile`: a
+   * frame to a history room that is not kept (sent as to a room without history).
+   */
+  send(target: DeliveryTarget, frame: OutboundFrame, except?: string, volatile = false): number {
     const { bytes, binary } = encodeFrame(frame);
     if (target.type === 'connection') {
       if (this.hub.get(target.id)) return this.hub.deliver(target, new PreparedFrame(bytes, binary), except);
@@ -34,7 +38,7 @@ export class Fanout {
       if (owner !== undefined) this.publish({ type: 'deliver', target, except, frame: bytes, binary }, owner);
       return 0;
     }
-    const history = target.type === 'room' && !binary ? this.historyRooms.limitsOf(target.room) : undefined;
+    const history = target.type === 'room' && !binary && !volatile ? this.historyRooms.limitsOf(target.room) : undefined;
     if (history && target.type === 'room') {
       // Numbered where the order is decided; this node delivers it when it comes back with its offset, as every node does.
       this.backplane.sendNumbered(target.room, { type: 'deliver', target, except, frame: bytes, binary }, history);

@@ -13,6 +13,8 @@ import { metadataPatchProblem } from './metadata-patch';
 export interface EmitToRoomOptions {
   /** A connection id that must not receive the frame. */
   readonly except?: string;
+  /** In a history room: do not keep this frame (no offset, not recovered, at most once); see `RoomEmitter.volatile`. Default false. */
+  readonly volatile?: boolean;
 }
 
 /** What `status()` reports about this node. */
@@ -68,7 +70,7 @@ export class RealtimeService {
 
   /** Sends to every member of a room, but `except` when given. */
   async emitToRoom(room: string, event: string, message?: unknown, options: EmitToRoomOptions = {}): Promise<number> {
-    const local = this.fanout.send({ type: 'room', room }, { kind: 'event', event, message, room }, options.except);
+    const local = this.fanout.send({ type: 'room', room }, { kind: 'event', event, message, room }, options.except, options.volatile);
     if (!this.backplane.distributed) return local;
     const members = await this.backplane.getRoomMembers(room);
     return local + members.filter((id) => id !== options.except && !this.hub.get(id)).length;

@@ -7,6 +7,13 @@ export interface RoomEmitter {
   emit(event: string, message?: unknown): void;
   /** Every member of the room but the sender. */
   emitExceptSender(event: string, message?: unknown): void;
+  /**
+   * The same room, sending frames that a history room (docs/history.md)
+   * does not keep: no offset, not recovered, at most once, as in a room
+   * without history (typing notices, cursors: state that is stale by the
+   * time anyone recovers). They may overtake the room's kept frames.
+   */
+  readonly volatile: RoomEmitter;
 }
 
 /** Sends to one connection, on behalf of a sender. */
@@ -73,17 +80,23 @@ class SenderRoomEmitter implements RoomEmitter {
     private readonly fanout: Fanout,
     private readonly senderId: string,
     readonly room: string,
+    private readonly isVolatile = false,
   ) {}
 
+  get volatile(): RoomEmitter {
+    return this.isVolatile ? this : new SenderRoomEmitter(this.fanout, this.senderId, this.room, true);
+  }
+
   emit(event: string, message?: unknown): void {
-    this.fanout.send({ type: 'room', room: this.room }, { kind: 'event', event, message, sender: this.senderId, room: this.room });
+    this.send(event, message);
   }
 
   emitExceptSender(event: string, message?: unknown): void {
-    this.fanout.send(
-      { type: 'room', room: this.room },
-      { kind: 'event', event, message, sender: this.senderId, room: this.room },
-      this.senderId,
-    );
+    this.send(event, message, this.senderId);
+  }
+
+  private send(event: string, message: unknown, except?: string): void {
+    const frame = { kind: 'event', event, message, sender: this.senderId, room: this.room } as const;
+    this.fanout.send({ type: 'room', room: this.room }, frame, except, this.isVolatile);
   }
 }

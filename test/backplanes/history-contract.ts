@@ -154,6 +154,32 @@ export function historyContract(name: string, factory: TwoNodeFactory): void {
       expect(seqs(member)).toEqual([1, 2, 3, 4].map((n) => [n, n]));
     });
 
+    it('keeps no volatile frame: it reaches the members with no offset, and a rejoin does not get it back', async () => {
+      const room = historyRoom();
+      const [sender, away, member] = [await on(0), await on(1), await on(1)];
+      const { epoch } = (await join(away, room)).message;
+      await join(member, room);
+      await away.close();
+      await sender.request('roomVolatile', { room, text: 'typing' });
+      await call(sender, 'emitToRoom', room, 'roomVolatile', 'also typing', { volatile: true });
+      await publish(sender, room, 1, 1);
+      await waitFor(member, 1);
+      expect(member.framesOf('roomVolatile')).toEqual([
+        { event: 'roomVolatile', message: 'typing', sender: sender.id, room },
+        { event: 'roomVolatile', message: 'also typing', room },
+      ]);
+      const back = await on(0);
+      expect((await join(back, room, { since: { epoch, offset: 0 }, previous: away.id })).message).toEqual({
+        room,
+        epoch,
+        offset: 1,
+        recovered: true,
+        missed: 1,
+      });
+      await waitFor(back, 1);
+      expect(back.framesOf('roomVolatile')).toEqual([]);
+    });
+
     it('refuses a malformed `since` or `previous` with BAD_FRAME and its id, and leaves rooms without history as they were', async () => {
       const client = await on(0);
       const room = historyRoom();

@@ -18,7 +18,8 @@ export class RoomChatController {
 
   @On('typing')
   typing(@Connection() connection: WsConnection, @Emitter() emitter: WsEmitter, @Message() typing: unknown) {
-    emitter.room(connection.params.roomId).emitExceptSender('typing', {
+    // Volatile: the room keeps history, and a typing notice is stale by the time anyone recovers it.
+    emitter.room(connection.params.roomId).volatile.emitExceptSender('typing', {
       from: connection.id,
       name: connection.metadata.name,
       typing: typing !== false,
