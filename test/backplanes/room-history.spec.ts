@@ -83,6 +83,23 @@ describe('RoomHistory', () => {
     expect(recover(room, { epoch: 'e1', offset: 995 })).toBeUndefined();
   });
 
+  it('keeps a publication exactly `ttl` ms, and a read drops what expired without being asked for the size first', () => {
+    const room = history(10, 1000);
+    room.append(payload('a'));
+    clock += 1000;
+    expect(room.read(0).publications.map((p) => p.payload.toString())).toEqual(['a']);
+    clock += 1;
+    expect(room.read(0).publications).toEqual([]);
+  });
+
+  it("keeps a copy of each payload, not the caller's buffer", () => {
+    const room = history();
+    const bytes = Buffer.from('abc');
+    room.append(bytes);
+    bytes.write('xyz');
+    expect(room.read(0).publications[0].payload.toString()).toBe('abc');
+  });
+
   it('starts a new epoch each time one is made without one', () => {
     expect(new RoomHistory({ size: 1, ttl: 1 }).epoch).not.toBe(new RoomHistory({ size: 1, ttl: 1 }).epoch);
   });
@@ -100,6 +117,9 @@ describe('coversSince', () => {
     // A publication left out of the read (unreadable) breaks it too.
     expect(coversSince(read(3, [2]), { epoch: 'e', offset: 1 })).toBe(false);
     expect(coversSince(read(3, []), { epoch: 'e', offset: 3 })).toBe(true);
+    // As many as wanted, but not the ones after `since`.
+    expect(coversSince(read(3, [3, 4]), { epoch: 'e', offset: 1 })).toBe(false);
+    expect(coversSince(read(3, [2, 3]), { epoch: 'x', offset: 1 })).toBe(false);
   });
 });
 
@@ -124,5 +144,41 @@ describe('RoomHistories', () => {
     expect(histories.size).toBe(1);
     // A room forgotten starts a new epoch.
     expect(histories.of('chat', limits).epoch).not.toBe(chat.epoch);
+  });
+
+  it('does not forget a room that still keeps publications, however old its last one', () => {
+    let clock = 0;
+    const histories = new RoomHistories(() => clock);
+    const long = { size: 10, ttl: 2 * HISTORY_POSITION_TTL_MS };
+    histories.of('long', long).append(Buffer.from('a'));
+    clock += HISTORY_POSITION_TTL_MS + 1;
+    histories.sweep();
+    expect(histories.size).toBe(1);
+    // Its position lives as long as its ttl, when that is longer than a day: to the millisecond.
+    clock += HISTORY_POSITION_TTL_MS - 1;
+    histories.sweep();
+    expect(histories.size).toBe(1);
+    clock += 1;
+    histories.sweep();
+    expect(histories.size).toBe(0);
+  });
+
+  it('sweeps every minute between start() and stop()', () => {
+    jest.useFakeTimers({ now: 0 });
+    try {
+      const histories = new RoomHistories();
+      histories.of('quiet', limits);
+      histories.start();
+      histories.start();
+      jest.advanceTimersByTime(HISTORY_POSITION_TTL_MS + 60_000);
+      expect(histories.size).toBe(0);
+      histories.of('quiet', limits);
+      histories.stop();
+      jest.advanceTimersByTime(2 * HISTORY_POSITION_TTL_MS);
+      expect(histories.size).toBe(1);
+      expect(jest.getTimerCount()).toBe(0);
+    } finally {
+      jest.useRealTimers();
+    }
   });
 });

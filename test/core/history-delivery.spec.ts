@@ -42,12 +42,29 @@ class GatedBackplane extends MemoryBackplane {
   }
 }
 
-/** Drops the numbered publications whose offsets `lose` names, as a transport that lost them would. */
+/**
+ * Drops the numbered publications whose offsets `lose` names, as a transport
+ * that lost them would; holds back those `late` names until `deliverLate()`;
+ * with `failReads`, its history reads fail as a Redis that does not answer.
+ */
 class LossyBackplane extends MemoryBackplane {
   lose: (offset: number) => boolean = () => false;
+  late: (offset: number) => boolean = () => false;
+  failReads = false;
+  private readonly held: [unknown, StreamPosition][] = [];
+
+  deliverLate(): void {
+    for (const [payload, position] of this.held.splice(0)) super.onNumbered(payload, position);
+  }
 
   protected override onNumbered(payload: unknown, position: StreamPosition): void {
-    if (!this.lose(position.offset)) super.onNumbered(payload, position);
+    if (this.late(position.offset)) this.held.push([payload, position]);
+    else if (!this.lose(position.offset)) super.onNumbered(payload, position);
+  }
+
+  protected override async readHistory(room: string, after: number | undefined, limits: HistoryLimits): Promise<HistoryRead> {
+    if (this.failReads) throw new Error('the history did not answer');
+    return super.readHistory(room, after, limits);
   }
 }
 
@@ -106,7 +123,7 @@ describe('room history on a node', () => {
     await sender.request('joinRoom', room);
     await member.request('joinRoom', room);
     lossy.lose = lose;
-    return { sender, member, room };
+    return { sender, member, room, lossy, bus };
   };
 
   afterEach(async () => {
@@ -191,6 +208,49 @@ describe('room history on a node', () => {
     await member.next((f) => f.event === 'seq' && f.message === 8, 3000, 'seq 8 on the member behind the lossy node');
     expect(seqFrames(member)).toEqual([1, 2, 3, 4, 5, 6, 7, 8].map((n) => [n, n]));
     expect((await statusOf(member)).gaps).toEqual({ repaired: 1, unrecoverable: 0 });
+  });
+
+  it('drops a copy that comes after its gap was filled, once each in order, and counts one repair', async () => {
+    const { sender, member, room, lossy } = await behindLossyNode('h:late', () => false);
+    lossy.late = (offset) => offset === 3;
+    await publish(sender, room, 1, 6);
+    await member.next((f) => f.event === 'seq' && f.message === 6, 3000, 'seq 6 on the member');
+    lossy.deliverLate();
+    await publish(sender, room, 7, 7);
+    await member.next((f) => f.event === 'seq' && f.message === 7, 3000, 'seq 7 on the member');
+    expect(seqFrames(member)).toEqual([1, 2, 3, 4, 5, 6, 7].map((n) => [n, n]));
+    expect((await statusOf(member)).gaps).toEqual({ repaired: 1, unrecoverable: 0 });
+  });
+
+  it('counts a gap it could not read as unrecoverable and delivers what came after it, in order', async () => {
+    const { sender, member, room, lossy } = await behindLossyNode('h:unread', (offset) => offset === 3);
+    lossy.failReads = true;
+    await publish(sender, room, 1, 6);
+    await member.next((f) => f.event === 'seq' && f.message === 6, 3000, 'seq 6 on the member');
+    lossy.failReads = false;
+    await publish(sender, room, 7, 7);
+    await member.next((f) => f.event === 'seq' && f.message === 7, 3000, 'seq 7 on the member');
+    expect(seqFrames(member)).toEqual([1, 2, 4, 5, 6, 7].map((n) => [n, n]));
+    expect((await statusOf(member)).gaps).toEqual({ repaired: 0, unrecoverable: 1 });
+  });
+
+  it("takes a new epoch from offset 1 when the room's history was lost, and fills what it missed of it", async () => {
+    const { sender, member, room, lossy, bus } = await behindLossyNode('h:epoch', () => false);
+    await publish(sender, room, 1, 3);
+    await member.next((f) => f.event === 'seq' && f.message === 3, 3000, 'seq 3 on the member');
+    // The history is lost (as a restarted process loses it): the room's next publication starts a new stream.
+    (bus.histories as unknown as { rooms: Map<string, unknown> }).rooms.delete(room);
+    lossy.lose = (offset) => offset === 1;
+    await publish(sender, room, 4, 6);
+    await member.next((f) => f.event === 'seq' && f.message === 6, 3000, 'seq 6 on the member');
+    expect(seqFrames(member)).toEqual([
+      [1, 1],
+      [2, 2],
+      [3, 3],
+      [4, 1],
+      [5, 2],
+      [6, 3],
+    ]);
   });
 
   it('skips and counts a gap the history no longer holds, delivers what it still holds, and goes on in order', async () => {
