@@ -66,6 +66,8 @@ const SCOPES = {
     ],
     specs: [
       'test/backplanes/room-history.spec.ts',
+      'test/backplanes/redis-history.spec.ts',
+      'test/core/history-rooms.spec.ts',
       'test/core/history-delivery.spec.ts',
       'test/backplanes/memory.contract.spec.ts',
       'test/backplanes/redis.contract.spec.ts',

@@ -171,6 +171,19 @@ export class SwitchboardClient<S extends object = DefaultEvents, C extends objec
   }
 
   /**
+   * While waiting to reconnect, tries at once instead (e.g. on the browser's
+   * `online` event, after the network came back); false in any other state,
+   * including while an attempt is already under way.
+   */
+  reconnectNow(): boolean {
+    if (this.current !== 'reconnecting' || this.retryTimer === undefined) return false;
+    clearTimeout(this.retryTimer);
+    this.retryTimer = undefined;
+    this.open();
+    return true;
+  }
+
+  /**
    * Closes the connection and stops reconnecting. Pending requests reject
    * with `CLOSED`; the queue is dropped. Resolves once the socket is closed.
    */
@@ -333,7 +346,11 @@ export class SwitchboardClient<S extends object = DefaultEvents, C extends objec
     this.setState('reconnecting');
     this.lifecycle.reconnecting.emit([attempt, delay], this.listenerFailed);
     // Not unref'ed on purpose: a Node process whose only job is this client must stay alive while it reconnects.
-    if (this.current === 'reconnecting') this.retryTimer = setTimeout(() => this.open(), delay);
+    if (this.current !== 'reconnecting') return;
+    this.retryTimer = setTimeout(() => {
+      this.retryTimer = undefined;
+      this.open();
+    }, delay);
   }
 
   /** Gives up on a socket that never said hello. */

@@ -1,6 +1,7 @@
 import { connect, type ClientOptions, type SwitchboardClient } from '../../client/node';
 import { MemoryBackplane, MemoryBus } from '../../src';
 import { ChatServer } from '../support/chat-server';
+import { within } from '../support/wait';
 import { nextCall, Recorder } from './support/recorder';
 
 const FAST = { initialDelay: 20, maxDelay: 100 };
@@ -119,6 +120,27 @@ describe('client SDK across server restarts', () => {
     await client.request('message', { text: 'marker' });
     await seen.waitFor((f) => f.message?.text === 'marker', 'the marker message');
     expect(roomMessages(seen)).toEqual(['q1', 'q2', 'from onStateChange', 'from onConnected', 'marker']);
+  });
+
+  it('reconnectNow() skips the wait between attempts: back within a second where the backoff said seconds more', async () => {
+    const server = await serve(new ChatServer());
+    const client = open(server.ws('/ws/chat/q?name=Q'), { reconnect: { initialDelay: 60_000, maxDelay: 60_000, promptDelay: 10 } });
+    await client.ready();
+    expect(client.reconnectNow()).toBe(false);
+    // Backoff delays are random below 60 s: wait for one that is long, so that only reconnectNow() can explain a quick return.
+    const longWait = within(
+      new Promise<number>((resolve) => client.onReconnecting((_attempt, delay) => delay >= 5000 && resolve(delay))),
+      15_000,
+      'a reconnect scheduled 5 s or more ahead',
+    );
+    await server.stop();
+    await longWait;
+    await server.start();
+    expect(client.reconnectNow()).toBe(true);
+    // An attempt is under way: a second call does not start another.
+    expect(client.reconnectNow()).toBe(false);
+    await client.ready(1000);
+    expect(client.state).toBe('connected');
   });
 
   it('a full queue under drop-oldest keeps the newest frames and reports each dropped one', async () => {

@@ -157,7 +157,12 @@
 
   // With the network gone the client keeps retrying; say "offline" until it is back.
   window.addEventListener('offline', () => client && client.state !== 'connected' && showState('closed'));
-  window.addEventListener('online', () => client && showState(client.state));
+  // Back online: try now rather than at the next scheduled attempt (up to seconds away after a long outage).
+  window.addEventListener('online', () => {
+    if (!client) return;
+    client.reconnectNow();
+    showState(client.state);
+  });
 
   function showState(state, attempt) {
     if (state === 'reconnecting' && !navigator.onLine) state = 'closed';
