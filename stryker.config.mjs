@@ -69,6 +69,7 @@ const SCOPES = {
       'test/backplanes/redis-history.spec.ts',
       'test/core/history-rooms.spec.ts',
       'test/core/history-delivery.spec.ts',
+      'test/core/room-feeds.properties.spec.ts',
       'test/backplanes/memory.contract.spec.ts',
       'test/backplanes/redis.contract.spec.ts',
       'test/backplanes/redis-history-faults.spec.ts',
