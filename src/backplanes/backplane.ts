@@ -334,8 +334,11 @@ export abstract class Backplane {
    */
   protected onNumbered(payload: unknown, position: StreamPosition): void {
     const bytes = bytesOf(payload);
-    const envelope = bytes && this.decodeChecked(bytes);
-    if (!bytes) this.dropped++;
+    if (!bytes) {
+      this.dropped++;
+      return;
+    }
+    const envelope = this.decodeChecked(bytes);
     if (!envelope) return;
     this.received++;
     this.listener?.(envelope.msg, envelope.node, position);

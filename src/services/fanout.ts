@@ -4,10 +4,8 @@ import type { BackplaneMessage, DeliveryTarget } from '../backplanes/backplane-m
 import { PreparedFrame } from './prepared-frame';
 import { encodeFrame, type OutboundFrame } from '../protocol';
 import { ownerOf } from '../protocol/connection-id';
-import type { StreamPosition } from '../backplanes/room-stream';
 import { HistoryRooms } from './history-rooms';
 import { LocalHub } from './local-hub';
-import { RoomFeeds } from './room-feeds';
 
 /**
  * Sends frames to targets anywhere in the deployment: encodes each frame once,
@@ -22,7 +20,6 @@ export class Fanout {
     private readonly hub: LocalHub,
     @Inject(Backplane) private readonly backplane: Backplane,
     private readonly historyRooms: HistoryRooms,
-    private readonly feeds: RoomFeeds,
   ) {}
 
   /**
@@ -38,11 +35,13 @@ export class Fanout {
       if (owner !== undefined) this.publish({ type: 'deliver', target, except, frame: bytes, binary }, owner);
       return 0;
     }
-    const history = target.type === 'room' && !binary && !volatile ? this.historyRooms.limitsOf(target.room) : undefined;
-    if (history && target.type === 'room') {
-      // Numbered where the order is decided; this node delivers it when it comes back with its offset, as every node does.
-      this.backplane.sendNumbered(target.room, { type: 'deliver', target, except, frame: bytes, binary }, history);
-      return this.hub.countIn(target.room, except);
+    if (target.type === 'room' && !binary && !volatile) {
+      const history = this.historyRooms.limitsOf(target.room);
+      if (history) {
+        // Numbered where the order is decided; this node delivers it when it comes back with its offset, as every node does.
+        this.backplane.sendNumbered(target.room, { type: 'deliver', target, except, frame: bytes, binary }, history);
+        return this.hub.countIn(target.room, except);
+      }
     }
     // Publish first: other nodes start their share while this one writes its own.
     this.publish({ type: 'deliver', target, except, frame: bytes, binary });
@@ -50,8 +49,7 @@ export class Fanout {
   }
 
   /** Delivers a frame another node published: its bytes as they arrived, a view into what the backplane received, not a copy. */
-  receive(message: Extract<BackplaneMessage, { type: 'deliver' }>, position?: StreamPosition): void {
-    if (position) return this.feeds.receive(message, position);
+  receive(message: Extract<BackplaneMessage, { type: 'deliver' }>): void {
     this.hub.deliver(message.target, new PreparedFrame(message.frame, message.binary), message.except);
   }
 

@@ -5,7 +5,11 @@ import { Fanout } from './fanout';
 import { Membership } from './membership';
 import { RoomFeeds } from './room-feeds';
 
-/** Where what other nodes send arrives: deliveries go to the local hub, changes to connections this node holds to membership. */
+/**
+ * Where what other nodes send arrives: deliveries go to the local hub (a
+ * history room's numbered ones through its feed, in offset order), changes
+ * to connections this node holds to membership.
+ */
 @Injectable()
 export class NodeInbox {
   constructor(
@@ -21,7 +25,8 @@ export class NodeInbox {
 
   /** A message from the backplane; `position` when it is a numbered publication to a history room. */
   receive(message: BackplaneMessage, position?: StreamPosition): void {
-    if (message.type === 'deliver') this.fanout.receive(message, position);
-    else this.membership.apply(message);
+    if (message.type !== 'deliver') this.membership.apply(message);
+    else if (position) this.feeds.receive(message, position);
+    else this.fanout.receive(message);
   }
 }

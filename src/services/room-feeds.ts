@@ -168,15 +168,8 @@ export class RoomFeeds {
     const waiting = feed.waiting ?? [];
     feed.waiting = undefined;
     if (this.feeds.get(room) !== feed) return;
-    // What waited goes through receive() again: in order, copies dropped, and another gap repaired the same way.
-    for (let i = 0; i < waiting.length; i++) {
-      const again = feed.waiting as Feed['waiting'];
-      if (again) {
-        again.push(...waiting.slice(i));
-        return;
-      }
-      this.receive(waiting[i].message, waiting[i].position);
-    }
+    // What waited goes through receive() again: in order, copies dropped, and past another gap it waits behind that repair.
+    for (const { message, position } of waiting) this.receive(message, position);
   }
 
   private logGap(room: string, after: number): void {
